@@ -1,0 +1,64 @@
+/** The data model every reader produces and every later stage consumes. */
+
+/** A run of tokens [start, end), end exclusive. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface Triple {
+  subject: Span;
+  relation: string;
+  object: Span;
+}
+
+export interface Sentence {
+  tokens: string[];
+  /** Gold triples (empty when the data has none, e.g. text to predict on). */
+  triples: Triple[];
+  /** Where the sentence came from, for messages: file and record number (0-based). */
+  source: { file: string; record: number };
+}
+
+/**
+ * 'full': spans are whole entities (the exact sets). 'head': only the last word of each entity
+ * is annotated (the partial sets, WebNLG* and NYT*), so every span has length 1.
+ */
+export type SpanKind = 'full' | 'head';
+
+export interface Dataset {
+  file: string;
+  sentences: Sentence[];
+  spans: SpanKind;
+  /** Relation names in the order the data's own inventory (rel2id) gives, when it has one. */
+  relations?: string[];
+  report: LoadReport;
+}
+
+/** One problem found while reading a file: never silent. */
+export interface Problem {
+  file: string;
+  /** 0-based record number, or line number (1-based) for line formats; -1 for the whole file. */
+  record: number;
+  message: string;
+  /** What happened to the record: skipped entirely, or kept with the faulty part left out. */
+  action: 'skipped' | 'kept';
+}
+
+export interface LoadReport {
+  file: string;
+  records: number;
+  kept: number;
+  skipped: number;
+  problems: Problem[];
+  /** Facts worth knowing that are not errors (e.g. ambiguous word references). */
+  notes: string[];
+}
+
+/** An error a user can act on: the CLI prints its message without a stack trace. */
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserError';
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Custom-gradient ops for the hot spots of RIN. Each has a finite-difference test
+ * (test/ops.test.ts) against the plain tfjs formulation.
+ *
+ * Layout: the model is time-major, so per-position tensors are [n, B, ·] and
+ * the flat index of (position i, sentence b) is i * B + b.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Embedding lookup rows = table[ids]. The wasm backend has no UnsortedSegmentSum, so
+ * tf.gather's gradient fails there; ours scatter-adds dy into a dense [V, d] gradient in JS.
+ */
+export function embeddingLookup(table: tf.Tensor2D, ids: Int32Array): tf.Tensor2D {
+  const [V, d] = table.shape;
+  const f = tf.customGrad((t: tf.Tensor) => {
+    const idx = tf.tensor1d(ids, 'int32');
+    const value = tf.gather(t, idx) as tf.Tensor2D; // [N, d]
+    idx.dispose();
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor) => {
+        const g = dy.dataSync(); // [N, d]
+        const out = new Float32Array(V * d);
+        for (let r = 0; r < ids.length; r++) {
+          const o = ids[r] * d;
+          const s = r * d;
+          for (let k = 0; k < d; k++) out[o + k] += g[s + k];
+        }
+        return tf.tensor2d(out, [V, d]);
+      },
+    };
+  });
+  return f(table) as tf.Tensor2D;
+}
+
+/** Score given to a word that has no candidate object (a one-word sentence): sigmoid(-30) ≈ 0. */
+export const NO_OBJECT = -30;
+
+/**
+ * Eq. 1 made cheap by separability. With logit[i,t,j] = a[i,t] + c[j,t] + b[t],
+ *   max_{j≠i} p(<w_i, t, w_j>) = sigmoid(a[i,t] + b[t] + max_{j≠i} c[j,t]),
+ * so only the max of c over the other real words j is needed: no [n, n, l] tensor.
+ * Returns m[i, b, t] = max_{j≠i, j<len_b} c[j, b, t]; the gradient goes to the argmax.
+ */
+export function maxOverOtherWords(c: tf.Tensor3D, lengths: number[]): tf.Tensor3D {
+  const [n, B, l] = c.shape;
+  const f = tf.customGrad((ct: tf.Tensor) => {
+    const cv = ct.dataSync(); // [n, B, l]
+    const out = new Float32Array(n * B * l);
+    const arg = new Int32Array(n * B * l).fill(-1);
+    for (let b = 0; b < B; b++) {
+      const len = lengths[b];
+      for (let t = 0; t < l; t++) {
+        let v1 = -Infinity, i1 = -1, v2 = -Infinity, i2 = -1;
+        for (let j = 0; j < len; j++) {
+          const v = cv[(j * B + b) * l + t];
+          if (v > v1) { v2 = v1; i2 = i1; v1 = v; i1 = j; } else if (v > v2) { v2 = v; i2 = j; }
+        }
+        for (let i = 0; i < n; i++) {
+          const j = i === i1 ? i2 : i1;
+          const o = (i * B + b) * l + t;
+          out[o] = j < 0 ? NO_OBJECT : i === i1 ? v2 : v1;
+          arg[o] = j;
+        }
+      }
+    }
+    return {
+      value: tf.tensor3d(out, [n, B, l]),
+      gradFunc: (dy: tf.Tensor) => {
+        const g = dy.dataSync();
+        const dc = new Float32Array(n * B * l);
+        for (let i = 0; i < n; i++)
+          for (let b = 0; b < B; b++)
+            for (let t = 0; t < l; t++) {
+              const o = (i * B + b) * l + t;
+              const j = arg[o];
+              if (j >= 0) dc[(j * B + b) * l + t] += g[o];
+            }
+        return tf.tensor3d(dc, [n, B, l]);
+      },
+    };
+  });
+  return f(c) as tf.Tensor3D;
+}
+
+/** A gold relation cell: subject head word i, relation t, object head word j (all within one sentence). */
+export interface Cell {
+  i: number;
+  t: number;
+  j: number;
+}
+
+/**
+ * Eq. 13-14 for the RE part: binary cross-entropy summed over every cell (i, t, j) with
+ * i ≠ j and both real words, then divided by B (the mean over sentences of the per-sentence sum).
+ * With logits x = a[i,t] + c[j,t] + b[t]: BCE = softplus(x) - y·x. The sum over cells is computed
+ * in one pass in JS with its gradient, never materialising the [n, n, l] tensor.
+ */
+export function separableBce(
+  a: tf.Tensor3D, // [n, B, l]
+  c: tf.Tensor3D, // [n, B, l]
+  bias: tf.Tensor1D, // [l]
+  lengths: number[],
+  gold: Cell[][], // per sentence
+): tf.Scalar {
+  const [n, B, l] = a.shape;
+  const f = tf.customGrad((at: tf.Tensor, ct: tf.Tensor, bt: tf.Tensor) => {
+    const av = at.dataSync();
+    const cv = ct.dataSync();
+    const bv = bt.dataSync();
+    const ga = new Float32Array(n * B * l);
+    const gc = new Float32Array(n * B * l);
+    let loss = 0;
+    const bj = new Float32Array(l); // c[j, b, :] + bias, reused
+    for (let b = 0; b < B; b++) {
+      const len = lengths[b];
+      for (let j = 0; j < len; j++) {
+        const cj = (j * B + b) * l;
+        for (let t = 0; t < l; t++) bj[t] = cv[cj + t] + bv[t];
+        for (let i = 0; i < len; i++) {
+          if (i === j) continue;
+          const ai = (i * B + b) * l;
+          for (let t = 0; t < l; t++) {
+            const x = av[ai + t] + bj[t];
+            // softplus(x) = max(x,0) + log1p(exp(-|x|)); sigmoid from the same exp.
+            const e = Math.exp(-Math.abs(x));
+            loss += (x > 0 ? x : 0) + Math.log1p(e);
+            const s = x >= 0 ? 1 / (1 + e) : e / (1 + e);
+            ga[ai + t] += s;
+            gc[cj + t] += s;
+          }
+        }
+      }
+      const seen = new Set<number>();
+      for (const { i, t, j } of gold[b]) {
+        const key = (i * n + j) * l + t;
+        if (seen.has(key) || i === j || i >= len || j >= len) continue;
+        seen.add(key);
+        const ai = (i * B + b) * l + t;
+        const cj = (j * B + b) * l + t;
+        loss -= av[ai] + cv[cj] + bv[t];
+        ga[ai] -= 1;
+        gc[cj] -= 1;
+      }
+    }
+    return {
+      value: tf.scalar(loss / B),
+      gradFunc: (dy: tf.Tensor) => {
+        const s = dy.dataSync()[0] / B;
+        const gbias = new Float32Array(l);
+        // Every cell contributes sigmoid(x) to a[i], c[j] and bias[t] alike, so
+        // sum over cells of (s - y) per t equals the sum over i of ga[i, b, t].
+        for (let q = 0; q < n * B; q++) for (let t = 0; t < l; t++) gbias[t] += ga[q * l + t];
+        const scale = (arr: Float32Array) => {
+          const o = new Float32Array(arr.length);
+          for (let k = 0; k < arr.length; k++) o[k] = arr[k] * s;
+          return o;
+        };
+        for (let t = 0; t < l; t++) gbias[t] *= s;
+        return [tf.tensor3d(scale(ga), [n, B, l]), tf.tensor3d(scale(gc), [n, B, l]), tf.tensor1d(gbias)];
+      },
+    };
+  });
+  return f(a, c, bias) as tf.Scalar;
+}
+
+/**
+ * Reverse the time axis of a time-major [n*B, d] tensor. Self-inverse, so the gradient is the
+ * same permutation. Done in JS: the wasm Reverse kernel is slow, and a gather's gradient needs
+ * the UnsortedSegmentSum kernel that wasm lacks.
+ */
+export function reverseTime(x: tf.Tensor2D, n: number): tf.Tensor2D {
+  const [N, d] = x.shape;
+  const B = N / n;
+  const perm = (v: Float32Array | Int32Array | Uint8Array): Float32Array => {
+    const out = new Float32Array(N * d);
+    const row = B * d;
+    for (let s = 0; s < n; s++) out.set(v.subarray((n - 1 - s) * row, (n - s) * row), s * row);
+    return out;
+  };
+  const f = tf.customGrad((xt: tf.Tensor) => ({
+    value: tf.tensor2d(perm(xt.dataSync()), [N, d]),
+    gradFunc: (dy: tf.Tensor) => tf.tensor2d(perm(dy.dataSync()), [N, d]),
+  }));
+  return f(x) as tf.Tensor2D;
+}

@@ -1,0 +1,145 @@
+/**
+ * Model and training configuration: plain data, validated, with defaults from the paper (§5.1).
+ * Saved with every model directory.
+ */
+
+/** Which architecture of the paper to build. */
+export type Variant =
+  /** H fed straight into the NER and RE heads (Table 1, "BiLSTM"). */
+  | 'bilstm'
+  /** H → fr, fg → heads, no update (Table 1 "BiLSTM_s"; Table 5 "RIN−INT"). */
+  | 'bilstm_s'
+  /** The full model: INT + two GRUs, K rounds (Eq. 1-7). */
+  | 'rin'
+  /** INT + two vanilla RNN updaters (Fig. 3 "RIN (RNN)"). */
+  | 'rin_rnn'
+  /** Table 5 "RIN−γ": INT and both GRUs replaced by two linear maps of H̃ and H̄. */
+  | 'rin_linear';
+
+export interface ModelConfig {
+  variant: Variant;
+  /** Update rounds K (Eq. 4-7 applied K times). Ignored (0) for bilstm and bilstm_s. */
+  rounds: number;
+  /** Word embedding size (100 in the paper). */
+  wordDim: number;
+  /** POS-tag embedding size (10 in the paper). */
+  posDim: number;
+  /** Size of H, the BiLSTM output (both directions together; 100 in the paper). */
+  hiddenDim: number;
+  /** Size of the task features H̃ and H̄ (Eq. 11). */
+  taskDim: number;
+  /** Size of each half of m in Eq. 9 (W_m h̃ and W_r h̃'). */
+  reDim: number;
+  /** Size of the interaction feature x (Eq. 3). */
+  intDim: number;
+  /** Dropout on the input layer (word ⊕ POS embeddings); 0.1 in the paper. */
+  inputDropout: number;
+  /** Table 5 ablations: which inputs INT sees (Eq. 3). */
+  intUsesRel: boolean;
+  intUsesEnt: boolean;
+  intUsesH: boolean;
+  /** Fine-tune the pre-trained word vectors. */
+  trainEmbeddings: boolean;
+}
+
+export interface TrainConfig {
+  /** Adam learning rate (1e-3 in the paper). */
+  lr: number;
+  /** Sentences per batch (50 in the paper). */
+  batchSize: number;
+  /** Maximum number of epochs. */
+  epochs: number;
+  /** Stop after this many epochs without a better dev F1. */
+  patience: number;
+  /** Clip the global gradient norm to this value (0 = off). */
+  clipNorm: number;
+  /** Random seed for initialisation, dropout and batch order. */
+  seed: number;
+  /** Sentences longer than this are rejected with a message (never silently cut). */
+  maxLength: number;
+  /** Probability of replacing a training word seen once by <unk>, so <unk> learns a useful vector. */
+  unkReplace: number;
+  /** How NER is supervised when the data gives only the last word of each entity: 'head' tags it S; 'chunk' extends it left over a POS-based noun phrase. */
+  partialNer: 'head' | 'chunk';
+}
+
+export const DEFAULT_MODEL: ModelConfig = {
+  variant: 'rin',
+  rounds: 3,
+  wordDim: 100,
+  posDim: 10,
+  hiddenDim: 100,
+  taskDim: 100,
+  reDim: 100,
+  intDim: 100,
+  inputDropout: 0.1,
+  intUsesRel: true,
+  intUsesEnt: true,
+  intUsesH: true,
+  trainEmbeddings: true,
+};
+
+export const DEFAULT_TRAIN: TrainConfig = {
+  lr: 1e-3,
+  batchSize: 50,
+  epochs: 60,
+  patience: 10,
+  clipNorm: 5,
+  seed: 1,
+  maxLength: 120,
+  unkReplace: 0,
+  partialNer: 'head',
+};
+
+const VARIANTS: Variant[] = ['bilstm', 'bilstm_s', 'rin', 'rin_rnn', 'rin_linear'];
+
+function check<T extends object>(what: string, defaults: T, input: Partial<T> | undefined, extra: (v: T) => string[]): T {
+  const out = { ...defaults } as Record<string, unknown>;
+  const errors: string[] = [];
+  for (const [k, v] of Object.entries(input ?? {})) {
+    if (!(k in defaults)) {
+      errors.push(`unknown option "${k}"`);
+      continue;
+    }
+    const want = typeof (defaults as Record<string, unknown>)[k];
+    if (typeof v !== want) errors.push(`"${k}" must be a ${want}, got ${JSON.stringify(v)}`);
+    else out[k] = v;
+  }
+  const cfg = out as T;
+  errors.push(...extra(cfg));
+  if (errors.length) throw new Error(`invalid ${what} config: ${errors.join('; ')}`);
+  return cfg;
+}
+
+const posInt = (cfg: object, keys: string[], min = 1) =>
+  keys.filter((k) => {
+    const v = (cfg as Record<string, number>)[k];
+    return !Number.isInteger(v) || v < min;
+  }).map((k) => `"${k}" must be an integer ≥ ${min}`);
+
+/** Fill defaults and validate; throws with every problem listed. */
+export function modelConfig(input?: Partial<ModelConfig>): ModelConfig {
+  return check('model', DEFAULT_MODEL, input, (c) => [
+    ...(VARIANTS.includes(c.variant) ? [] : [`"variant" must be one of ${VARIANTS.join(', ')}`]),
+    ...posInt(c, ['rounds'], 0),
+    ...posInt(c, ['wordDim', 'posDim', 'hiddenDim', 'taskDim', 'reDim', 'intDim']),
+    ...(c.hiddenDim % 2 === 0 ? [] : ['"hiddenDim" must be even (two LSTM directions)']),
+    ...(c.inputDropout >= 0 && c.inputDropout < 1 ? [] : ['"inputDropout" must be in [0, 1)']),
+  ]);
+}
+
+export function trainConfig(input?: Partial<TrainConfig>): TrainConfig {
+  return check('training', DEFAULT_TRAIN, input, (c) => [
+    ...posInt(c, ['batchSize', 'epochs', 'maxLength']),
+    ...posInt(c, ['patience', 'seed'], 0),
+    ...(c.lr > 0 ? [] : ['"lr" must be > 0']),
+    ...(c.clipNorm >= 0 ? [] : ['"clipNorm" must be ≥ 0']),
+    ...(c.unkReplace >= 0 && c.unkReplace < 1 ? [] : ['"unkReplace" must be in [0, 1)']),
+    ...(['head', 'chunk'].includes(c.partialNer) ? [] : ['"partialNer" must be "head" or "chunk"']),
+  ]);
+}
+
+/** Number of update rounds actually run (bilstm and bilstm_s never update). */
+export function effectiveRounds(c: ModelConfig): number {
+  return c.variant === 'bilstm' || c.variant === 'bilstm_s' ? 0 : c.rounds;
+}

@@ -1,0 +1,80 @@
+/**
+ * Sentence encoder (§4.4): word ⊕ POS embeddings, input dropout, BiLSTM → H,
+ * and the task-feature maps fr, fg (Eq. 11) → H̃ (hRel), H̄ (hEnt).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { embeddingLookup, reverseTime } from '../engine/ops.ts';
+import type { ModelConfig } from './config.ts';
+import { type Params, get } from './params.ts';
+import type { Batch } from './batch.ts';
+
+/** Dense layer on flat rows: x [N, i] · W [i, o] (+ b). Plain 2-D matmul, the fast path on wasm. */
+export function dense(x: tf.Tensor2D, W: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+  const y = tf.matMul(x, W); // [N, o]
+  return b ? tf.add(y, b) : y;
+}
+
+/**
+ * Both LSTM directions in ONE recurrence, so each step costs one set of ops instead of two
+ * (on wasm the per-op overhead, not the arithmetic, dominates these small steps).
+ * Step s reads the forward direction at time s and the backward direction at time n-1-s.
+ * Columns are laid out gate-major, [i_fw i_bw | f_fw f_bw | g_fw g_bw | o_fw o_bw], so each gate
+ * is one [B, 2h] block and the recurrent matrix is block-diagonal per gate.
+ * Padding sits at the end and the backward direction reads it first: multiplying its state by
+ * the mask keeps it zero until the real words start.
+ * Inputs are the input projections x·W + b of each direction, the backward one in reversed time.
+ * Returns H, [n*B, 2h] = [h_fw | h_bw] in time order.
+ */
+function biLstm(xFw: tf.Tensor2D, xBwRev: tf.Tensor2D, uFw: tf.Tensor2D, uBw: tf.Tensor2D, mask: Float32Array, n: number): tf.Tensor2D {
+  const B = xFw.shape[0] / n;
+  const h = uFw.shape[0];
+  const fw = tf.reshape(xFw, [n, B, 4, h]); // [n, B, 4, h]
+  const bw = tf.reshape(xBwRev, [n, B, 4, h]); // [n, B, 4, h], already in reversed time
+  const steps = tf.unstack(tf.reshape(tf.concat([fw, bw], 3), [n, B, 8 * h])) as tf.Tensor2D[]; // n × [B, 8h]
+  const zero = tf.zeros([h, 4, h]); // [h, 4, h]
+  const uTop = tf.concat([tf.reshape(uFw, [h, 4, h]), zero], 2); // [h, 4, 2h]
+  const uBot = tf.concat([zero, tf.reshape(uBw, [h, 4, h])], 2); // [h, 4, 2h]
+  const U = tf.reshape(tf.concat([uTop, uBot], 0), [2 * h, 8 * h]) as tf.Tensor2D; // [2h, 8h]
+  // keep[s] = 1 for the forward half, mask(time n-1-s) for the backward half.
+  const keepv = new Float32Array(n * B * 2 * h);
+  for (let s = 0; s < n; s++)
+    for (let b = 0; b < B; b++) {
+      const o = (s * B + b) * 2 * h;
+      keepv.fill(1, o, o + h);
+      keepv.fill(mask[(n - 1 - s) * B + b], o + h, o + 2 * h);
+    }
+  const keeps = tf.unstack(tf.tensor3d(keepv, [n, B, 2 * h])) as tf.Tensor2D[]; // n × [B, 2h]
+  let hPrev = tf.zeros([B, 2 * h]) as tf.Tensor2D; // [B, 2h]
+  let cPrev = tf.zeros([B, 2 * h]) as tf.Tensor2D; // [B, 2h]
+  const out: tf.Tensor2D[] = [];
+  for (let s = 0; s < n; s++) {
+    const gates = tf.add(steps[s], tf.matMul(hPrev, U)); // [B, 8h]
+    const [gi, gf, gg, go] = tf.split(gates, 4, 1) as tf.Tensor2D[]; // 4 × [B, 2h]
+    const c = tf.mul(tf.add(tf.mul(tf.sigmoid(gf), cPrev), tf.mul(tf.sigmoid(gi), tf.tanh(gg))), keeps[s]) as tf.Tensor2D; // [B, 2h]
+    const hNew = tf.mul(tf.mul(tf.sigmoid(go), tf.tanh(c)), keeps[s]) as tf.Tensor2D; // [B, 2h]
+    out.push(hNew);
+    hPrev = hNew;
+    cPrev = c;
+  }
+  const [hFw, hBwRev] = tf.split(tf.reshape(tf.stack(out), [n * B, 2 * h]), 2, 1) as tf.Tensor2D[]; // 2 × [n*B, h]
+  return tf.concat([hFw, reverseTime(hBwRev, n)], 1) as tf.Tensor2D; // [n*B, 2h]
+}
+
+/** H: the BiLSTM output for every position, flat time-major [n*B, hiddenDim]. */
+export function encode(p: Params, cfg: ModelConfig, batch: Batch, training: boolean, seed: number): tf.Tensor2D {
+  const { n } = batch;
+  const words = embeddingLookup(get(p, 'emb.word') as tf.Tensor2D, batch.words); // [n*B, wordDim]
+  const pos = embeddingLookup(get(p, 'emb.pos') as tf.Tensor2D, batch.pos); // [n*B, posDim]
+  let x = tf.concat([words, pos], 1) as tf.Tensor2D; // [n*B, wordDim+posDim]
+  if (training && cfg.inputDropout > 0) x = tf.dropout(x, cfg.inputDropout, undefined, seed) as tf.Tensor2D; // [n*B, in]
+  const proj = (dir: string) => dense(x, get(p, `lstm.${dir}.W`) as tf.Tensor2D, get(p, `lstm.${dir}.b`) as tf.Tensor1D); // [n*B, 4h]
+  const xBwRev = reverseTime(proj('bw'), n); // [n*B, 4h], time reversed
+  return biLstm(proj('fw'), xBwRev, get(p, 'lstm.fw.U') as tf.Tensor2D, get(p, 'lstm.bw.U') as tf.Tensor2D, batch.mask, n); // [n*B, 2h]
+}
+
+/** Eq. 11: h̃ = ReLU(W_f h + b_f), with separate weights for fr (relations) and fg (entities). */
+export function taskFeatures(p: Params, H: tf.Tensor2D): { hRel: tf.Tensor2D; hEnt: tf.Tensor2D } {
+  const hRel = tf.relu(dense(H, get(p, 'fr.W') as tf.Tensor2D, get(p, 'fr.b') as tf.Tensor1D)) as tf.Tensor2D; // [n*B, d]
+  const hEnt = tf.relu(dense(H, get(p, 'fg.W') as tf.Tensor2D, get(p, 'fg.b') as tf.Tensor1D)) as tf.Tensor2D; // [n*B, d]
+  return { hRel, hEnt };
+}

@@ -1,0 +1,61 @@
+/**
+ * The recurrent interaction (§4.1): INT (Eq. 1-3) and the updaters of H̃ and H̄
+ * (GRU, Eq. 4-7; vanilla RNN, Fig. 3; linear, Table 5 RIN−γ).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { maxOverOtherWords } from '../engine/ops.ts';
+import type { ModelConfig } from './config.ts';
+import { dense } from './encoder.ts';
+import type { RelLogits } from './heads.ts';
+import { type Params, get } from './params.ts';
+
+/**
+ * Eq. 1-2: ŷ[i, t] = max_{j≠i} p(<w_i, t, w_j>), the chance that word i is the subject of
+ * relation t with some other real word. Separable logits turn the max over j into a max over c.
+ * Returns [n*B, l].
+ */
+export function relationSummary(rel: RelLogits, lengths: number[]): tf.Tensor2D {
+  const [n, B, l] = rel.a.shape;
+  const maxC = maxOverOtherWords(rel.c, lengths); // [n, B, l]
+  const logit = tf.add(tf.add(rel.a, maxC), rel.bias); // [n, B, l]
+  return tf.reshape(tf.sigmoid(logit), [n * B, l]) as tf.Tensor2D; // [n*B, l]
+}
+
+/**
+ * Eq. 3: x = ReLU(W_a (ŷ ⊕ ȳ ⊕ h) + b_a). W_a is stored as one block per input, so the
+ * Table 5 ablations (RIN−ỹ, RIN−ȳ, RIN−H) simply leave a block out.
+ */
+export function interaction(
+  p: Params,
+  cfg: ModelConfig,
+  yRel: tf.Tensor2D, // ŷ [n*B, l]
+  yEnt: tf.Tensor2D, // ȳ [n*B, T]
+  H: tf.Tensor2D, // [n*B, hiddenDim]
+): tf.Tensor2D {
+  let s = tf.zeros([H.shape[0], cfg.intDim]) as tf.Tensor2D; // [n*B, dx]
+  if (cfg.intUsesRel) s = tf.add(s, dense(yRel, get(p, 'int.Wrel') as tf.Tensor2D)); // [n*B, dx]
+  if (cfg.intUsesEnt) s = tf.add(s, dense(yEnt, get(p, 'int.Went') as tf.Tensor2D)); // [n*B, dx]
+  if (cfg.intUsesH) s = tf.add(s, dense(H, get(p, 'int.Wh') as tf.Tensor2D)); // [n*B, dx]
+  return tf.relu(tf.add(s, get(p, 'int.b'))) as tf.Tensor2D; // [n*B, dx]
+}
+
+/** Eq. 4-7, the GRU update of one task feature (prefix 'updR' for H̃, 'updG' for H̄). */
+export function gruUpdate(p: Params, prefix: string, h: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
+  const hx = tf.concat([h, x], 1) as tf.Tensor2D; // [N, d+dx]
+  const z = tf.sigmoid(dense(hx, get(p, `${prefix}.Wz`) as tf.Tensor2D)); // Eq. 4 [N, d]
+  const u = tf.sigmoid(dense(hx, get(p, `${prefix}.Wu`) as tf.Tensor2D)); // Eq. 5 [N, d]
+  const ux = tf.concat([tf.mul(u, h), x], 1) as tf.Tensor2D; // [N, d+dx]
+  const hCand = tf.tanh(dense(ux, get(p, `${prefix}.Wo`) as tf.Tensor2D)); // Eq. 6 [N, d]
+  return tf.add(tf.mul(tf.sub(1, z), h), tf.mul(z, hCand)) as tf.Tensor2D; // Eq. 7 [N, d]
+}
+
+/** Fig. 3 "RIN (RNN)": h_new = tanh(W (h ⊕ x) + b). */
+export function rnnUpdate(p: Params, prefix: string, h: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
+  const hx = tf.concat([h, x], 1) as tf.Tensor2D; // [N, d+dx]
+  return tf.tanh(dense(hx, get(p, `${prefix}.W`) as tf.Tensor2D, get(p, `${prefix}.b`) as tf.Tensor1D)) as tf.Tensor2D; // [N, d]
+}
+
+/** Table 5 "RIN−γ": INT and the GRUs replaced by a linear map, h_new = W h + b. */
+export function linearUpdate(p: Params, prefix: string, h: tf.Tensor2D): tf.Tensor2D {
+  return dense(h, get(p, `${prefix}.W`) as tf.Tensor2D, get(p, `${prefix}.b`) as tf.Tensor1D); // [N, d]
+}

@@ -1,0 +1,113 @@
+/**
+ * The model's parameters: a flat, named map of tf.Variables, created from the config with a
+ * seeded RNG. Names say where each weight sits in the paper (see rin.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../engine/rng.ts';
+import { type ModelConfig, effectiveRounds } from './config.ts';
+
+export type Params = Map<string, tf.Variable>;
+
+/** Sizes the parameters depend on besides the config. */
+export interface Sizes {
+  words: number;
+  posTags: number;
+  nerTags: number;
+  relations: number;
+}
+
+function glorot(rng: Rng, rows: number, cols: number): Float32Array {
+  const lim = Math.sqrt(6 / (rows + cols));
+  const v = new Float32Array(rows * cols);
+  for (let k = 0; k < v.length; k++) v[k] = (rng.next() * 2 - 1) * lim;
+  return v;
+}
+
+/** The shape of every parameter, in creation order. */
+export function paramShapes(cfg: ModelConfig, s: Sizes): [string, number[]][] {
+  const h = cfg.hiddenDim / 2;
+  const inDim = cfg.wordDim + cfg.posDim;
+  const shapes: [string, number[]][] = [
+    ['emb.word', [s.words, cfg.wordDim]],
+    ['emb.pos', [s.posTags, cfg.posDim]],
+  ];
+  for (const dir of ['fw', 'bw']) {
+    shapes.push([`lstm.${dir}.W`, [inDim, 4 * h]], [`lstm.${dir}.U`, [h, 4 * h]], [`lstm.${dir}.b`, [4 * h]]);
+  }
+  // bilstm feeds H straight into the heads; every other variant has fr and fg (Eq. 11).
+  const feat = cfg.variant === 'bilstm' ? cfg.hiddenDim : cfg.taskDim;
+  if (cfg.variant !== 'bilstm') {
+    shapes.push(['fr.W', [cfg.hiddenDim, cfg.taskDim]], ['fr.b', [cfg.taskDim]]);
+    shapes.push(['fg.W', [cfg.hiddenDim, cfg.taskDim]], ['fg.b', [cfg.taskDim]]);
+  }
+  shapes.push(['ner.W', [feat, s.nerTags]], ['ner.b', [s.nerTags]]); // Eq. 8
+  shapes.push(['re.Wm', [feat, cfg.reDim]], ['re.Wr', [feat, cfg.reDim]]); // Eq. 9
+  shapes.push(['re.Wp1', [cfg.reDim, s.relations]], ['re.Wp2', [cfg.reDim, s.relations]], ['re.b', [s.relations]]); // Eq. 10
+  if (effectiveRounds(cfg) > 0) {
+    const d = cfg.taskDim;
+    const x = cfg.intDim;
+    if (cfg.variant === 'rin_linear') {
+      for (const u of ['updR', 'updG']) shapes.push([`${u}.W`, [d, d]], [`${u}.b`, [d]]);
+    } else {
+      // Eq. 3: x = ReLU(Wa (ŷ ⊕ ȳ ⊕ h) + ba), Wa split by input so an ablation just drops a block.
+      if (cfg.intUsesRel) shapes.push(['int.Wrel', [s.relations, x]]);
+      if (cfg.intUsesEnt) shapes.push(['int.Went', [s.nerTags, x]]);
+      if (cfg.intUsesH) shapes.push(['int.Wh', [cfg.hiddenDim, x]]);
+      shapes.push(['int.b', [x]]);
+      for (const u of ['updR', 'updG']) {
+        if (cfg.variant === 'rin') {
+          // Eq. 4-6, no biases as in the paper.
+          shapes.push([`${u}.Wz`, [d + x, d]], [`${u}.Wu`, [d + x, d]], [`${u}.Wo`, [d + x, d]]);
+        } else {
+          shapes.push([`${u}.W`, [d + x, d]], [`${u}.b`, [d]]);
+        }
+      }
+    }
+  }
+  return shapes;
+}
+
+/**
+ * Fresh parameters. `wordVectors` (optional) gives pre-trained rows; rows it lacks get N(0, σ²)
+ * with σ the spread of the pre-trained values, row 0 (<pad>) is zero.
+ */
+export function initParams(cfg: ModelConfig, s: Sizes, seed: number, wordVectors?: (Float32Array | null)[]): Params {
+  const rng = new Rng(seed);
+  const params: Params = new Map();
+  for (const [name, shape] of paramShapes(cfg, s)) {
+    let v: Float32Array;
+    if (shape.length === 1) {
+      v = new Float32Array(shape[0]);
+      if (name.startsWith('lstm.') && name.endsWith('.b')) v.fill(1, shape[0] / 4, shape[0] / 2); // forget gate bias 1
+    } else if (name === 'emb.word') {
+      v = initWords(rng, shape[0], shape[1], wordVectors);
+    } else {
+      v = glorot(rng, shape[0], shape[1]);
+    }
+    const trainable = name !== 'emb.word' || cfg.trainEmbeddings;
+    params.set(name, tf.variable(tf.tensor(v, shape), trainable, name));
+  }
+  return params;
+}
+
+function initWords(rng: Rng, V: number, d: number, vecs?: (Float32Array | null)[]): Float32Array {
+  const out = new Float32Array(V * d);
+  let sum = 0, sq = 0, cnt = 0;
+  for (const r of vecs ?? []) if (r) for (const x of r) { sum += x; sq += x * x; cnt++; }
+  const sigma = cnt ? Math.sqrt(Math.max(sq / cnt - (sum / cnt) ** 2, 1e-6)) : 0.1;
+  for (let w = 1; w < V; w++) {
+    const r = vecs?.[w];
+    for (let k = 0; k < d; k++) out[w * d + k] = r ? r[k] : rng.normal() * sigma;
+  }
+  return out;
+}
+
+export function disposeParams(p: Params): void {
+  for (const v of p.values()) v.dispose();
+}
+
+export function get(p: Params, name: string): tf.Variable {
+  const v = p.get(name);
+  if (!v) throw new Error(`missing parameter ${name}`);
+  return v;
+}
