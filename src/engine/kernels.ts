@@ -85,7 +85,7 @@ export function patchWasmKernels(): void {
   tf.registerKernel({
     kernelName: 'Slice',
     backendName: 'wasm',
-    kernelFunc: ({ inputs, attrs, backend }) => {
+    kernelFunc: ({ inputs, attrs = {}, backend }) => {
       const x = inputs.x as tf.TensorInfo;
       const [b, s] = parseSlice(x, attrs.begin as number[], attrs.size as number[]);
       return sliceNoCopy(backend as unknown as WasmBackendLike, x, b, s);
@@ -96,7 +96,7 @@ export function patchWasmKernels(): void {
   tf.registerKernel({
     kernelName: 'SplitV',
     backendName: 'wasm',
-    kernelFunc: ({ inputs, attrs, backend }) => {
+    kernelFunc: ({ inputs, attrs = {}, backend }) => {
       const x = inputs.x as tf.TensorInfo;
       const rank = x.shape.length;
       const axis = ((attrs.axis as number) + rank) % rank;
@@ -123,7 +123,7 @@ export function patchWasmKernels(): void {
   tf.registerKernel({
     kernelName: 'Unpack',
     backendName: 'wasm',
-    kernelFunc: ({ inputs, attrs, backend }) => {
+    kernelFunc: ({ inputs, attrs = {}, backend }) => {
       const x = inputs.value as tf.TensorInfo;
       const rank = x.shape.length;
       const axis = ((attrs.axis as number) + rank) % rank;
@@ -149,7 +149,7 @@ export function patchWasmKernels(): void {
     backendName: 'wasm',
     setupFunc: mm.setupFunc,
     kernelFunc: (args) => {
-      const { inputs, attrs, backend } = args;
+      const { inputs, attrs = {}, backend } = args;
       if (!attrs.transposeA && !attrs.transposeB) return mm.kernelFunc(args);
       const wb = backend as unknown as WasmBackendLike;
       const swapLast = (t: tf.TensorInfo): tf.TensorInfo => {

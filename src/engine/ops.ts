@@ -7,13 +7,20 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+type GradResult = { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor | tf.Tensor[] };
+
+/** tf.customGrad with plain tensor arguments (its typings mix in the save function). */
+function custom(f: (...xs: tf.Tensor[]) => GradResult): (...xs: tf.Tensor[]) => tf.Tensor {
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...xs: tf.Tensor[]) => tf.Tensor;
+}
+
 /**
  * Embedding lookup rows = table[ids]. The wasm backend has no UnsortedSegmentSum, so
  * tf.gather's gradient fails there; ours scatter-adds dy into a dense [V, d] gradient in JS.
  */
 export function embeddingLookup(table: tf.Tensor2D, ids: Int32Array): tf.Tensor2D {
   const [V, d] = table.shape;
-  const f = tf.customGrad((t: tf.Tensor) => {
+  const f = custom((t: tf.Tensor) => {
     const idx = tf.tensor1d(ids, 'int32');
     const value = tf.gather(t, idx) as tf.Tensor2D; // [N, d]
     idx.dispose();
@@ -42,10 +49,11 @@ export const NO_OBJECT = -30;
  *   max_{j≠i} p(<w_i, t, w_j>) = sigmoid(a[i,t] + b[t] + max_{j≠i} c[j,t]),
  * so only the max of c over the other real words j is needed: no [n, n, l] tensor.
  * Returns m[i, b, t] = max_{j≠i, j<len_b} c[j, b, t]; the gradient goes to the argmax.
+ * With `selfPairs` the max runs over every real j, i included.
  */
-export function maxOverOtherWords(c: tf.Tensor3D, lengths: number[]): tf.Tensor3D {
+export function maxOverOtherWords(c: tf.Tensor3D, lengths: number[], selfPairs = false): tf.Tensor3D {
   const [n, B, l] = c.shape;
-  const f = tf.customGrad((ct: tf.Tensor) => {
+  const f = custom((ct: tf.Tensor) => {
     const cv = ct.dataSync(); // [n, B, l]
     const out = new Float32Array(n * B * l);
     const arg = new Int32Array(n * B * l).fill(-1);
@@ -58,9 +66,9 @@ export function maxOverOtherWords(c: tf.Tensor3D, lengths: number[]): tf.Tensor3
           if (v > v1) { v2 = v1; i2 = i1; v1 = v; i1 = j; } else if (v > v2) { v2 = v; i2 = j; }
         }
         for (let i = 0; i < n; i++) {
-          const j = i === i1 ? i2 : i1;
+          const j = i === i1 && !selfPairs ? i2 : i1;
           const o = (i * B + b) * l + t;
-          out[o] = j < 0 ? NO_OBJECT : i === i1 ? v2 : v1;
+          out[o] = j < 0 ? NO_OBJECT : j === i1 ? v1 : v2;
           arg[o] = j;
         }
       }
@@ -93,7 +101,7 @@ export interface Cell {
 
 /**
  * Eq. 13-14 for the RE part: binary cross-entropy summed over every cell (i, t, j) with
- * i ≠ j and both real words, then divided by B (the mean over sentences of the per-sentence sum).
+ * i ≠ j (any i, j with `selfPairs`) and both real words, then divided by B (the mean over sentences of the per-sentence sum).
  * With logits x = a[i,t] + c[j,t] + b[t]: BCE = softplus(x) - y·x. The sum over cells is computed
  * in one pass in JS with its gradient, never materialising the [n, n, l] tensor.
  */
@@ -103,9 +111,10 @@ export function separableBce(
   bias: tf.Tensor1D, // [l]
   lengths: number[],
   gold: Cell[][], // per sentence
+  selfPairs = false,
 ): tf.Scalar {
   const [n, B, l] = a.shape;
-  const f = tf.customGrad((at: tf.Tensor, ct: tf.Tensor, bt: tf.Tensor) => {
+  const f = custom((at: tf.Tensor, ct: tf.Tensor, bt: tf.Tensor) => {
     const av = at.dataSync();
     const cv = ct.dataSync();
     const bv = bt.dataSync();
@@ -119,14 +128,22 @@ export function separableBce(
         const cj = (j * B + b) * l;
         for (let t = 0; t < l; t++) bj[t] = cv[cj + t] + bv[t];
         for (let i = 0; i < len; i++) {
-          if (i === j) continue;
+          if (i === j && !selfPairs) continue;
           const ai = (i * B + b) * l;
           for (let t = 0; t < l; t++) {
             const x = av[ai + t] + bj[t];
-            // softplus(x) = max(x,0) + log1p(exp(-|x|)); sigmoid from the same exp.
-            const e = Math.exp(-Math.abs(x));
-            loss += (x > 0 ? x : 0) + Math.log1p(e);
-            const s = x >= 0 ? 1 / (1 + e) : e / (1 + e);
+            let s: number;
+            if (x < -17) {
+              // Far-negative cells (most of them once training is under way): softplus(x) and
+              // sigmoid(x) both equal exp(x) to float32 precision, so skip log1p and the division.
+              s = Math.exp(x);
+              loss += s;
+            } else {
+              // softplus(x) = max(x,0) + log1p(exp(-|x|)); sigmoid from the same exp.
+              const e = Math.exp(-Math.abs(x));
+              loss += (x > 0 ? x : 0) + Math.log1p(e);
+              s = x >= 0 ? 1 / (1 + e) : e / (1 + e);
+            }
             ga[ai + t] += s;
             gc[cj + t] += s;
           }
@@ -135,7 +152,7 @@ export function separableBce(
       const seen = new Set<number>();
       for (const { i, t, j } of gold[b]) {
         const key = (i * n + j) * l + t;
-        if (seen.has(key) || i === j || i >= len || j >= len) continue;
+        if (seen.has(key) || (i === j && !selfPairs) || i >= len || j >= len) continue;
         seen.add(key);
         const ai = (i * B + b) * l + t;
         const cj = (j * B + b) * l + t;
@@ -179,7 +196,7 @@ export function reverseTime(x: tf.Tensor2D, n: number): tf.Tensor2D {
     for (let s = 0; s < n; s++) out.set(v.subarray((n - 1 - s) * row, (n - s) * row), s * row);
     return out;
   };
-  const f = tf.customGrad((xt: tf.Tensor) => ({
+  const f = custom((xt: tf.Tensor) => ({
     value: tf.tensor2d(perm(xt.dataSync()), [N, d]),
     gradFunc: (dy: tf.Tensor) => tf.tensor2d(perm(dy.dataSync()), [N, d]),
   }));

@@ -40,6 +40,11 @@ export interface ModelConfig {
   intUsesH: boolean;
   /** Fine-tune the pre-trained word vectors. */
   trainEmbeddings: boolean;
+  /**
+   * Also score cells (w, t, w) that relate a word to itself. The paper has w ≠ w' (§3), but the
+   * partial-match data (last word only) has gold triples such as (Pennsylvania, r, Pennsylvania).
+   */
+  selfPairs: boolean;
 }
 
 export interface TrainConfig {
@@ -77,6 +82,7 @@ export const DEFAULT_MODEL: ModelConfig = {
   intUsesEnt: true,
   intUsesH: true,
   trainEmbeddings: true,
+  selfPairs: false,
 };
 
 export const DEFAULT_TRAIN: TrainConfig = {

@@ -10,8 +10,8 @@ import type { Batch } from './batch.ts';
 
 /** Dense layer on flat rows: x [N, i] · W [i, o] (+ b). Plain 2-D matmul, the fast path on wasm. */
 export function dense(x: tf.Tensor2D, W: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
-  const y = tf.matMul(x, W); // [N, o]
-  return b ? tf.add(y, b) : y;
+  const y = tf.matMul(x, W) as tf.Tensor2D; // [N, o]
+  return b ? (tf.add(y, b) as tf.Tensor2D) : y;
 }
 
 /**

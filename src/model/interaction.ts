@@ -14,9 +14,9 @@ import { type Params, get } from './params.ts';
  * relation t with some other real word. Separable logits turn the max over j into a max over c.
  * Returns [n*B, l].
  */
-export function relationSummary(rel: RelLogits, lengths: number[]): tf.Tensor2D {
+export function relationSummary(rel: RelLogits, lengths: number[], selfPairs: boolean): tf.Tensor2D {
   const [n, B, l] = rel.a.shape;
-  const maxC = maxOverOtherWords(rel.c, lengths); // [n, B, l]
+  const maxC = maxOverOtherWords(rel.c, lengths, selfPairs); // [n, B, l]
   const logit = tf.add(tf.add(rel.a, maxC), rel.bias); // [n, B, l]
   return tf.reshape(tf.sigmoid(logit), [n * B, l]) as tf.Tensor2D; // [n*B, l]
 }

@@ -16,6 +16,22 @@ export interface Sizes {
   relations: number;
 }
 
+let created = 0;
+
+/**
+ * A tf.Variable for parameter `name`. tfjs wants variable names unique per process, and a process
+ * may hold several models (tests, a server), so the engine name gets a counter; the Params key
+ * stays the plain name.
+ */
+export function makeVariable(values: Float32Array, shape: number[], trainable: boolean, name: string): tf.Variable {
+  return tf.variable(tf.tensor(values, shape), trainable, `${name}#${created++}`);
+}
+
+/** The trainable variables in parameter order (the order optimiser state is saved in). */
+export function trainable(p: Params): tf.Variable[] {
+  return [...p.values()].filter((v) => v.trainable);
+}
+
 function glorot(rng: Rng, rows: number, cols: number): Float32Array {
   const lim = Math.sqrt(6 / (rows + cols));
   const v = new Float32Array(rows * cols);
@@ -69,9 +85,10 @@ export function paramShapes(cfg: ModelConfig, s: Sizes): [string, number[]][] {
 
 /**
  * Fresh parameters. `wordVectors` (optional) gives pre-trained rows; rows it lacks get N(0, σ²)
- * with σ the spread of the pre-trained values, row 0 (<pad>) is zero.
+ * with σ the spread of the pre-trained values, row 0 (<pad>) is zero. `positiveRate` (optional)
+ * is the share of gold cells among all RE cells in the training data.
  */
-export function initParams(cfg: ModelConfig, s: Sizes, seed: number, wordVectors?: (Float32Array | null)[]): Params {
+export function initParams(cfg: ModelConfig, s: Sizes, seed: number, wordVectors?: (Float32Array | null)[], positiveRate?: number): Params {
   const rng = new Rng(seed);
   const params: Params = new Map();
   for (const [name, shape] of paramShapes(cfg, s)) {
@@ -79,13 +96,15 @@ export function initParams(cfg: ModelConfig, s: Sizes, seed: number, wordVectors
     if (shape.length === 1) {
       v = new Float32Array(shape[0]);
       if (name.startsWith('lstm.') && name.endsWith('.b')) v.fill(1, shape[0] / 4, shape[0] / 2); // forget gate bias 1
+      // Start every RE cell at the prior rate of gold cells rather than at p = 0.5: the sum of
+      // BCE over n·n·l cells (Eq. 14) otherwise spends the first epoch pushing all of them down.
+      if (name === 're.b' && positiveRate) v.fill(Math.log(positiveRate / (1 - positiveRate)));
     } else if (name === 'emb.word') {
       v = initWords(rng, shape[0], shape[1], wordVectors);
     } else {
       v = glorot(rng, shape[0], shape[1]);
     }
-    const trainable = name !== 'emb.word' || cfg.trainEmbeddings;
-    params.set(name, tf.variable(tf.tensor(v, shape), trainable, name));
+    params.set(name, makeVariable(v, shape, name !== 'emb.word' || cfg.trainEmbeddings, name));
   }
   return params;
 }

@@ -43,7 +43,7 @@ export function forward(p: Params, cfg: ModelConfig, batch: Batch, opts: Forward
       continue;
     }
     const yEnt = tf.softmax(nerLogits(p, hEnt)) as tf.Tensor2D; // ȳ(k) [n*B, T]
-    const yRel = relationSummary(relLogits(p, hRel, n, B), batch.lengths); // ŷ(k) [n*B, l]
+    const yRel = relationSummary(relLogits(p, hRel, n, B), batch.lengths, cfg.selfPairs); // ŷ(k) [n*B, l]
     const x = interaction(p, cfg, yRel, yEnt, H); // X(k) [n*B, dx]
     const update = cfg.variant === 'rin' ? gruUpdate : rnnUpdate;
     hRel = update(p, 'updR', hRel, x); // H̃(k+1) [n*B, d]

@@ -1,0 +1,34 @@
+/** Small helpers shared by the commands: option parsing with clear errors, and number options. */
+import { parseArgs } from 'node:util';
+import { UserError } from '../data/types.ts';
+
+export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+
+/** Parsed option values: strings for string options, booleans for flags (checked by parseArgs). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Values = Record<string, any>;
+
+export function parse(cmd: string, argv: string[], options: OptionSpec): { values: Values; positionals: string[] } {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UserError(`rin ${cmd}: ${(e as Error).message} (see rin ${cmd} --help)`);
+  }
+}
+
+export function num(cmd: string, name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (!Number.isFinite(x)) throw new UserError(`rin ${cmd}: --${name} must be a number, got "${v}"`);
+  return x;
+}
+
+export function required(cmd: string, name: string, v: string | undefined): string {
+  if (!v) throw new UserError(`rin ${cmd}: --${name} is required (see rin ${cmd} --help)`);
+  return v;
+}
+
+/** Drop undefined entries so config defaults apply. */
+export function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

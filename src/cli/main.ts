@@ -1,0 +1,55 @@
+/** `rin` command line: dispatch to a command; user errors print one clear line, no stack. */
+import { UserError } from '../data/types.ts';
+import { codeVersion } from '../version.ts';
+import { evalCommand } from './eval.ts';
+import { predictCommand } from './predict.ts';
+import { trainCommand } from './train.ts';
+
+const commands: Record<string, (argv: string[]) => Promise<void>> = {
+  train: trainCommand,
+  eval: evalCommand,
+  predict: predictCommand,
+};
+
+const help = `rin ${codeVersion()} — joint entity and relation extraction (Recurrent Interaction Network, Sun et al. 2020)
+
+usage: rin <command> [options]      rin <command> --help for its options
+
+commands
+  train      train a model on labelled data, keep the best on dev
+  eval       score a saved model on a labelled file (partial and exact match, NER, breakdowns)
+  predict    predict triples for each sentence of a file, as JSONL
+
+environment
+  RIN_BACKEND   wasm (default) | cpu | tensorflow (needs @tensorflow/tfjs-node installed)
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(help);
+    return cmd ? 0 : 1;
+  }
+  if (cmd === '--version') {
+    process.stdout.write(codeVersion() + '\n');
+    return 0;
+  }
+  const run = commands[cmd];
+  if (!run) {
+    process.stderr.write(`rin: unknown command "${cmd}"\n\n${help}`);
+    return 2;
+  }
+  try {
+    await run(rest);
+    return 0;
+  } catch (e) {
+    if (e instanceof UserError) {
+      process.stderr.write(`rin ${cmd}: error: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`rin ${cmd}: internal error: ${(e as Error).message}\n${process.env.RIN_DEBUG ? (e as Error).stack + '\n' : '(set RIN_DEBUG=1 for the stack trace)\n'}`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,49 @@
+import { createWriteStream } from 'node:fs';
+import { describeReport, loadDataset } from '../data/load.ts';
+import { initBackend } from '../engine/backend.ts';
+import { predict } from '../eval/predict.ts';
+import { loadModel } from '../io/modelDir.ts';
+import { num, parse, required } from './args.ts';
+
+export const predictHelp = `rin predict — predict triples for every sentence of a dataset file
+
+usage: rin predict --model DIR --data FILE [--out FILE.jsonl] [options]
+
+  --model DIR           a model directory (from rin train)
+  --data FILE           sentences in any supported format (gold triples, if any, are ignored)
+  --out FILE            write JSONL here (default: standard output)
+  --format F            auto | casrel | zeng (default auto)
+  --threshold X         extract a triple when p ≥ X (default 0.5)
+  --no-progress         no progress lines
+
+One JSON line per sentence:
+  {"record": 0, "text": "...", "entities": [{"text", "start", "end"}],
+   "triples": [{"subject": {"text", "start", "end"}, "relation", "object": {...}, "score"}]}
+start/end are token positions, end exclusive.
+`;
+
+export async function predictCommand(argv: string[]): Promise<void> {
+  const { values: v } = parse('predict', argv, {
+    model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' },
+    threshold: { type: 'string' }, 'no-progress': { type: 'boolean' },
+  });
+  if (v.help) return void process.stdout.write(predictHelp);
+  await initBackend();
+  const model = loadModel(required('predict', 'model', v.model));
+  const data = loadDataset(required('predict', 'data', v.data), { format: v.format as 'auto' });
+  process.stderr.write(describeReport(data) + '\n');
+  const { predictions, problems } = predict(model, data.sentences, { threshold: num('predict', 'threshold', v.threshold), progress: !v['no-progress'] });
+  for (const p of problems) process.stderr.write(`${p.file} record ${p.record}: ${p.message}\n`);
+  const out = v.out ? createWriteStream(v.out) : process.stdout;
+  data.sentences.forEach((s, k) => {
+    const span = (x: { start: number; end: number }) => ({ text: s.tokens.slice(x.start, x.end).join(' '), start: x.start, end: x.end });
+    const p = predictions[k];
+    out.write(JSON.stringify({
+      record: s.source.record,
+      text: s.tokens.join(' '),
+      entities: p.entities.map(span),
+      triples: p.triples.map((t) => ({ subject: span(t.subject), relation: t.relation, object: span(t.object), score: Number(t.score.toFixed(4)) })),
+    }) + '\n');
+  });
+  if (v.out) await new Promise<void>((res, rej) => (out as NodeJS.WritableStream).end(() => res()).on?.('error', rej));
+}

@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { UserError } from '../data/types.ts';
+import type { ModelConfig, TrainConfig, Variant } from '../model/config.ts';
+import { train } from '../train/trainer.ts';
+import { defined, num, parse, required } from './args.ts';
+
+export const trainHelp = `rin train — train a model and keep the best one on dev
+
+usage: rin train --train FILE --dev FILE --out DIR [options]
+
+data
+  --train FILE          training data (CasRel JSON {text, triple_list} or Zeng's id format; .gz ok)
+  --dev FILE            development data: model selection and early stopping
+  --out DIR             output: DIR/model (best model), DIR/checkpoint, DIR/metrics.jsonl
+  --embeddings FILE     pre-trained vectors, GloVe text format (.gz ok)
+  --no-lowercase        look vectors up by the exact word only (default: fall back to lowercase)
+  --format F            auto | casrel | zeng (default auto)
+  --spans S             auto | full | head: whole entities or last words only (default auto)
+  --resume              continue DIR/checkpoint after an interrupted run
+
+model (defaults are the paper's)
+  --variant V           rin | rin_rnn | rin_linear | bilstm | bilstm_s (default rin)
+  --rounds K            update rounds (default 3)
+  --ablate LIST         leave inputs out of INT (Eq. 3): any of rel,ent,h (Table 5)
+  --hidden-dim N        size of H, both LSTM directions together (default 100)
+  --task-dim N          size of H̃ and H̄ (default 100)
+  --int-dim N           size of the interaction feature x (default 100)
+  --self-pairs          also score (w, t, w) cells (the paper has w ≠ w')
+  --freeze-embeddings   keep the pre-trained vectors fixed
+
+training
+  --epochs N            at most N epochs (default 60)
+  --patience N          stop after N epochs without a better dev F1 (default 10)
+  --lr X                Adam learning rate (default 0.001)
+  --batch-size N        sentences per batch (default 50)
+  --clip-norm X         global gradient norm clip, 0 = off (default 5)
+  --seed N              random seed (default 1)
+  --max-length N        reject longer sentences, with a message (default 120)
+  --unk-replace X       chance to replace a word seen once by <unk> (default 0)
+  --partial-ner M       head | chunk: NER targets for last-word data (default head)
+  --config FILE         a JSON file {"model": {...}, "training": {...}}; flags override it
+  --no-progress         no progress lines
+`;
+
+export async function trainCommand(argv: string[]): Promise<void> {
+  const { values: v } = parse('train', argv, {
+    train: { type: 'string' }, dev: { type: 'string' }, out: { type: 'string' }, embeddings: { type: 'string' },
+    'no-lowercase': { type: 'boolean' }, format: { type: 'string' }, spans: { type: 'string' }, resume: { type: 'boolean' },
+    variant: { type: 'string' }, rounds: { type: 'string' }, ablate: { type: 'string' }, 'hidden-dim': { type: 'string' },
+    'task-dim': { type: 'string' }, 'int-dim': { type: 'string' }, 'self-pairs': { type: 'boolean' }, 'freeze-embeddings': { type: 'boolean' },
+    epochs: { type: 'string' }, patience: { type: 'string' }, lr: { type: 'string' }, 'batch-size': { type: 'string' },
+    'clip-norm': { type: 'string' }, seed: { type: 'string' }, 'max-length': { type: 'string' }, 'unk-replace': { type: 'string' },
+    'partial-ner': { type: 'string' }, config: { type: 'string' }, 'no-progress': { type: 'boolean' },
+  });
+  if (v.help) return void process.stdout.write(trainHelp);
+  let fileCfg: { model?: Partial<ModelConfig>; training?: Partial<TrainConfig> } = {};
+  if (v.config) {
+    try {
+      fileCfg = JSON.parse(readFileSync(v.config, 'utf8'));
+    } catch (e) {
+      throw new UserError(`${v.config}: ${(e as Error).message}`);
+    }
+  }
+  const ablate = new Set<string>(String(v.ablate ?? '').split(',').filter(Boolean));
+  for (const a of ablate as Set<string>) if (!['rel', 'ent', 'h'].includes(a)) throw new UserError(`rin train: --ablate takes rel, ent and h, got "${a}"`);
+  const n = (name: string) => num('train', name, v[name as keyof typeof v] as string | undefined);
+  const model: Partial<ModelConfig> = {
+    ...fileCfg.model,
+    ...defined({
+      variant: v.variant as Variant | undefined,
+      rounds: n('rounds'),
+      hiddenDim: n('hidden-dim'),
+      taskDim: n('task-dim'),
+      intDim: n('int-dim'),
+      selfPairs: v['self-pairs'] || undefined,
+      trainEmbeddings: v['freeze-embeddings'] ? false : undefined,
+      intUsesRel: ablate.has('rel') ? false : undefined,
+      intUsesEnt: ablate.has('ent') ? false : undefined,
+      intUsesH: ablate.has('h') ? false : undefined,
+    }),
+  };
+  const training: Partial<TrainConfig> = {
+    ...fileCfg.training,
+    ...defined({
+      epochs: n('epochs'), patience: n('patience'), lr: n('lr'), batchSize: n('batch-size'), clipNorm: n('clip-norm'),
+      seed: n('seed'), maxLength: n('max-length'), unkReplace: n('unk-replace'),
+      partialNer: v['partial-ner'] as TrainConfig['partialNer'] | undefined,
+    }),
+  };
+  const fmt = v.format as 'auto' | 'casrel' | 'zeng' | undefined;
+  if (fmt && !['auto', 'casrel', 'zeng'].includes(fmt)) throw new UserError(`rin train: --format must be auto, casrel or zeng`);
+  const spans = v.spans as 'auto' | 'full' | 'head' | undefined;
+  if (spans && !['auto', 'full', 'head'].includes(spans)) throw new UserError(`rin train: --spans must be auto, full or head`);
+  await train({
+    train: required('train', 'train', v.train),
+    dev: required('train', 'dev', v.dev),
+    out: required('train', 'out', v.out),
+    embeddings: v.embeddings,
+    lowercase: !v['no-lowercase'],
+    model,
+    training,
+    load: { format: fmt, spans },
+    resume: v.resume,
+    progress: !v['no-progress'],
+  });
+}

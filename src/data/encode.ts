@@ -1,0 +1,123 @@
+/**
+ * Sentence → ids and gold labels: word and POS ids, BIESO tags (Eq. 12 targets) and the gold
+ * relation cells (i, t, j) on the last words of subject and object (Eq. 13 targets).
+ */
+import type { Cell } from '../engine/ops.ts';
+import type { EncodedSentence } from '../model/batch.ts';
+import { posTags } from './pos.ts';
+import type { Sentence, Span, SpanKind } from './types.ts';
+import { Index, type Vocabs, wordId } from './vocab.ts';
+
+/** POS tags that may sit inside a name or noun phrase ending at an annotated head word. */
+const NP_TAGS = new Set(['NNP', 'NNPS', 'NN', 'NNS', 'JJ', 'CD', 'FW', 'POS', 'HYPH']);
+
+export interface EncodeOptions {
+  spans: SpanKind;
+  /** For 'head' data: tag the head alone (S) or extend it left over a noun phrase (see TrainConfig). */
+  partialNer: 'head' | 'chunk';
+  selfPairs: boolean;
+}
+
+/** Counts of what encoding had to leave out, so nothing is dropped silently. */
+export interface EncodeStats {
+  /** Gold triples relating a word to itself (w = w'), not representable unless selfPairs. */
+  selfPairs: number;
+  /** Gold triples whose relation the model does not know. */
+  unknownRelations: Map<string, number>;
+  /** Entities not tagged because they overlap a longer one (BIESO cannot nest). */
+  overlapping: number;
+}
+
+export function newStats(): EncodeStats {
+  return { selfPairs: 0, unknownRelations: new Map(), overlapping: 0 };
+}
+
+export class Encoder {
+  readonly words: Index;
+  readonly pos: Index;
+  readonly rel: Index;
+  constructor(readonly vocabs: Vocabs) {
+    this.words = new Index(vocabs.words);
+    this.pos = new Index(vocabs.pos);
+    this.rel = new Index(vocabs.relations);
+  }
+
+  /** Entity spans used to supervise NER, resolved so that none overlap. */
+  entitySpans(s: Sentence, tags: string[], opts: EncodeOptions, stats: EncodeStats): Span[] {
+    const uniq = new Map<string, Span>();
+    for (const t of s.triples)
+      for (const sp of [t.subject, t.object]) {
+        let span = sp;
+        if (opts.spans === 'head' && opts.partialNer === 'chunk') {
+          let start = sp.end - 1;
+          while (start > 0 && NP_TAGS.has(tags[start - 1]) && NP_TAGS.has(tags[sp.end - 1])) start--;
+          span = { start, end: sp.end };
+        }
+        uniq.set(`${span.start}:${span.end}`, span);
+      }
+    // Longer spans first; a span overlapping one already taken is left untagged (and counted).
+    const sorted = [...uniq.values()].sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+    const used = new Uint8Array(s.tokens.length);
+    const out: Span[] = [];
+    for (const sp of sorted) {
+      let free = true;
+      for (let k = sp.start; k < sp.end; k++) if (used[k]) free = false;
+      if (!free) {
+        stats.overlapping++;
+        continue;
+      }
+      for (let k = sp.start; k < sp.end; k++) used[k] = 1;
+      out.push(sp);
+    }
+    return out.sort((a, b) => a.start - b.start);
+  }
+
+  /** Ids only (for prediction), plus the POS tags it computed. */
+  encodeInput(s: Sentence): { enc: EncodedSentence; tags: string[] } {
+    const tags = posTags(s.tokens);
+    return {
+      enc: { words: s.tokens.map((w) => wordId(this.words, w)), pos: tags.map((p) => this.pos.get(p) ?? 1) },
+      tags,
+    };
+  }
+
+  /** Ids and gold labels (for training and evaluation). */
+  encode(s: Sentence, opts: EncodeOptions, stats: EncodeStats): EncodedSentence {
+    const { enc, tags } = this.encodeInput(s);
+    const ner = new Array<number>(s.tokens.length).fill(0); // O
+    for (const sp of this.entitySpans(s, tags, opts, stats)) {
+      if (sp.end - sp.start === 1) ner[sp.start] = 4; // S
+      else {
+        ner[sp.start] = 1; // B
+        for (let k = sp.start + 1; k < sp.end - 1; k++) ner[k] = 2; // I
+        ner[sp.end - 1] = 3; // E
+      }
+    }
+    const cells: Cell[] = [];
+    for (const t of s.triples) {
+      const r = this.rel.get(t.relation);
+      if (r === undefined) {
+        stats.unknownRelations.set(t.relation, (stats.unknownRelations.get(t.relation) ?? 0) + 1);
+        continue;
+      }
+      const i = t.subject.end - 1;
+      const j = t.object.end - 1;
+      if (i === j && !opts.selfPairs) {
+        stats.selfPairs++;
+        continue;
+      }
+      cells.push({ i, t: r, j });
+    }
+    return { ...enc, ner, cells };
+  }
+}
+
+/** Human-readable lines for what encoding left out. */
+export function describeStats(st: EncodeStats, what: string): string[] {
+  const out: string[] = [];
+  if (st.selfPairs) out.push(`${what}: ${st.selfPairs} gold triples relate a word to itself (w = w'); the model cannot represent them (selfPairs is off)`);
+  const unk = [...st.unknownRelations].reduce((a, [, c]) => a + c, 0);
+  if (unk) out.push(`${what}: ${unk} gold triples have a relation the model does not know (${[...st.unknownRelations.keys()].slice(0, 5).join(', ')}${st.unknownRelations.size > 5 ? ', ...' : ''}); they count as missed`);
+  if (st.overlapping) out.push(`${what}: ${st.overlapping} entity spans overlap a longer one and are not NER-tagged (BIESO cannot nest)`);
+  return out;
+}

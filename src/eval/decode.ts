@@ -1,0 +1,83 @@
+/**
+ * Logits → entities and triples.
+ * NER: arg-max BIESO tag per word, read into spans (S, or B I* E).
+ * RE: every cell (i, t, j) with p ≥ threshold (§3: p ≥ 0.5). With separable logits a cell can
+ * only pass if a[i,t] + b[t] + max_j c[j,t] does, so most rows are skipped without a scan.
+ * A triple's subject/object span is the predicted entity ending at its head word, else the word alone.
+ */
+import type { Span } from '../data/types.ts';
+
+export interface PredictedTriple {
+  subject: Span;
+  relation: string;
+  object: Span;
+  /** p(<w, t, w'>) of the head-word cell (Eq. 10). */
+  score: number;
+}
+
+export interface Prediction {
+  entities: Span[];
+  triples: PredictedTriple[];
+}
+
+/** Host copies of the logits of one batch (time-major, see model/batch.ts). */
+export interface LogitValues {
+  n: number;
+  B: number;
+  lengths: number[];
+  ner: Float32Array | Int32Array | Uint8Array; // [n*B, T]
+  a: Float32Array | Int32Array | Uint8Array; // [n, B, l]
+  c: Float32Array | Int32Array | Uint8Array; // [n, B, l]
+  bias: Float32Array | Int32Array | Uint8Array; // [l]
+}
+
+/** Spans from a sequence of BIESO tag ids (O=0 B=1 I=2 E=3 S=4); broken sequences are dropped. */
+export function biesoSpans(tags: ArrayLike<number>): Span[] {
+  const out: Span[] = [];
+  let open = -1;
+  for (let k = 0; k < tags.length; k++) {
+    const t = tags[k];
+    if (t === 4) { out.push({ start: k, end: k + 1 }); open = -1; }
+    else if (t === 1) open = k;
+    else if (t === 3) { if (open >= 0) out.push({ start: open, end: k + 1 }); open = -1; }
+    else if (t !== 2) open = -1;
+  }
+  return out;
+}
+
+export function decode(v: LogitValues, relations: string[], selfPairs: boolean, threshold = 0.5): Prediction[] {
+  const { n, B, lengths } = v;
+  const l = relations.length;
+  const T = v.ner.length / (n * B);
+  const cut = Math.log(threshold / (1 - threshold)); // sigmoid(x) ≥ threshold ⇔ x ≥ cut
+  const preds: Prediction[] = [];
+  for (let b = 0; b < B; b++) {
+    const len = lengths[b];
+    const tags = new Int32Array(len);
+    for (let i = 0; i < len; i++) {
+      const o = (i * B + b) * T;
+      let best = 0;
+      for (let k = 1; k < T; k++) if (v.ner[o + k] > v.ner[o + best]) best = k;
+      tags[i] = best;
+    }
+    const entities = biesoSpans(tags);
+    const endingAt = new Map(entities.map((e) => [e.end - 1, e]));
+    const spanOf = (i: number): Span => endingAt.get(i) ?? { start: i, end: i + 1 };
+    const triples: PredictedTriple[] = [];
+    for (let t = 0; t < l; t++) {
+      let maxC = -Infinity;
+      for (let j = 0; j < len; j++) maxC = Math.max(maxC, v.c[(j * B + b) * l + t]);
+      for (let i = 0; i < len; i++) {
+        const ai = v.a[(i * B + b) * l + t] + v.bias[t];
+        if (ai + maxC < cut) continue;
+        for (let j = 0; j < len; j++) {
+          if (j === i && !selfPairs) continue;
+          const x = ai + v.c[(j * B + b) * l + t];
+          if (x >= cut) triples.push({ subject: spanOf(i), relation: relations[t], object: spanOf(j), score: 1 / (1 + Math.exp(-x)) });
+        }
+      }
+    }
+    preds.push({ entities, triples });
+  }
+  return preds;
+}

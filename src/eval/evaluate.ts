@@ -1,0 +1,23 @@
+/** Evaluate a model on gold sentences: predict, then score (metrics.ts). */
+import { Encoder, describeStats, newStats } from '../data/encode.ts';
+import type { Problem, Sentence, Span, SpanKind } from '../data/types.ts';
+import type { RinModel } from '../io/modelDir.ts';
+import { biesoSpans } from './decode.ts';
+import { type Scores, score } from './metrics.ts';
+import { type PredictOptions, predict } from './predict.ts';
+
+export interface Evaluation {
+  scores: Scores;
+  problems: Problem[];
+  notes: string[];
+}
+
+export function evaluate(model: RinModel, sentences: Sentence[], spans: SpanKind, opts: PredictOptions = {}): Evaluation {
+  const { predictions, problems } = predict(model, sentences, opts);
+  const enc = new Encoder(model.vocabs);
+  const stats = newStats();
+  const encOpts = { spans, partialNer: model.train.partialNer, selfPairs: model.config.selfPairs };
+  const goldEntities: Span[][] = sentences.map((s) => biesoSpans(enc.encode(s, encOpts, stats).ner!));
+  const mode = spans === 'full' ? 'exact' : 'partial';
+  return { scores: score(sentences, predictions, goldEntities, mode), problems, notes: describeStats(stats, 'gold') };
+}

@@ -1,0 +1,144 @@
+/**
+ * Scores as the paper and CasRel compute them: per sentence, the SET of predicted triples is
+ * compared with the set of gold triples, as strings.
+ *  - partial: (last word of subject, relation, last word of object) — the paper's setting (§5);
+ *  - exact:   (whole subject text, relation, whole object text) — for data with full spans.
+ * Also NER span F1 (Table 4), per-relation scores, and breakdowns by overlap pattern and by
+ * number of gold triples per sentence (as in CasRel's analysis).
+ */
+import type { Sentence, Span } from '../data/types.ts';
+import type { Prediction } from './decode.ts';
+
+export interface PRF {
+  precision: number;
+  recall: number;
+  f1: number;
+  correct: number;
+  predicted: number;
+  gold: number;
+}
+
+export function prf(correct: number, predicted: number, gold: number): PRF {
+  const precision = predicted ? correct / predicted : 0;
+  const recall = gold ? correct / gold : 0;
+  const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+  return { precision, recall, f1, correct, predicted, gold };
+}
+
+export type MatchMode = 'partial' | 'exact';
+
+const text = (toks: string[], s: Span, mode: MatchMode) => (mode === 'partial' ? toks[s.end - 1] : toks.slice(s.start, s.end).join(' '));
+
+export function tripleKeys(toks: string[], triples: { subject: Span; relation: string; object: Span }[], mode: MatchMode): Set<string> {
+  return new Set(triples.map((t) => `${text(toks, t.subject, mode)}\u0001${t.relation}\u0001${text(toks, t.object, mode)}`));
+}
+
+class Counter {
+  correct = 0;
+  predicted = 0;
+  gold = 0;
+  add(g: Set<string>, p: Set<string>) {
+    this.gold += g.size;
+    this.predicted += p.size;
+    for (const k of p) if (g.has(k)) this.correct++;
+  }
+  get prf(): PRF {
+    return prf(this.correct, this.predicted, this.gold);
+  }
+}
+
+/** Overlap patterns of CasRel (Wei et al. 2020); a sentence may be both EPO and SEO. */
+export function overlapPatterns(s: Sentence): ('Normal' | 'EPO' | 'SEO')[] {
+  const heads = s.triples.map((t) => [t.subject.end - 1, t.object.end - 1]);
+  let epo = false, seo = false;
+  for (let x = 0; x < heads.length; x++)
+    for (let y = x + 1; y < heads.length; y++) {
+      const a = new Set(heads[x]);
+      const shared = heads[y].filter((e) => a.has(e)).length;
+      const samePair = a.size === new Set(heads[y]).size && shared === a.size;
+      if (samePair) epo = true;
+      else if (shared > 0) seo = true;
+    }
+  const out: ('Normal' | 'EPO' | 'SEO')[] = [];
+  if (epo) out.push('EPO');
+  if (seo) out.push('SEO');
+  return out.length ? out : ['Normal'];
+}
+
+export interface Scores {
+  mode: MatchMode;
+  triples: PRF;
+  /** The other match mode, when the data has full spans. */
+  exact?: PRF;
+  partial: PRF;
+  ner: PRF;
+  perRelation: Record<string, PRF>;
+  byOverlap: Record<string, PRF>;
+  byCount: Record<string, PRF>;
+  sentences: number;
+}
+
+/**
+ * Score predictions against gold sentences. `goldEntities` are the NER targets (see encode.ts).
+ * `mode` is the headline match: 'exact' for full-span data, 'partial' otherwise.
+ */
+export function score(gold: Sentence[], preds: Prediction[], goldEntities: Span[][], mode: MatchMode): Scores {
+  const partial = new Counter();
+  const exact = new Counter();
+  const ner = new Counter();
+  const perRel = new Map<string, Counter>();
+  const byOverlap = new Map<string, Counter>();
+  const byCount = new Map<string, Counter>();
+  const bump = (m: Map<string, Counter>, k: string) => m.get(k) ?? m.set(k, new Counter()).get(k)!;
+  gold.forEach((s, i) => {
+    const p = preds[i];
+    const gp = tripleKeys(s.tokens, s.triples, 'partial');
+    const pp = tripleKeys(s.tokens, p.triples, 'partial');
+    partial.add(gp, pp);
+    const ge = tripleKeys(s.tokens, s.triples, 'exact');
+    const pe = tripleKeys(s.tokens, p.triples, 'exact');
+    exact.add(ge, pe);
+    const [g, pr] = mode === 'partial' ? [gp, pp] : [ge, pe];
+    const rels = new Set([...s.triples, ...p.triples].map((t) => t.relation));
+    for (const r of rels) {
+      const only = (set: Set<string>) => new Set([...set].filter((k) => k.split('\u0001')[1] === r));
+      bump(perRel, r).add(only(g), only(pr));
+    }
+    for (const pat of overlapPatterns(s)) bump(byOverlap, pat).add(g, pr);
+    bump(byCount, g.size >= 5 ? '>=5' : String(g.size)).add(g, pr);
+    const spanKey = (x: Span) => `${x.start}:${x.end}`;
+    ner.add(new Set(goldEntities[i].map(spanKey)), new Set(p.entities.map(spanKey)));
+  });
+  const obj = (m: Map<string, Counter>) => Object.fromEntries([...m].sort().map(([k, c]) => [k, c.prf]));
+  return {
+    mode,
+    triples: mode === 'partial' ? partial.prf : exact.prf,
+    partial: partial.prf,
+    exact: exact.prf,
+    ner: ner.prf,
+    perRelation: obj(perRel),
+    byOverlap: obj(byOverlap),
+    byCount: obj(byCount),
+    sentences: gold.length,
+  };
+}
+
+const pct = (x: number) => (100 * x).toFixed(2).padStart(6);
+
+/** A plain-text report of the scores. */
+export function formatScores(s: Scores, perRelation = false): string {
+  const row = (name: string, r: PRF) => `${name.padEnd(22)} ${pct(r.precision)} ${pct(r.recall)} ${pct(r.f1)}   ${String(r.correct).padStart(5)} ${String(r.predicted).padStart(5)} ${String(r.gold).padStart(5)}`;
+  const lines = [`${''.padEnd(22)}      P      R     F1   correct  pred  gold`];
+  lines.push(row('triples, partial match', s.partial));
+  if (s.exact && s.mode === 'exact') lines.push(row('triples, exact match', s.exact));
+  lines.push(row('NER spans', s.ner));
+  lines.push('', `by overlap pattern (${s.mode} match):`);
+  for (const [k, r] of Object.entries(s.byOverlap)) lines.push(row('  ' + k, r));
+  lines.push('', `by gold triples per sentence (${s.mode} match):`);
+  for (const [k, r] of Object.entries(s.byCount)) lines.push(row('  ' + k, r));
+  if (perRelation) {
+    lines.push('', `per relation (${s.mode} match):`);
+    for (const [k, r] of Object.entries(s.perRelation)) lines.push(row('  ' + k.slice(0, 20), r));
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,59 @@
+/**
+ * Run a model over sentences: encode, batch by length, forward (no dropout), decode.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Encoder } from '../data/encode.ts';
+import type { Problem, Sentence } from '../data/types.ts';
+import type { RinModel } from '../io/modelDir.ts';
+import { makeBatch } from '../model/batch.ts';
+import { forward } from '../model/rin.ts';
+import { sortedBatches } from '../train/batches.ts';
+import { Progress } from '../train/progress.ts';
+import { type Prediction, decode } from './decode.ts';
+
+export interface PredictOptions {
+  batchSize?: number;
+  /** Extract a triple when p ≥ threshold (0.5 in the paper). */
+  threshold?: number;
+  /** Sentences longer than this are not run; each is reported as a problem. */
+  maxLength?: number;
+  /** Show a progress line. */
+  progress?: boolean;
+}
+
+export interface PredictResult {
+  predictions: Prediction[];
+  problems: Problem[];
+}
+
+export function predict(model: RinModel, sentences: Sentence[], opts: PredictOptions = {}): PredictResult {
+  const enc = new Encoder(model.vocabs);
+  const batchSize = opts.batchSize ?? 50;
+  const maxLength = opts.maxLength ?? model.train.maxLength;
+  const problems: Problem[] = [];
+  const predictions: Prediction[] = sentences.map(() => ({ entities: [], triples: [] }));
+  const runnable: number[] = [];
+  sentences.forEach((s, k) => {
+    if (s.tokens.length > maxLength) {
+      problems.push({ ...s.source, message: `sentence has ${s.tokens.length} words, more than maxLength ${maxLength}; not predicted (its gold triples count as missed)`, action: 'skipped' });
+    } else if (!s.tokens.length) {
+      problems.push({ ...s.source, message: 'empty sentence; nothing to predict', action: 'skipped' });
+    } else runnable.push(k);
+  });
+  const encoded = runnable.map((k) => enc.encodeInput(sentences[k]).enc);
+  const batches = sortedBatches(encoded.map((e) => e.words.length), batchSize);
+  const bar = new Progress('predict', runnable.length, process.stderr, opts.progress ?? false);
+  let done = 0;
+  for (const idx of batches) {
+    const batch = makeBatch(idx.map((k) => encoded[k]));
+    const values = tf.tidy(() => {
+      const out = forward(model.params, model.config, batch, { training: false });
+      return { ner: out.ner.dataSync(), a: out.a.dataSync(), c: out.c.dataSync(), bias: out.bias.dataSync() };
+    });
+    const preds = decode({ n: batch.n, B: batch.B, lengths: batch.lengths, ...values }, model.vocabs.relations, model.config.selfPairs, opts.threshold ?? 0.5);
+    idx.forEach((k, b) => (predictions[runnable[k]] = preds[b]));
+    done += idx.length;
+    bar.update(done);
+  }
+  return { predictions, problems };
+}
