@@ -19,12 +19,11 @@ import { type RinModel, loadModel, saveModel, sizesOf } from '../io/modelDir.ts'
 import { writeFileAtomic } from '../io/atomic.ts';
 import { type EncodedSentence, makeBatch } from '../model/batch.ts';
 import { type ModelConfig, type TrainConfig, modelConfig, trainConfig } from '../model/config.ts';
-import { disposeParams, initParams, trainable } from '../model/params.ts';
-import { forward } from '../model/rin.ts';
+import { disposeParams, initParams } from '../model/params.ts';
 import { codeVersion } from '../version.ts';
 import { bucketedBatches } from './batches.ts';
 import { type EpochRecord, type TrainState, hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import { loss } from './loss.ts';
+import { trainStep } from './step.ts';
 import { Progress } from './progress.ts';
 
 export interface TrainOptions {
@@ -129,7 +128,6 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   for (const s of data) for (const w of s.words) counts.set(w, (counts.get(w) ?? 0) + 1);
   const rng = new Rng(0);
   rng.state = state.rngState;
-  const vars = trainable(model.params);
   const lengths = data.map((s) => s.words.length);
 
   while (state.epoch < tc.epochs && state.badEpochs < tc.patience) {
@@ -143,32 +141,10 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         if (tc.unkReplace <= 0) return s;
         return { ...s, words: s.words.map((w) => (counts.get(w) === 1 && rng.next() < tc.unkReplace ? 1 : w)) };
       });
-      const batch = makeBatch(items);
-      const seed = rng.int();
-      let parts: number[] = [];
-      const { value, grads } = tf.variableGrads(() => {
-        const l = loss(forward(model.params, cfg, batch, { training: true, seed }), batch, cfg.selfPairs);
-        parts = [l.ner, l.rel].map((t) => t.dataSync()[0]);
-        return l.total;
-      }, vars);
-      if (tc.clipNorm > 0) {
-        const norm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0]);
-        if (norm > tc.clipNorm) {
-          const f = tc.clipNorm / norm;
-          for (const k of Object.keys(grads)) {
-            const g = grads[k];
-            grads[k] = tf.mul(g, f);
-            g.dispose();
-          }
-        }
-      }
-      opt.applyGradients(grads as unknown as Parameters<typeof opt.applyGradients>[0]);
-      const v = value.dataSync()[0];
-      tf.dispose([value, ...Object.values(grads)]);
-      if (!Number.isFinite(v)) throw new Error(`loss became ${v} at epoch ${state.epoch + 1}; lower the learning rate`);
-      sum += v * idx.length;
-      sumNer += parts[0] * idx.length;
-      sumRel += parts[1] * idx.length;
+      const r = trainStep(model.params, cfg, opt, makeBatch(items), rng.int(), tc.clipNorm);
+      sum += r.loss * idx.length;
+      sumNer += r.nerLoss * idx.length;
+      sumRel += r.relLoss * idx.length;
       seen += idx.length;
       bar.update(seen, `loss ${(sum / seen).toFixed(3)}`);
     }
