@@ -56,10 +56,13 @@ function sentence(rng: Rng, len: number): EncodedSentence {
 
 function run(p: Params, cfg: ModelConfig, items: EncodedSentence[]) {
   const batch = makeBatch(items);
-  return tf.tidy(() => {
+  let out!: { shapes: number[][]; ner: Float32Array; a: Float32Array; c: Float32Array; bias: Float32Array };
+  tf.tidy(() => {
     const o = forward(p, cfg, batch, { training: false });
-    return { batch, shapes: [o.ner.shape, o.a.shape, o.c.shape, o.bias.shape], ner: o.ner.dataSync(), a: o.a.dataSync(), c: o.c.dataSync(), bias: o.bias.dataSync() };
+    const host = (t: tf.Tensor) => t.dataSync() as Float32Array;
+    out = { shapes: [o.ner.shape, o.a.shape, o.c.shape, o.bias.shape], ner: host(o.ner), a: host(o.a), c: host(o.c), bias: host(o.bias) };
   });
+  return out;
 }
 
 /** Rows of sentence b at its real positions, from a time-major [n*B, d] array. */

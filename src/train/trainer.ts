@@ -83,6 +83,11 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   let state: TrainState;
   if (o.resume && hasCheckpoint(ckDir)) {
     ({ model, opt, state } = loadCheckpoint(ckDir, trainConfig(o.training).lr));
+    // A resumed run keeps its checkpoint's settings, except how long it may go on.
+    const { epochs, patience, ...other } = o.training ?? {};
+    model.train = { ...model.train, ...(epochs !== undefined ? { epochs } : {}), ...(patience !== undefined ? { patience } : {}) };
+    const ignored = Object.keys(other).filter((k) => JSON.stringify(other[k as keyof typeof other]) !== JSON.stringify(model.train[k as keyof TrainConfig]));
+    if (ignored.length || o.model) log(`note: resuming keeps the checkpoint's settings; ignored: ${[...ignored, ...(o.model ? ['model options'] : [])].join(', ') || 'none'}`);
     log(`resuming from ${ckDir}: ${state.epoch} epochs done, best dev F1 ${(100 * state.bestF1).toFixed(2)} at epoch ${state.bestEpoch}`);
   } else {
     if (!o.resume && hasCheckpoint(ckDir)) log(`note: ${ckDir} exists and will be overwritten (use --resume to continue it)`);
