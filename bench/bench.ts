@@ -1,0 +1,83 @@
+/**
+ * Speed and memory on synthetic batches (npm run bench). Prints a table and writes
+ * bench/results.json. Shapes from the RIN core issue:
+ *   NYT-like    B=50, n=40, 24 relations,  K=3
+ *   WebNLG-like B=20, n=40, 171 relations, K=3
+ * Training = forward + loss + backward + clipping + Adam update (src/train/step.ts).
+ * Inference = forward + copy of the logits to the host + decoding (as src/eval/predict.ts).
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../src/engine/backend.ts';
+import { Rng } from '../src/engine/rng.ts';
+import { decode } from '../src/eval/decode.ts';
+import { makeBatch } from '../src/model/batch.ts';
+import { modelConfig } from '../src/model/config.ts';
+import { disposeParams, initParams } from '../src/model/params.ts';
+import { forward } from '../src/model/rin.ts';
+import { trainStep } from '../src/train/step.ts';
+import { codeVersion } from '../src/version.ts';
+
+const backend = await initBackend();
+const reps = Number(process.env.BENCH_REPS ?? 8);
+
+let peakRss = 0;
+const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+const timer = setInterval(sample, 20);
+
+function bench(name: string, B: number, n: number, l: number, K: number) {
+  const cfg = modelConfig({ rounds: K });
+  const words = 5000;
+  const rng = new Rng(1);
+  // The RE bias starts at the prior rate of gold cells, as in training (params.ts).
+  const params = initParams(cfg, { words, posTags: 46, nerTags: 5, relations: l }, 1, undefined, 2 / (n * (n - 1) * l));
+  const items = Array.from({ length: B }, () => ({
+    words: Array.from({ length: n }, () => 2 + Math.floor(rng.next() * (words - 2))),
+    pos: Array.from({ length: n }, () => 2 + Math.floor(rng.next() * 44)),
+    ner: Array.from({ length: n }, () => (rng.next() < 0.8 ? 0 : 4)),
+    cells: [{ i: 1, t: 0, j: 5 }, { i: 7, t: l - 1, j: 3 }],
+  }));
+  const batch = makeBatch(items);
+  const opt = tf.train.adam(1e-3);
+  const relations = Array.from({ length: l }, (_, k) => `r${k}`);
+  const step = () => trainStep(params, cfg, opt, batch, rng.int(), 5);
+  const infer = () => {
+    const v = tf.tidy(() => {
+      const o = forward(params, cfg, batch, { training: false });
+      return { ner: o.ner.dataSync(), a: o.a.dataSync(), c: o.c.dataSync(), bias: o.bias.dataSync() };
+    });
+    decode({ n, B, lengths: batch.lengths, ...v }, relations, false);
+  };
+  const time = (f: () => void) => {
+    for (let k = 0; k < 2; k++) f(); // warm-up: kernel set-up, Adam's moment variables
+    const t0 = performance.now();
+    for (let k = 0; k < reps; k++) f();
+    return (performance.now() - t0) / reps;
+  };
+  const trainMs = time(step);
+  const inferMs = time(infer);
+  sample();
+  const row = {
+    name, B, n, relations: l, K,
+    trainMsPerBatch: +trainMs.toFixed(1),
+    trainSentencesPerSec: +((B * 1000) / trainMs).toFixed(1),
+    inferMsPerBatch: +inferMs.toFixed(1),
+    inferSentencesPerSec: +((B * 1000) / inferMs).toFixed(1),
+    tensorsAfter: tf.memory().numTensors,
+  };
+  opt.dispose();
+  disposeParams(params);
+  return row;
+}
+
+const rows = [bench('NYT-like', 50, 40, 24, 3), bench('WebNLG-like', 20, 40, 171, 3)];
+clearInterval(timer);
+const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, backend, code: codeVersion() };
+const wasmHeap = tf.memory().numBytes;
+const result = { date: new Date().toISOString(), machine, reps, rows, peakRssMiB: +(peakRss / 2 ** 20).toFixed(0), tfBytesAtEnd: wasmHeap };
+console.log(`rin benchmark — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, backend ${backend}, rin ${machine.code}`);
+console.log('shape                      train sent/s (ms/batch)   inference sent/s (ms/batch)');
+for (const r of rows) console.log(`${`${r.name} B=${r.B} n=${r.n} l=${r.relations} K=${r.K}`.padEnd(42)} ${String(r.trainSentencesPerSec).padStart(7)} (${r.trainMsPerBatch})      ${String(r.inferSentencesPerSec).padStart(7)} (${r.inferMsPerBatch})`);
+console.log(`peak resident memory: ${result.peakRssMiB} MiB`);
+writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');

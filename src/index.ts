@@ -1,0 +1,27 @@
+/**
+ * rin — joint entity and relation extraction with the Recurrent Interaction Network
+ * (Sun et al., EMNLP 2020). The one public surface of the package.
+ */
+export { initBackend, type BackendName } from './engine/backend.ts';
+
+// Data
+export { loadDataset, describeReport, type Format, type LoadOptions } from './data/load.ts';
+export { loadVectors, type Vectors } from './data/embeddings.ts';
+export { tokenize } from './data/casrel.ts';
+export { UserError, type Dataset, type Sentence, type Span, type SpanKind, type Triple, type Problem, type LoadReport } from './data/types.ts';
+export type { Vocabs } from './data/vocab.ts';
+
+// Model
+export { type ModelConfig, type TrainConfig, type Variant, DEFAULT_MODEL, DEFAULT_TRAIN, modelConfig, trainConfig } from './model/config.ts';
+export { forward, type Logits, type ForwardOptions } from './model/rin.ts';
+export { type Batch, makeBatch } from './model/batch.ts';
+export { loadModel, saveModel, type RinModel, type ModelMeta } from './io/modelDir.ts';
+
+// Training and evaluation
+export { train, type TrainOptions, type TrainResult } from './train/trainer.ts';
+export type { EpochRecord } from './train/checkpoint.ts';
+export { predict, type PredictOptions, type PredictResult } from './eval/predict.ts';
+export { evaluate, type Evaluation } from './eval/evaluate.ts';
+export { type Prediction, type PredictedTriple } from './eval/decode.ts';
+export { type Scores, type PRF, type MatchMode, formatScores } from './eval/metrics.ts';
+export { codeVersion } from './version.ts';
