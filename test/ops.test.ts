@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { NO_OBJECT, type Cell, embeddingLookup, maxOverOtherWords, reverseTime, separableBce } from '../src/engine/ops.ts';
+import { NO_OBJECT, type Cell, embeddingLookup, maxOverOtherWords, reverseTime, separableBce, tanh } from '../src/engine/ops.ts';
 import { Rng } from '../src/engine/rng.ts';
 import { assertClose, randn, setup } from './helpers.ts';
 
@@ -119,4 +119,16 @@ test('reverseTime: value and gradient equal tf.reverse on the time axis', () => 
   const plain = (t: tf.Tensor) => tf.sum(tf.mul(tf.reshape(tf.reverse(tf.reshape(t, [n, B, d]), 0), [n * B, d]), w)) as tf.Scalar;
   assertClose(reverseTime(x as tf.Tensor2D, n).dataSync(), tf.reshape(tf.reverse(tf.reshape(x, [n, B, d]), 0), [n * B, d]).dataSync(), 0, 'value');
   assertClose(tf.grad(ours)(x).dataSync(), tf.grad(plain)(x).dataSync(), 1e-6, 'gradient');
+});
+
+test('tanh: the sigmoid route for large tensors equals tf.tanh in value and gradient', () => {
+  const rng = new Rng(5);
+  for (const shape of [[10, 10], [300, 100]]) {
+    const x = randn(rng, shape, 2);
+    const w = randn(rng, shape);
+    assertClose(tanh(x).dataSync(), tf.tanh(x).dataSync(), 1e-6, `value ${shape}`);
+    const g1 = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tanh(t), w)))(x).dataSync();
+    const g2 = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.tanh(t), w)))(x).dataSync();
+    assertClose(g1, g2, 1e-5, `gradient ${shape}`);
+  }
 });

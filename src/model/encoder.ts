@@ -8,10 +8,12 @@ import type { ModelConfig } from './config.ts';
 import { type Params, get } from './params.ts';
 import type { Batch } from './batch.ts';
 
-/** Dense layer on flat rows: x [N, i] · W [i, o] (+ b). Plain 2-D matmul, the fast path on wasm. */
-export function dense(x: tf.Tensor2D, W: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
-  const y = tf.matMul(x, W) as tf.Tensor2D; // [N, o]
-  return b ? (tf.add(y, b) as tf.Tensor2D) : y;
+/**
+ * Dense layer on flat rows: act(x [N, i] · W [i, o] + b). Plain 2-D matmul (the fast path on
+ * wasm), fused with the bias and ReLU into one kernel so the tape records one op, not three.
+ */
+export function dense(x: tf.Tensor2D, W: tf.Tensor2D, b?: tf.Tensor1D, activation: 'linear' | 'relu' = 'linear'): tf.Tensor2D {
+  return tf.fused.matMul({ a: x, b: W, bias: b, activation }) as tf.Tensor2D; // [N, o]
 }
 
 /**
@@ -74,7 +76,7 @@ export function encode(p: Params, cfg: ModelConfig, batch: Batch, training: bool
 
 /** Eq. 11: h̃ = ReLU(W_f h + b_f), with separate weights for fr (relations) and fg (entities). */
 export function taskFeatures(p: Params, H: tf.Tensor2D): { hRel: tf.Tensor2D; hEnt: tf.Tensor2D } {
-  const hRel = tf.relu(dense(H, get(p, 'fr.W') as tf.Tensor2D, get(p, 'fr.b') as tf.Tensor1D)) as tf.Tensor2D; // [n*B, d]
-  const hEnt = tf.relu(dense(H, get(p, 'fg.W') as tf.Tensor2D, get(p, 'fg.b') as tf.Tensor1D)) as tf.Tensor2D; // [n*B, d]
+  const hRel = dense(H, get(p, 'fr.W') as tf.Tensor2D, get(p, 'fr.b') as tf.Tensor1D, 'relu'); // [n*B, d]
+  const hEnt = dense(H, get(p, 'fg.W') as tf.Tensor2D, get(p, 'fg.b') as tf.Tensor1D, 'relu'); // [n*B, d]
   return { hRel, hEnt };
 }

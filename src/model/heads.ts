@@ -28,8 +28,8 @@ export interface RelLogits {
  */
 export function relLogits(p: Params, hRel: tf.Tensor2D, n: number, B: number): RelLogits {
   const l = get(p, 're.b').shape[0];
-  const subj = tf.relu(dense(hRel, get(p, 're.Wm') as tf.Tensor2D)) as tf.Tensor2D; // [n*B, r]
-  const obj = tf.relu(dense(hRel, get(p, 're.Wr') as tf.Tensor2D)) as tf.Tensor2D; // [n*B, r]
+  const subj = dense(hRel, get(p, 're.Wm') as tf.Tensor2D, undefined, 'relu'); // [n*B, r]
+  const obj = dense(hRel, get(p, 're.Wr') as tf.Tensor2D, undefined, 'relu'); // [n*B, r]
   const a = tf.reshape(dense(subj, get(p, 're.Wp1') as tf.Tensor2D), [n, B, l]) as tf.Tensor3D; // [n, B, l]
   const c = tf.reshape(dense(obj, get(p, 're.Wp2') as tf.Tensor2D), [n, B, l]) as tf.Tensor3D; // [n, B, l]
   const bias = tf.clone(get(p, 're.b')) as tf.Tensor1D; // [l]; a copy, so disposing the logits never frees the variable

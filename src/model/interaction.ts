@@ -3,7 +3,7 @@
  * (GRU, Eq. 4-7; vanilla RNN, Fig. 3; linear, Table 5 RIN−γ).
  */
 import * as tf from '@tensorflow/tfjs';
-import { maxOverOtherWords } from '../engine/ops.ts';
+import { constants, maxOverOtherWords, tanh } from '../engine/ops.ts';
 import type { ModelConfig } from './config.ts';
 import { dense } from './encoder.ts';
 import type { RelLogits } from './heads.ts';
@@ -45,14 +45,14 @@ export function gruUpdate(p: Params, prefix: string, h: tf.Tensor2D, x: tf.Tenso
   const z = tf.sigmoid(dense(hx, get(p, `${prefix}.Wz`) as tf.Tensor2D)); // Eq. 4 [N, d]
   const u = tf.sigmoid(dense(hx, get(p, `${prefix}.Wu`) as tf.Tensor2D)); // Eq. 5 [N, d]
   const ux = tf.concat([tf.mul(u, h), x], 1) as tf.Tensor2D; // [N, d+dx]
-  const hCand = tf.tanh(dense(ux, get(p, `${prefix}.Wo`) as tf.Tensor2D)); // Eq. 6 [N, d]
-  return tf.add(tf.mul(tf.sub(1, z), h), tf.mul(z, hCand)) as tf.Tensor2D; // Eq. 7 [N, d]
+  const hCand = tanh(dense(ux, get(p, `${prefix}.Wo`) as tf.Tensor2D)); // Eq. 6 [N, d]
+  return tf.add(tf.mul(tf.sub(constants().one, z), h), tf.mul(z, hCand)) as tf.Tensor2D; // Eq. 7 [N, d]
 }
 
 /** Fig. 3 "RIN (RNN)": h_new = tanh(W (h ⊕ x) + b). */
 export function rnnUpdate(p: Params, prefix: string, h: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
   const hx = tf.concat([h, x], 1) as tf.Tensor2D; // [N, d+dx]
-  return tf.tanh(dense(hx, get(p, `${prefix}.W`) as tf.Tensor2D, get(p, `${prefix}.b`) as tf.Tensor1D)) as tf.Tensor2D; // [N, d]
+  return tanh(dense(hx, get(p, `${prefix}.W`) as tf.Tensor2D, get(p, `${prefix}.b`) as tf.Tensor1D)) as tf.Tensor2D; // [N, d]
 }
 
 /** Table 5 "RIN−γ": INT and the GRUs replaced by a linear map, h_new = W h + b. */
