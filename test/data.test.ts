@@ -79,7 +79,6 @@ test('loadDataset: malformed JSON error propagates as a UserError naming the fil
 });
 
 test('readJson: a trailing comma (no "position" in the V8 message) still reports the line', {
-  todo: 'files.ts readJson only finds the line when the V8 message contains "position N"; on Node 20 "Unexpected token" errors (trailing comma, bad literal) have no position, so the message names the file but not the line',
 }, () => {
   const d = freshDir();
   const f = write(d, 'trailing.json', '[\n{"text": "a", "triple_list": []},\n]\n');
@@ -451,7 +450,6 @@ test('loadVectors: lines of a different dimension are reported; a mostly-garbage
 });
 
 test('loadVectors: one short FIRST line is reported as the bad line, not every later line', {
-  todo: 'embeddings.ts loadVectors takes the dimension from the first data line; when that line is the malformed one, every correct line is reported as bad (and a small file throws "N of M lines are malformed")',
 }, () => {
   const d = freshDir();
   const f = write(d, 'short-first.txt', ['the 0.1 0.2', 'a 1 2 3', 'b 1 2 3', 'c 1 2 3'].join('\n'));

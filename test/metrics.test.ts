@@ -142,6 +142,16 @@ test('score: breakdowns by gold-triple count (with >=5) and by overlap pattern (
   closePRF(s.perRelation.r2, [0, 0, 0, 0, 0, 1], 'r2');
 });
 
+test('score: byCount buckets 4 and >=5 split at five distinct gold triples', () => {
+  const toks = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+  const chain = (k: number) => Array.from({ length: k }, (_, i) => tri([i, i + 1], 'r', [i + 1, i + 2]));
+  const gold = [sent(toks, chain(4)), sent(toks, chain(6))];
+  const s = score(gold, gold.map(() => pred([])), [[], []], 'partial');
+  assert.deepEqual(Object.keys(s.byCount).sort(), ['4', '>=5']);
+  assert.equal(s.byCount['4'].gold, 4);
+  assert.equal(s.byCount['>=5'].gold, 6);
+});
+
 test('formatScores prints the partial row, the NER row and the breakdowns as percentages', () => {
   const { gold, preds, goldEntities } = twoSentences();
   const exact = formatScores(score(gold, preds, goldEntities, 'exact'), true);
@@ -176,7 +186,6 @@ test('overlapPatterns: Normal, EPO, SEO and both', () => {
 });
 
 test('overlapPatterns: a reversed pair (a, r, b) + (b, s, a) is SEO, as in the CopyRE split code', {
-  todo: 'metrics.ts overlapPatterns compares entity pairs as unordered sets, so (a,b) and (b,a) is classed EPO; the reference split code of CopyRE (Zeng et al. 2018, is_multi_label / is_over_lapping) uses ordered (subject, object) pairs, which makes it SEO and not EPO',
 }, () => {
   const toks = ['a', 'b', 'c'];
   assert.deepEqual(overlapPatterns(sent(toks, [tri([0, 1], 'r', [1, 2]), tri([1, 2], 's', [0, 1])])), ['SEO']);

@@ -32,3 +32,13 @@ export function required(cmd: string, name: string, v: string | undefined): stri
 export function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/** A string option limited to a few values. */
+export function choice<T extends string>(cmd: string, name: string, v: string | undefined, allowed: readonly T[]): T | undefined {
+  if (v === undefined) return undefined;
+  if (!allowed.includes(v as T)) throw new UserError(`rin ${cmd}: --${name} must be one of ${allowed.join(', ')}, got "${v}"`);
+  return v as T;
+}
+
+export const FORMATS = ['auto', 'casrel', 'zeng'] as const;
+export const SPANS = ['auto', 'full', 'head'] as const;

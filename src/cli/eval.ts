@@ -3,7 +3,7 @@ import { initBackend } from '../engine/backend.ts';
 import { evaluate } from '../eval/evaluate.ts';
 import { formatScores } from '../eval/metrics.ts';
 import { loadModel } from '../io/modelDir.ts';
-import { num, parse, required } from './args.ts';
+import { FORMATS, SPANS, choice, num, parse, required } from './args.ts';
 
 export const evalHelp = `rin eval — score a saved model on a labelled file
 
@@ -30,7 +30,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   if (v.help) return void process.stdout.write(evalHelp);
   await initBackend();
   const model = loadModel(required('eval', 'model', v.model));
-  const data = loadDataset(required('eval', 'data', v.data), { format: v.format as 'auto', spans: v.spans as 'auto' });
+  const data = loadDataset(required('eval', 'data', v.data), { format: choice('eval', 'format', v.format, FORMATS), spans: choice('eval', 'spans', v.spans, SPANS) });
   process.stderr.write(describeReport(data) + '\n');
   const ev = evaluate(model, data.sentences, data.spans, { threshold: num('eval', 'threshold', v.threshold), progress: !v['no-progress'] });
   for (const p of ev.problems) process.stderr.write(`${p.file} record ${p.record}: ${p.message}\n`);

@@ -1,9 +1,10 @@
-import { createWriteStream } from 'node:fs';
 import { describeReport, loadDataset } from '../data/load.ts';
+import { UserError } from '../data/types.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
 import { initBackend } from '../engine/backend.ts';
 import { predict } from '../eval/predict.ts';
 import { loadModel } from '../io/modelDir.ts';
-import { num, parse, required } from './args.ts';
+import { FORMATS, choice, num, parse, required } from './args.ts';
 
 export const predictHelp = `rin predict — predict triples for every sentence of a dataset file
 
@@ -30,20 +31,26 @@ export async function predictCommand(argv: string[]): Promise<void> {
   if (v.help) return void process.stdout.write(predictHelp);
   await initBackend();
   const model = loadModel(required('predict', 'model', v.model));
-  const data = loadDataset(required('predict', 'data', v.data), { format: v.format as 'auto' });
+  const data = loadDataset(required('predict', 'data', v.data), { format: choice('predict', 'format', v.format, FORMATS) });
   process.stderr.write(describeReport(data) + '\n');
   const { predictions, problems } = predict(model, data.sentences, { threshold: num('predict', 'threshold', v.threshold), progress: !v['no-progress'] });
   for (const p of problems) process.stderr.write(`${p.file} record ${p.record}: ${p.message}\n`);
-  const out = v.out ? createWriteStream(v.out) : process.stdout;
-  data.sentences.forEach((s, k) => {
+  const lines = data.sentences.map((s, k) => {
     const span = (x: { start: number; end: number }) => ({ text: s.tokens.slice(x.start, x.end).join(' '), start: x.start, end: x.end });
     const p = predictions[k];
-    out.write(JSON.stringify({
+    return JSON.stringify({
       record: s.source.record,
       text: s.tokens.join(' '),
       entities: p.entities.map(span),
       triples: p.triples.map((t) => ({ subject: span(t.subject), relation: t.relation, object: span(t.object), score: Number(t.score.toFixed(4)) })),
-    }) + '\n');
+    }) + '\n';
   });
-  if (v.out) await new Promise<void>((res, rej) => (out as NodeJS.WritableStream).end(() => res()).on?.('error', rej));
+  if (!v.out) return void process.stdout.write(lines.join(''));
+  // Written whole and renamed into place: a failed run leaves no partial file.
+  try {
+    writeFileAtomic(v.out, lines.join(''));
+  } catch (e) {
+    throw new UserError(`cannot write ${v.out}: ${(e as Error).message}`);
+  }
+  process.stderr.write(`${lines.length} predictions written to ${v.out}\n`);
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { UserError } from '../data/types.ts';
 import type { ModelConfig, TrainConfig, Variant } from '../model/config.ts';
 import { train } from '../train/trainer.ts';
-import { defined, num, parse, required } from './args.ts';
+import { FORMATS, SPANS, choice, defined, num, parse, required } from './args.ts';
 
 export const trainHelp = `rin train — train a model and keep the best one on dev
 
@@ -87,10 +87,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
       partialNer: v['partial-ner'] as TrainConfig['partialNer'] | undefined,
     }),
   };
-  const fmt = v.format as 'auto' | 'casrel' | 'zeng' | undefined;
-  if (fmt && !['auto', 'casrel', 'zeng'].includes(fmt)) throw new UserError(`rin train: --format must be auto, casrel or zeng`);
-  const spans = v.spans as 'auto' | 'full' | 'head' | undefined;
-  if (spans && !['auto', 'full', 'head'].includes(spans)) throw new UserError(`rin train: --spans must be auto, full or head`);
+  const fmt = choice('train', 'format', v.format, FORMATS);
+  const spans = choice('train', 'spans', v.spans, SPANS);
   await train({
     train: required('train', 'train', v.train),
     dev: required('train', 'dev', v.dev),

@@ -12,11 +12,25 @@ export interface Vectors {
   badLines: { line: number; message: string }[];
 }
 
+/** The vector size: the most common number of values on the first 200 lines (one bad line must not decide it). */
+function commonDimension(text: string): number {
+  const counts = new Map<number, number>();
+  const lines = text.split('\n', 201).slice(0, 200);
+  for (const l of lines) {
+    const parts = l.trimEnd().split(' ');
+    if (parts.length > 2) counts.set(parts.length - 1, (counts.get(parts.length - 1) ?? 0) + 1);
+  }
+  let best = 0, n = 0;
+  for (const [d, c] of counts) if (c > n) [best, n] = [d, c];
+  return best;
+}
+
 export function loadVectors(file: string, wanted: Set<string>): Vectors {
   const text = readText(file);
   const vectors = new Map<string, Float32Array>();
   const badLines: Vectors['badLines'] = [];
-  let dim = 0;
+  const dim = commonDimension(text);
+  if (!dim) throw new UserError(`${file}: no word vectors found`);
   let start = 0;
   let line = 0;
   while (start < text.length) {
@@ -33,10 +47,7 @@ export function loadVectors(file: string, wanted: Set<string>): Vectors {
     }
     const word = row.slice(0, sp);
     const nums = row.slice(sp + 1).split(' ');
-    if (!dim) {
-      if (line === 1 && nums.length === 1) continue; // word2vec-style "count dim" header
-      dim = nums.length;
-    }
+    if (line === 1 && nums.length === 1 && /^\d+$/.test(word)) continue; // word2vec-style "count dim" header
     if (nums.length !== dim) {
       badLines.push({ line, message: `${nums.length} values, expected ${dim}` });
       continue;
@@ -54,7 +65,6 @@ export function loadVectors(file: string, wanted: Set<string>): Vectors {
     }
     vectors.set(word, v);
   }
-  if (!dim) throw new UserError(`${file}: no word vectors found`);
   if (badLines.length > line / 2) throw new UserError(`${file}: ${badLines.length} of ${line} lines are malformed (first: line ${badLines[0].line}, ${badLines[0].message}); is this a GloVe text file?`);
   return { dim, vectors, badLines };
 }

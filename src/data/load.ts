@@ -54,7 +54,7 @@ export function describeReport(d: Dataset, max = 10): string {
   const r = d.report;
   const lines = [`${r.file}: ${r.records} records, ${r.kept} kept, ${r.skipped} skipped, ${r.problems.length} problems`];
   for (const p of r.problems.slice(0, max)) lines.push(`  record ${p.record}: ${p.message} (${p.action})`);
-  if (r.problems.length > max) lines.push(`  ... and ${r.problems.length - max} more (see --json)`);
+  if (r.problems.length > max) lines.push(`  ... and ${r.problems.length - max} more of the same kinds`);
   for (const n of r.notes) lines.push(`  note: ${n}`);
   return lines.join('\n');
 }

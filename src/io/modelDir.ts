@@ -71,6 +71,7 @@ function parsePart<T>(dir: string, name: string): T {
 export function loadModel(dir: string): RinModel {
   if (!existsSync(dir)) throw new UserError(`${dir}: no such model directory`);
   const head = parsePart<{ format?: string; formatVersion?: number; meta: ModelMeta; config: Partial<ModelConfig>; train: Partial<TrainConfig>; weights: WeightSpec[] }>(dir, 'model.json');
+  if (typeof head !== 'object' || head === null || Array.isArray(head)) throw new UserError(`${dir}: corrupt model directory (model.json is not an object)`);
   if (head.format !== FORMAT) throw new UserError(`${dir}: model.json is not a rin model (format "${head.format}")`);
   if (head.formatVersion !== FORMAT_VERSION) throw new UserError(`${dir}: model format version ${head.formatVersion} is not supported by this version of rin (${codeVersion()} reads version ${FORMAT_VERSION})`);
   const bad = (what: string) => new UserError(`${dir}: corrupt model directory (${what})`);
@@ -82,6 +83,7 @@ export function loadModel(dir: string): RinModel {
     throw bad((e as Error).message);
   }
   const vocabs = parsePart<Vocabs>(dir, 'vocab.json');
+  if (typeof vocabs !== 'object' || vocabs === null) throw bad('vocab.json is not an object');
   for (const k of ['words', 'pos', 'ner', 'relations'] as const) if (!Array.isArray(vocabs[k])) throw bad(`vocab.json has no "${k}" list`);
   let values;
   try {

@@ -2,6 +2,7 @@
  * Model and training configuration: plain data, validated, with defaults from the paper (§5.1).
  * Saved with every model directory.
  */
+import { UserError } from '../data/types.ts';
 
 /** Which architecture of the paper to build. */
 export type Variant =
@@ -113,7 +114,7 @@ function check<T extends object>(what: string, defaults: T, input: Partial<T> | 
   }
   const cfg = out as T;
   errors.push(...extra(cfg));
-  if (errors.length) throw new Error(`invalid ${what} config: ${errors.join('; ')}`);
+  if (errors.length) throw new UserError(`invalid ${what} config: ${errors.join('; ')}`);
   return cfg;
 }
 

@@ -86,8 +86,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     // A resumed run keeps its checkpoint's settings, except how long it may go on.
     const { epochs, patience, ...other } = o.training ?? {};
     model.train = { ...model.train, ...(epochs !== undefined ? { epochs } : {}), ...(patience !== undefined ? { patience } : {}) };
-    const ignored = Object.keys(other).filter((k) => JSON.stringify(other[k as keyof typeof other]) !== JSON.stringify(model.train[k as keyof TrainConfig]));
-    if (ignored.length || o.model) log(`note: resuming keeps the checkpoint's settings; ignored: ${[...ignored, ...(o.model ? ['model options'] : [])].join(', ') || 'none'}`);
+    const differ = (given: object, kept: object) => Object.entries(given).filter(([k, x]) => x !== undefined && JSON.stringify(x) !== JSON.stringify((kept as Record<string, unknown>)[k])).map(([k]) => k);
+    const ignored = [...differ(other, model.train), ...differ(o.model ?? {}, model.config)];
+    if (ignored.length) log(`note: resuming keeps the checkpoint's settings; ignored: ${ignored.join(', ')}`);
     log(`resuming from ${ckDir}: ${state.epoch} epochs done, best dev F1 ${(100 * state.bestF1).toFixed(2)} at epoch ${state.bestEpoch}`);
   } else {
     if (!o.resume && hasCheckpoint(ckDir)) log(`note: ${ckDir} exists and will be overwritten (use --resume to continue it)`);
