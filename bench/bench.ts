@@ -24,7 +24,7 @@ const reps = Number(process.env.BENCH_REPS ?? 8);
 
 let peakRss = 0;
 const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
-const timer = setInterval(sample, 20);
+const timer = setInterval(sample, 1000);
 
 function bench(name: string, B: number, n: number, l: number, K: number) {
   const cfg = modelConfig({ rounds: K });
