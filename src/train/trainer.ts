@@ -67,6 +67,36 @@ function encodeAll(d: Dataset, enc: Encoder, cfg: ModelConfig, tc: TrainConfig, 
   return out;
 }
 
+/** A fresh model for this training data: vocabularies, pre-trained vectors, seeded weights. */
+function newModel(o: TrainOptions, trainSet: Dataset, log: (line: string) => void): RinModel {
+  const cfg = modelConfig(o.model);
+  const tc = trainConfig(o.training);
+  const vocabs = buildVocabs(trainSet.sentences, (s) => posTags(s.tokens), trainSet.relations);
+  let rows: (Float32Array | null)[] | undefined;
+  if (o.embeddings) {
+    const wanted = new Set(vocabs.words.flatMap((w) => [w, w.toLowerCase()]));
+    const vec = loadVectors(o.embeddings, wanted);
+    if (vec.dim !== cfg.wordDim) throw new UserError(`${o.embeddings}: vectors have ${vec.dim} dimensions, the model's wordDim is ${cfg.wordDim}`);
+    if (vec.badLines.length) log(`${o.embeddings}: ${vec.badLines.length} malformed lines skipped (first: line ${vec.badLines[0].line}, ${vec.badLines[0].message})`);
+    const found = vocabVectors(vocabs.words, vec, o.lowercase ?? true);
+    rows = found.rows;
+    log(`${o.embeddings}: vectors for ${found.found} of ${vocabs.words.length - 2} training words`);
+  }
+  // Share of gold cells among all RE cells: the starting rate of the relation bias (params.ts).
+  let cells = 0, gold = 0;
+  for (const s of trainSet.sentences) {
+    cells += s.tokens.length * (s.tokens.length - (cfg.selfPairs ? 0 : 1)) * vocabs.relations.length;
+    gold += s.triples.length;
+  }
+  return {
+    config: cfg,
+    train: tc,
+    vocabs,
+    params: initParams(cfg, sizesOf(vocabs), tc.seed, rows, Math.max(gold, 1) / Math.max(cells, 2)),
+    meta: { codeVersion: codeVersion(), seed: tc.seed, spans: trainSet.spans, createdAt: new Date().toISOString() },
+  };
+}
+
 export async function train(o: TrainOptions): Promise<TrainResult> {
   const log = o.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const backend = await initBackend();
@@ -92,33 +122,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     log(`resuming from ${ckDir}: ${state.epoch} epochs done, best dev F1 ${(100 * state.bestF1).toFixed(2)} at epoch ${state.bestEpoch}`);
   } else {
     if (!o.resume && hasCheckpoint(ckDir)) log(`note: ${ckDir} exists and will be overwritten (use --resume to continue it)`);
-    const cfg = modelConfig(o.model);
-    const tc = trainConfig(o.training);
-    const vocabs = buildVocabs(trainSet.sentences, (s) => posTags(s.tokens), trainSet.relations);
-    let rows: (Float32Array | null)[] | undefined;
-    if (o.embeddings) {
-      const wanted = new Set(vocabs.words.flatMap((w) => [w, w.toLowerCase()]));
-      const vec = loadVectors(o.embeddings, wanted);
-      if (vec.dim !== cfg.wordDim) throw new UserError(`${o.embeddings}: vectors have ${vec.dim} dimensions, the model's wordDim is ${cfg.wordDim}`);
-      if (vec.badLines.length) log(`${o.embeddings}: ${vec.badLines.length} malformed lines skipped (first: line ${vec.badLines[0].line}, ${vec.badLines[0].message})`);
-      const found = vocabVectors(vocabs.words, vec, o.lowercase ?? true);
-      rows = found.rows;
-      log(`${o.embeddings}: vectors for ${found.found} of ${vocabs.words.length - 2} training words`);
-    }
-    let cells = 0, gold = 0;
-    for (const s of trainSet.sentences) {
-      cells += s.tokens.length * (s.tokens.length - (cfg.selfPairs ? 0 : 1)) * vocabs.relations.length;
-      gold += s.triples.length;
-    }
-    model = {
-      config: cfg,
-      train: tc,
-      vocabs,
-      params: initParams(cfg, sizesOf(vocabs), tc.seed, rows, Math.max(gold, 1) / Math.max(cells, 2)),
-      meta: { codeVersion: codeVersion(), seed: tc.seed, spans: trainSet.spans, createdAt: new Date().toISOString() },
-    };
-    opt = tf.train.adam(tc.lr);
-    state = { epoch: 0, rngState: new Rng(tc.seed + 1).state, bestF1: -1, bestEpoch: 0, badEpochs: 0, history: [] };
+    model = newModel(o, trainSet, log);
+    opt = tf.train.adam(model.train.lr);
+    state = { epoch: 0, rngState: new Rng(model.train.seed + 1).state, bestF1: -1, bestEpoch: 0, badEpochs: 0, history: [] };
   }
   const { config: cfg, train: tc } = model;
   const enc = new Encoder(model.vocabs);
