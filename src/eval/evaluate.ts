@@ -13,11 +13,12 @@ export interface Evaluation {
 }
 
 export function evaluate(model: RinModel, sentences: Sentence[], spans: SpanKind, opts: PredictOptions = {}): Evaluation {
-  const { predictions, problems } = predict(model, sentences, opts);
   const enc = new Encoder(model.vocabs);
   const stats = newStats();
   const encOpts = { spans, partialNer: model.train.partialNer, selfPairs: model.config.selfPairs };
-  const goldEntities: Span[][] = sentences.map((s) => biesoSpans(enc.encode(s, encOpts, stats).ner!));
+  const encoded = sentences.map((s) => enc.encode(s, encOpts, stats));
+  const { predictions, problems } = predict(model, sentences, { ...opts, encoded });
+  const goldEntities: Span[][] = encoded.map((e) => biesoSpans(e.ner!));
   const mode = spans === 'full' ? 'exact' : 'partial';
   return { scores: score(sentences, predictions, goldEntities, mode), problems, notes: describeStats(stats, 'gold') };
 }

@@ -66,9 +66,10 @@ export function overlapPatterns(s: Sentence): ('Normal' | 'EPO' | 'SEO')[] {
 
 export interface Scores {
   mode: MatchMode;
+  /** The headline scores: `exact` for full-span data, `partial` otherwise. */
   triples: PRF;
-  /** The other match mode, when the data has full spans. */
-  exact?: PRF;
+  /** Whole spans (meaningful for full-span data; on last-word data it equals `partial`). */
+  exact: PRF;
   partial: PRF;
   ner: PRF;
   perRelation: Record<string, PRF>;
@@ -129,7 +130,7 @@ export function formatScores(s: Scores, perRelation = false): string {
   const row = (name: string, r: PRF) => `${name.padEnd(22)} ${pct(r.precision)} ${pct(r.recall)} ${pct(r.f1)}   ${String(r.correct).padStart(5)} ${String(r.predicted).padStart(5)} ${String(r.gold).padStart(5)}`;
   const lines = [`${''.padEnd(22)}      P      R     F1   correct  pred  gold`];
   lines.push(row('triples, partial match', s.partial));
-  if (s.exact && s.mode === 'exact') lines.push(row('triples, exact match', s.exact));
+  if (s.mode === 'exact') lines.push(row('triples, exact match', s.exact));
   lines.push(row('NER spans', s.ner));
   lines.push('', `by overlap pattern (${s.mode} match):`);
   for (const [k, r] of Object.entries(s.byOverlap)) lines.push(row('  ' + k, r));

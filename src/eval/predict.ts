@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Encoder } from '../data/encode.ts';
 import type { Problem, Sentence } from '../data/types.ts';
 import type { RinModel } from '../io/modelDir.ts';
-import { makeBatch } from '../model/batch.ts';
+import { type EncodedSentence, makeBatch } from '../model/batch.ts';
 import { forward } from '../model/rin.ts';
 import { sortedBatches } from '../train/batches.ts';
 import { Progress } from '../train/progress.ts';
@@ -19,6 +19,8 @@ export interface PredictOptions {
   maxLength?: number;
   /** Show a progress line. */
   progress?: boolean;
+  /** The sentences already encoded (as evaluate() has them), so they are not POS-tagged twice. */
+  encoded?: EncodedSentence[];
 }
 
 export interface PredictResult {
@@ -40,7 +42,7 @@ export function predict(model: RinModel, sentences: Sentence[], opts: PredictOpt
       problems.push({ ...s.source, message: 'empty sentence; nothing to predict', action: 'skipped' });
     } else runnable.push(k);
   });
-  const encoded = runnable.map((k) => enc.encodeInput(sentences[k]).enc);
+  const encoded = runnable.map((k) => opts.encoded?.[k] ?? enc.encodeInput(sentences[k]).enc);
   const batches = sortedBatches(encoded.map((e) => e.words.length), batchSize);
   const bar = new Progress('predict', runnable.length, process.stderr, opts.progress ?? false);
   let done = 0;

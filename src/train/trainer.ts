@@ -172,7 +172,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       relLoss: sumRel / seen,
       seconds: (Date.now() - t0) / 1000,
       sentencesPerSecond: seen / trainSecs,
-      dev: { precision: s.triples.precision, recall: s.triples.recall, f1: s.triples.f1, nerF1: s.ner.f1, partialF1: s.partial.f1, ...(s.mode === 'exact' ? { exactF1: s.exact!.f1 } : {}) },
+      dev: { precision: s.triples.precision, recall: s.triples.recall, f1: s.triples.f1, nerF1: s.ner.f1, partialF1: s.partial.f1, ...(s.mode === 'exact' ? { exactF1: s.exact.f1 } : {}) },
       best: better,
     };
     state.history.push(rec);
