@@ -4,6 +4,11 @@
  */
 export { initBackend, type BackendName } from './engine/backend.ts';
 
+// Raw text → triples (the main job)
+export { loadModel, modelCard, DEFAULT_MODEL_PATH, type ModelCard } from './extract/load.ts';
+export { Extractor, TimeLimitError, type Extraction, type ExtractedTriple, type Mention, type ExtractOptions, type AsyncExtractOptions } from './extract/extractor.ts';
+export { splitText, type TextSentence, type TextToken } from './text/split.ts';
+
 // Data
 export { loadDataset, describeReport, type Format, type LoadOptions } from './data/load.ts';
 export { loadVectors, type Vectors } from './data/embeddings.ts';
@@ -15,7 +20,7 @@ export type { Vocabs } from './data/vocab.ts';
 export { type ModelConfig, type TrainConfig, type Variant, DEFAULT_MODEL, DEFAULT_TRAIN, modelConfig, trainConfig } from './model/config.ts';
 export { forward, type Logits, type ForwardOptions } from './model/rin.ts';
 export { type Batch, makeBatch } from './model/batch.ts';
-export { loadModel, saveModel, type RinModel, type ModelMeta } from './io/modelDir.ts';
+export { loadModel as loadModelDir, saveModel, type RinModel, type ModelMeta } from './io/modelDir.ts';
 
 // Training and evaluation
 export { train, type TrainOptions, type TrainResult } from './train/trainer.ts';

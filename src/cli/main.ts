@@ -2,10 +2,14 @@
 import { UserError } from '../data/types.ts';
 import { codeVersion } from '../version.ts';
 import { evalCommand } from './eval.ts';
+import { extractCommand } from './extract.ts';
 import { predictCommand } from './predict.ts';
+import { serveCommand } from './serve.ts';
 import { trainCommand } from './train.ts';
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
+  extract: extractCommand,
+  serve: serveCommand,
   train: trainCommand,
   eval: evalCommand,
   predict: predictCommand,
@@ -16,6 +20,8 @@ const help = `rin ${codeVersion()} — joint entity and relation extraction (Rec
 usage: rin <command> [options]      rin <command> --help for its options
 
 commands
+  extract    extract triples from English text (arguments, a file, stdin or JSONL)
+  serve      an HTTP service and web page for extraction
   train      train a model on labelled data, keep the best on dev
   eval       score a saved model on a labelled file (partial and exact match, NER, breakdowns)
   predict    predict triples for each sentence of a file, as JSONL

@@ -14,6 +14,8 @@ data
   --out DIR             output: DIR/model (best model), DIR/checkpoint, DIR/metrics.jsonl
   --embeddings FILE     pre-trained vectors, GloVe text format (.gz ok)
   --no-lowercase        look vectors up by the exact word only (default: fall back to lowercase)
+  --extra-words N       also add the N most frequent words of the embeddings file to the
+                        vocabulary, for raw text beyond the training words (default 0)
   --format F            auto | casrel | zeng (default auto)
   --spans S             auto | full | head: whole entities or last words only (default auto)
   --resume              continue DIR/checkpoint after an interrupted run
@@ -45,7 +47,7 @@ training
 export async function trainCommand(argv: string[]): Promise<void> {
   const { values: v } = parse('train', argv, {
     train: { type: 'string' }, dev: { type: 'string' }, out: { type: 'string' }, embeddings: { type: 'string' },
-    'no-lowercase': { type: 'boolean' }, format: { type: 'string' }, spans: { type: 'string' }, resume: { type: 'boolean' },
+    'no-lowercase': { type: 'boolean' }, 'extra-words': { type: 'string' }, format: { type: 'string' }, spans: { type: 'string' }, resume: { type: 'boolean' },
     variant: { type: 'string' }, rounds: { type: 'string' }, ablate: { type: 'string' }, 'hidden-dim': { type: 'string' },
     'task-dim': { type: 'string' }, 'int-dim': { type: 'string' }, 'self-pairs': { type: 'boolean' }, 'freeze-embeddings': { type: 'boolean' },
     epochs: { type: 'string' }, patience: { type: 'string' }, lr: { type: 'string' }, 'batch-size': { type: 'string' },
@@ -95,6 +97,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     out: required('train', 'out', v.out),
     embeddings: v.embeddings,
     lowercase: !v['no-lowercase'],
+    extraWords: n('extra-words'),
     model,
     training,
     load: { format: fmt, spans },

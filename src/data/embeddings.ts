@@ -25,6 +25,24 @@ function commonDimension(text: string): number {
   return best;
 }
 
+/**
+ * The first `n` distinct words of a vectors file. GloVe and word2vec files list words by
+ * frequency, so these are the most common words of the language.
+ */
+export function firstWords(file: string, n: number): string[] {
+  const out = new Set<string>();
+  const text = readText(file);
+  let start = 0;
+  while (out.size < n && start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const sp = text.indexOf(' ', start);
+    if (sp > start && sp < end) out.add(text.slice(start, sp));
+    start = end + 1;
+  }
+  return [...out];
+}
+
 export function loadVectors(file: string, wanted: Set<string>): Vectors {
   const text = readText(file);
   const vectors = new Map<string, Float32Array>();

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Encoder, type EncodeStats, describeStats, newStats } from '../data/encode.ts';
-import { loadVectors, vocabVectors } from '../data/embeddings.ts';
+import { firstWords, loadVectors, vocabVectors } from '../data/embeddings.ts';
 import { describeReport, type LoadOptions, loadDataset } from '../data/load.ts';
 import { posTags } from '../data/pos.ts';
 import { type Dataset, type Problem, UserError } from '../data/types.ts';
@@ -37,6 +37,11 @@ export interface TrainOptions {
   embeddings?: string;
   /** Look pre-trained vectors up by the lowercased word when the exact word is missing. */
   lowercase?: boolean;
+  /**
+   * Also put the N most frequent words of the embeddings file into the vocabulary, so raw text
+   * beyond the training words keeps its pre-trained vectors (they get no gradient in training).
+   */
+  extraWords?: number;
   model?: Partial<ModelConfig>;
   training?: Partial<TrainConfig>;
   load?: LoadOptions;
@@ -73,6 +78,13 @@ function newModel(o: TrainOptions, trainSet: Dataset, log: (line: string) => voi
   const tc = trainConfig(o.training);
   const vocabs = buildVocabs(trainSet.sentences, (s) => posTags(s.tokens), trainSet.relations);
   let rows: (Float32Array | null)[] | undefined;
+  if (o.extraWords && !o.embeddings) throw new UserError('extra words come from the embeddings file: give --embeddings too');
+  if (o.embeddings && o.extraWords) {
+    const have = new Set(vocabs.words);
+    const extra = firstWords(o.embeddings, o.extraWords).filter((w) => !have.has(w));
+    vocabs.words.push(...extra);
+    log(`${o.embeddings}: ${extra.length} of its first ${o.extraWords} words added to the vocabulary`);
+  }
   if (o.embeddings) {
     const wanted = new Set(vocabs.words.flatMap((w) => [w, w.toLowerCase()]));
     const vec = loadVectors(o.embeddings, wanted);
@@ -80,7 +92,7 @@ function newModel(o: TrainOptions, trainSet: Dataset, log: (line: string) => voi
     if (vec.badLines.length) log(`${o.embeddings}: ${vec.badLines.length} malformed lines skipped (first: line ${vec.badLines[0].line}, ${vec.badLines[0].message})`);
     const found = vocabVectors(vocabs.words, vec, o.lowercase ?? true);
     rows = found.rows;
-    log(`${o.embeddings}: vectors for ${found.found} of ${vocabs.words.length - 2} training words`);
+    log(`${o.embeddings}: vectors for ${found.found} of ${vocabs.words.length - 2} vocabulary words`);
   }
   // Share of gold cells among all RE cells: the starting rate of the relation bias (params.ts).
   let cells = 0, gold = 0;

@@ -1,0 +1,40 @@
+/** `rin serve`: the HTTP service and web page, until interrupted. */
+import { loadModel } from '../extract/load.ts';
+import { startServer } from '../serve/server.ts';
+import { num, parse } from './args.ts';
+
+export const serveHelp = `rin serve — an HTTP service and a web page for extraction
+
+usage: rin serve [--port 8080] [--host 127.0.0.1] [--model DIR]
+
+  --model DIR         a model directory (default: the model shipped with rin)
+  --host H            interface to listen on (default 127.0.0.1; 0.0.0.0 for all)
+  --port N            port (default 8080; 0 = any free port)
+  --max-bytes N       largest request body (default 100000)
+  --max-texts N       most texts in one batch request (default 100)
+  --time-limit-ms N   time one request may take (default 10000)
+
+routes
+  GET  /           the web page: type text, see entities and relation arcs
+  POST /extract    {"text": "..."} → {"result": ...}; {"texts": [...]} → {"results": [...]}
+                   optional "threshold"; errors are {"error": {"code", "message"}} with a 4xx/503
+  GET  /health     {"status": "ok", ...}
+  GET  /model      the model card: relations, configuration, training facts, README
+`;
+
+export async function serveCommand(argv: string[]): Promise<void> {
+  const { values: v } = parse('serve', argv, {
+    model: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' },
+    'max-bytes': { type: 'string' }, 'max-texts': { type: 'string' }, 'time-limit-ms': { type: 'string' },
+  });
+  if (v.help) return void process.stdout.write(serveHelp);
+  const n = (name: string) => num('serve', name, v[name]);
+  const x = await loadModel(v.model);
+  const server = await startServer(x, { host: v.host, port: n('port'), maxBytes: n('max-bytes'), maxTexts: n('max-texts'), timeLimitMs: n('time-limit-ms') });
+  process.stderr.write(`rin serve: listening on ${server.url} (model ${x.path}); Ctrl+C stops\n`);
+  await new Promise<void>((done) => {
+    const stop = () => void server.close().then(done);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,175 @@
+/**
+ * Raw text → triples with full entity spans and character offsets: split and tokenize
+ * (text/split.ts), run the model over all sentences at once (batched by length), decode, and
+ * map token spans back to the text.
+ */
+import { setImmediate as nextTick } from 'node:timers/promises';
+import type { Sentence, Span } from '../data/types.ts';
+import { UserError } from '../data/types.ts';
+import type { Prediction } from '../eval/decode.ts';
+import { predict } from '../eval/predict.ts';
+import type { RinModel } from '../io/modelDir.ts';
+import { disposeParams } from '../model/params.ts';
+import { type TextSentence, splitText } from '../text/split.ts';
+
+/** A stretch of the input text naming an entity. */
+export interface Mention {
+  /** The text itself: `input.slice(start, end)`. */
+  text: string;
+  /** Character offsets into the input, end exclusive. */
+  start: number;
+  end: number;
+}
+
+export interface ExtractedTriple {
+  subject: Mention;
+  relation: string;
+  object: Mention;
+  /** The model's probability of the relation between the two entities' last words (Eq. 10). */
+  score: number;
+}
+
+export interface Extraction {
+  text: string;
+  /** Sentence boundaries (character offsets) as the tokenizer found them. */
+  sentences: { start: number; end: number }[];
+  /** Every entity found, with or without a relation, in text order. */
+  entities: Mention[];
+  triples: ExtractedTriple[];
+  /** What was done that a user should know (e.g. a very long sentence cut into pieces). */
+  warnings: string[];
+}
+
+export interface ExtractOptions {
+  /** Report a triple when its probability is at least this (the paper: 0.5). */
+  threshold?: number;
+  /** Sentences per forward pass. */
+  batchSize?: number;
+  /** Sentences longer than this many tokens are cut into pieces of this size. */
+  maxTokens?: number;
+  /** Show a progress line on stderr while the model runs. */
+  progress?: boolean;
+}
+
+export interface AsyncExtractOptions extends ExtractOptions {
+  /** Stop with a TimeLimitError when this time (ms since the epoch) has passed. */
+  deadline?: number;
+  /** Sentences run between two yields to the event loop. */
+  chunk?: number;
+}
+
+/** The time limit of an extraction ran out; nothing partial is returned. */
+export class TimeLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TimeLimitError';
+  }
+}
+
+/** One model-sized piece of one text. */
+interface Piece {
+  textIndex: number;
+  tokens: TextSentence['tokens'];
+}
+
+function checkText(t: unknown, k: number): string {
+  if (typeof t !== 'string') throw new UserError(`text ${k}: expected a string, got ${t === null ? 'null' : typeof t}`);
+  return t;
+}
+
+export class Extractor {
+  /** @param model a loaded model; @param path where it was loaded from. */
+  constructor(readonly model: RinModel, readonly path: string) {}
+
+  /** Extract from one text, or from many (results in the same order). */
+  extract(text: string, opts?: ExtractOptions): Extraction;
+  extract(texts: string[], opts?: ExtractOptions): Extraction[];
+  extract(input: string | string[], opts: ExtractOptions = {}): Extraction | Extraction[] {
+    const texts = Array.isArray(input) ? input.map(checkText) : [checkText(input, 0)];
+    const { results, pieces } = this.prepare(texts, opts);
+    this.assemble(texts, results, pieces, this.run(pieces, opts));
+    return Array.isArray(input) ? results : results[0];
+  }
+
+  /**
+   * Like extract(), but yields to the event loop every `chunk` sentences (a server stays
+   * responsive) and gives up with TimeLimitError once `deadline` has passed.
+   */
+  async extractAsync(texts: string[], opts: AsyncExtractOptions = {}): Promise<Extraction[]> {
+    texts.forEach(checkText);
+    const { results, pieces } = this.prepare(texts, opts);
+    const chunk = opts.chunk ?? 64;
+    const preds: Prediction[] = [];
+    for (let k = 0; k < pieces.length; k += chunk) {
+      if (opts.deadline !== undefined && Date.now() > opts.deadline) throw new TimeLimitError(`time limit reached after ${k} of ${pieces.length} sentences`);
+      preds.push(...this.run(pieces.slice(k, k + chunk), opts));
+      await nextTick();
+    }
+    this.assemble(texts, results, pieces, preds);
+    return results;
+  }
+
+  /** Extract from a stream of texts (e.g. lines of a corpus), `group` texts per model call, in order. */
+  async *extractStream(texts: Iterable<string> | AsyncIterable<string>, opts: ExtractOptions & { group?: number } = {}): AsyncGenerator<Extraction> {
+    const group = opts.group ?? 32;
+    let pending: string[] = [];
+    for await (const t of texts) {
+      pending.push(t);
+      if (pending.length >= group) {
+        yield* this.extract(pending, opts);
+        pending = [];
+        await nextTick();
+      }
+    }
+    if (pending.length) yield* this.extract(pending, opts);
+  }
+
+  /** Free the model's tensors. */
+  dispose(): void {
+    disposeParams(this.model.params);
+  }
+
+  private prepare(texts: string[], opts: ExtractOptions): { results: Extraction[]; pieces: Piece[] } {
+    const maxTokens = opts.maxTokens ?? 200;
+    const pieces: Piece[] = [];
+    const results = texts.map((text, textIndex): Extraction => {
+      const sentences = splitText(text);
+      const warnings: string[] = [];
+      for (const s of sentences) {
+        if (s.tokens.length > maxTokens) warnings.push(`a sentence of ${s.tokens.length} tokens at character ${s.start} was cut into pieces of ${maxTokens} tokens; relations across pieces are not found`);
+        for (let k = 0; k < s.tokens.length; k += maxTokens) pieces.push({ textIndex, tokens: s.tokens.slice(k, k + maxTokens) });
+      }
+      return { text, sentences: sentences.map(({ start, end }) => ({ start, end })), entities: [], triples: [], warnings };
+    });
+    return { results, pieces };
+  }
+
+  private run(pieces: Piece[], opts: ExtractOptions): Prediction[] {
+    if (!pieces.length) return [];
+    const sentences: Sentence[] = pieces.map((p, k) => ({ tokens: p.tokens.map((t) => t.text), triples: [], source: { file: 'text', record: k } }));
+    return predict(this.model, sentences, { threshold: opts.threshold, batchSize: opts.batchSize ?? 64, maxLength: Infinity, progress: opts.progress && sentences.length >= 100 }).predictions;
+  }
+
+  private assemble(texts: string[], results: Extraction[], pieces: Piece[], preds: Prediction[]): void {
+    pieces.forEach((p, k) => {
+      const text = texts[p.textIndex];
+      const r = results[p.textIndex];
+      const mention = (s: Span): Mention => {
+        const start = p.tokens[s.start].start, end = p.tokens[s.end - 1].end;
+        return { text: text.slice(start, end), start, end };
+      };
+      const seen = new Set(r.entities.map((e) => `${e.start}:${e.end}`));
+      const add = (m: Mention) => {
+        if (!seen.has(`${m.start}:${m.end}`)) r.entities.push(m);
+        seen.add(`${m.start}:${m.end}`);
+        return m;
+      };
+      for (const e of preds[k].entities) add(mention(e));
+      for (const t of preds[k].triples) r.triples.push({ subject: add(mention(t.subject)), relation: t.relation, object: add(mention(t.object)), score: t.score });
+    });
+    for (const r of results) {
+      r.entities.sort((a, b) => a.start - b.start || a.end - b.end);
+      r.triples.sort((a, b) => a.subject.start - b.subject.start || a.object.start - b.object.start || a.relation.localeCompare(b.relation));
+    }
+  }
+}

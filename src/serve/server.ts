@@ -1,0 +1,29 @@
+/** Start the HTTP service on a host and port (port 0: any free port, as tests use). */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Extractor } from '../extract/extractor.ts';
+import { type ServiceOptions, createApp } from './app.ts';
+
+export interface ServerOptions extends ServiceOptions {
+  host?: string;
+  port?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export function startServer(x: Extractor, o: ServerOptions = {}): Promise<RunningServer> {
+  const app = createApp(x, o);
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname: o.host ?? '127.0.0.1', port: o.port ?? 8080 }, (info: AddressInfo) => {
+      const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+      resolve({
+        url: `http://${host}:${info.port}`,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      });
+    });
+    server.once('error', reject);
+  });
+}
