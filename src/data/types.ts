@@ -6,16 +6,27 @@ export interface Span {
   end: number;
 }
 
+/** An entity mention: a span of tokens, with its type when the data has entity types. */
+export interface Entity extends Span {
+  /** Entity type (e.g. "Drug"); absent in untyped data (NYT, WebNLG). */
+  type?: string;
+}
+
 export interface Triple {
-  subject: Span;
+  subject: Entity;
   relation: string;
-  object: Span;
+  object: Entity;
 }
 
 export interface Sentence {
   tokens: string[];
   /** Gold triples (empty when the data has none, e.g. text to predict on). */
   triples: Triple[];
+  /**
+   * Every annotated entity, also those in no triple, for formats that list entities
+   * (SpERT, JSONL). Absent: the entities are the triples' subjects and objects.
+   */
+  entities?: Entity[];
   /** Where the sentence came from, for messages: file and record number (0-based). */
   source: { file: string; record: number };
 }
@@ -32,6 +43,10 @@ export interface Dataset {
   spans: SpanKind;
   /** Relation names in the order the data's own inventory (rel2id) gives, when it has one. */
   relations?: string[];
+  /** Entity types the data declares (a SpERT types file) or uses; absent for untyped data. */
+  entityTypes?: string[];
+  /** Relations the data declares symmetric: (a, r, b) and (b, r, a) are the same fact. */
+  symmetric?: string[];
   report: LoadReport;
 }
 
