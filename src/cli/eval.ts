@@ -32,7 +32,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const model = loadModel(required('eval', 'model', v.model));
   const data = loadDataset(required('eval', 'data', v.data), { format: choice('eval', 'format', v.format, FORMATS), spans: choice('eval', 'spans', v.spans, SPANS) });
   process.stderr.write(describeReport(data) + '\n');
-  const ev = evaluate(model, data.sentences, data.spans, { threshold: num('eval', 'threshold', v.threshold), progress: !v['no-progress'] });
+  const ev = evaluate(model, data.sentences, data.spans, { threshold: num('eval', 'threshold', v.threshold), progress: !v['no-progress'], symmetric: data.symmetric });
   for (const p of ev.problems) process.stderr.write(`${p.file} record ${p.record}: ${p.message}\n`);
   for (const n of ev.notes) process.stderr.write(`note: ${n}\n`);
   if (v.json) {

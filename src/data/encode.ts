@@ -5,8 +5,8 @@
 import type { Cell } from '../engine/ops.ts';
 import type { EncodedSentence } from '../model/batch.ts';
 import { posTags } from './pos.ts';
-import type { Sentence, Span, SpanKind } from './types.ts';
-import { Index, type Vocabs, wordId } from './vocab.ts';
+import type { Entity, Sentence, SpanKind } from './types.ts';
+import { Index, type Vocabs, entityTypesOf, tagId, wordId } from './vocab.ts';
 
 /** POS tags that may sit inside a name or noun phrase ending at an annotated head word. */
 const NP_TAGS = new Set(['NNP', 'NNPS', 'NN', 'NNS', 'JJ', 'CD', 'FW', 'POS', 'HYPH']);
@@ -26,39 +26,44 @@ export interface EncodeStats {
   unknownRelations: Map<string, number>;
   /** Entities not tagged because they overlap a longer one (BIESO cannot nest). */
   overlapping: number;
+  /** Entities not tagged because the model does not know their type (or they have none in typed data). */
+  unknownTypes: Map<string, number>;
 }
 
 export function newStats(): EncodeStats {
-  return { selfPairs: 0, unknownRelations: new Map(), overlapping: 0 };
+  return { selfPairs: 0, unknownRelations: new Map(), overlapping: 0, unknownTypes: new Map() };
 }
 
 export class Encoder {
   readonly words: Index;
   readonly pos: Index;
   readonly rel: Index;
+  /** Entity type → index, empty for an untyped model. */
+  readonly types: Map<string, number>;
   constructor(readonly vocabs: Vocabs) {
+    this.types = new Map(entityTypesOf(vocabs.ner).map((t, k) => [t, k]));
     this.words = new Index(vocabs.words);
     this.pos = new Index(vocabs.pos);
     this.rel = new Index(vocabs.relations);
   }
 
   /** Entity spans used to supervise NER, resolved so that none overlap. */
-  entitySpans(s: Sentence, tags: string[], opts: EncodeOptions, stats: EncodeStats): Span[] {
-    const uniq = new Map<string, Span>();
-    for (const t of s.triples)
-      for (const sp of [t.subject, t.object]) {
-        let span = sp;
-        if (opts.spans === 'head' && opts.partialNer === 'chunk') {
-          let start = sp.end - 1;
-          while (start > 0 && NP_TAGS.has(tags[start - 1]) && NP_TAGS.has(tags[sp.end - 1])) start--;
-          span = { start, end: sp.end };
-        }
-        uniq.set(`${span.start}:${span.end}`, span);
+  entitySpans(s: Sentence, tags: string[], opts: EncodeOptions, stats: EncodeStats): Entity[] {
+    const uniq = new Map<string, Entity>();
+    for (const sp of [...(s.entities ?? []), ...s.triples.flatMap((t) => [t.subject, t.object])]) {
+      let span: Entity = sp;
+      if (opts.spans === 'head' && opts.partialNer === 'chunk') {
+        let start = sp.end - 1;
+        while (start > 0 && NP_TAGS.has(tags[start - 1]) && NP_TAGS.has(tags[sp.end - 1])) start--;
+        span = { start, end: sp.end, type: sp.type };
       }
+      const key = `${span.start}:${span.end}`;
+      if (!uniq.has(key)) uniq.set(key, span); // the entity list comes first and has the types
+    }
     // Longer spans first; a span overlapping one already taken is left untagged (and counted).
     const sorted = [...uniq.values()].sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
     const used = new Uint8Array(s.tokens.length);
-    const out: Span[] = [];
+    const out: Entity[] = [];
     for (const sp of sorted) {
       let free = true;
       for (let k = sp.start; k < sp.end; k++) if (used[k]) free = false;
@@ -86,11 +91,17 @@ export class Encoder {
     const { enc, tags } = this.encodeInput(s);
     const ner = new Array<number>(s.tokens.length).fill(0); // O
     for (const sp of this.entitySpans(s, tags, opts, stats)) {
-      if (sp.end - sp.start === 1) ner[sp.start] = 4; // S
+      // Untyped models have one implicit type (index 0); typed ones need a known type.
+      const ty = this.types.size ? this.types.get(sp.type ?? '') : 0;
+      if (ty === undefined) {
+        stats.unknownTypes.set(sp.type ?? '(none)', (stats.unknownTypes.get(sp.type ?? '(none)') ?? 0) + 1);
+        continue;
+      }
+      if (sp.end - sp.start === 1) ner[sp.start] = tagId('S', ty);
       else {
-        ner[sp.start] = 1; // B
-        for (let k = sp.start + 1; k < sp.end - 1; k++) ner[k] = 2; // I
-        ner[sp.end - 1] = 3; // E
+        ner[sp.start] = tagId('B', ty);
+        for (let k = sp.start + 1; k < sp.end - 1; k++) ner[k] = tagId('I', ty);
+        ner[sp.end - 1] = tagId('E', ty);
       }
     }
     const cells: Cell[] = [];
@@ -118,6 +129,8 @@ export function describeStats(st: EncodeStats, what: string): string[] {
   if (st.selfPairs) out.push(`${what}: ${st.selfPairs} gold triples relate a word to itself (w = w'); the model cannot represent them (selfPairs is off)`);
   const unk = [...st.unknownRelations].reduce((a, [, c]) => a + c, 0);
   if (unk) out.push(`${what}: ${unk} gold triples have a relation the model does not know (${[...st.unknownRelations.keys()].slice(0, 5).join(', ')}${st.unknownRelations.size > 5 ? ', ...' : ''}); they count as missed`);
+  const unkT = [...st.unknownTypes].reduce((a, [, c]) => a + c, 0);
+  if (unkT) out.push(`${what}: ${unkT} entities have a type the model does not know (${[...st.unknownTypes.keys()].slice(0, 5).join(', ')}); they are not NER-tagged`);
   if (st.overlapping) out.push(`${what}: ${st.overlapping} entity spans overlap a longer one and are not NER-tagged (BIESO cannot nest)`);
   return out;
 }

@@ -11,6 +11,33 @@ export const UNK = '<unk>';
 /** The paper's untyped BIESO tags (§4.2), in the order of the official code's `bio` map. */
 export const NER_TAGS = ['O', 'B', 'I', 'E', 'S'] as const;
 
+const PREFIXES = ['B', 'I', 'E', 'S'] as const;
+export type Prefix = (typeof PREFIXES)[number];
+
+/**
+ * NER tags: untyped data keeps the paper's O B I E S; typed data gets O then B/I/E/S for each
+ * type ("B-Drug", "I-Drug", ...). Both follow one layout, id = 1 + 4·typeIndex + prefix, so
+ * untyped data is simply the one-type case and keeps its ids.
+ */
+export function nerTags(entityTypes?: string[]): string[] {
+  if (!entityTypes?.length) return [...NER_TAGS];
+  return ['O', ...entityTypes.flatMap((t) => PREFIXES.map((p) => `${p}-${t}`))];
+}
+
+export function tagId(prefix: Prefix, typeIndex: number): number {
+  return 1 + 4 * typeIndex + PREFIXES.indexOf(prefix);
+}
+
+/** Tag id → prefix and type index (id 0 is O). */
+export function tagParts(id: number): { prefix: Prefix | 'O'; typeIndex: number } {
+  return id === 0 ? { prefix: 'O', typeIndex: -1 } : { prefix: PREFIXES[(id - 1) % 4], typeIndex: Math.floor((id - 1) / 4) };
+}
+
+/** The entity types of a tag list (empty for the untyped tags). */
+export function entityTypesOf(ner: string[]): string[] {
+  return ner.length > NER_TAGS.length || ner.some((t) => t.includes('-')) ? ner.slice(1).filter((_, k) => k % 4 === 0).map((t) => t.slice(2)) : [];
+}
+
 export interface Vocabs {
   words: string[];
   pos: string[];
@@ -35,9 +62,10 @@ export function wordId(index: Index, w: string): number {
 /**
  * Build vocabularies from training sentences. Words are kept as written (case is a strong cue
  * for names); relations in the data's own inventory order, restricted to those that occur in
- * training (a relation never seen in training cannot be learnt).
+ * training (a relation never seen in training cannot be learnt). Entity types, when the data
+ * has them, make the NER tags typed (nerTags).
  */
-export function buildVocabs(train: Sentence[], posOf: (s: Sentence) => string[], inventory?: string[]): Vocabs {
+export function buildVocabs(train: Sentence[], posOf: (s: Sentence) => string[], inventory?: string[], entityTypes?: string[]): Vocabs {
   const words = new Set<string>();
   const pos = new Set<string>();
   const rels = new Set<string>();
@@ -51,7 +79,7 @@ export function buildVocabs(train: Sentence[], posOf: (s: Sentence) => string[],
   return {
     words: [PAD, UNK, ...[...words].sort()],
     pos: [PAD, UNK, ...[...pos].sort()],
-    ner: [...NER_TAGS],
+    ner: nerTags(entityTypes),
     relations: [...ordered, ...rest],
   };
 }

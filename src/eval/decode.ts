@@ -5,18 +5,19 @@
  * only pass if a[i,t] + b[t] + max_j c[j,t] does, so most rows are skipped without a scan.
  * A triple's subject/object span is the predicted entity ending at its head word, else the word alone.
  */
-import type { Span } from '../data/types.ts';
+import type { Entity } from '../data/types.ts';
+import { tagParts } from '../data/vocab.ts';
 
 export interface PredictedTriple {
-  subject: Span;
+  subject: Entity;
   relation: string;
-  object: Span;
+  object: Entity;
   /** p(<w, t, w'>) of the head-word cell (Eq. 10). */
   score: number;
 }
 
 export interface Prediction {
-  entities: Span[];
+  entities: Entity[];
   triples: PredictedTriple[];
 }
 
@@ -31,21 +32,28 @@ export interface LogitValues {
   bias: Float32Array | Int32Array | Uint8Array; // [l]
 }
 
-/** Spans from a sequence of BIESO tag ids (O=0 B=1 I=2 E=3 S=4); broken sequences are dropped. */
-export function biesoSpans(tags: ArrayLike<number>): Span[] {
-  const out: Span[] = [];
+/**
+ * Spans from a sequence of BIESO tag ids (untyped: O=0 B=1 I=2 E=3 S=4; typed: see
+ * vocab.ts nerTags). B I* E must keep one type; broken sequences are dropped. With `types`,
+ * each span carries its type name.
+ */
+export function biesoSpans(tags: ArrayLike<number>, types: string[] = []): Entity[] {
+  const out: Entity[] = [];
   let open = -1;
+  let openType = -1;
+  const typed = (start: number, end: number, ty: number): Entity => (types.length ? { start, end, type: types[ty] } : { start, end });
   for (let k = 0; k < tags.length; k++) {
-    const t = tags[k];
-    if (t === 4) { out.push({ start: k, end: k + 1 }); open = -1; }
-    else if (t === 1) open = k;
-    else if (t === 3) { if (open >= 0) out.push({ start: open, end: k + 1 }); open = -1; }
-    else if (t !== 2) open = -1;
+    const { prefix, typeIndex } = tagParts(tags[k]);
+    if (prefix === 'S') { out.push(typed(k, k + 1, typeIndex)); open = -1; }
+    else if (prefix === 'B') { open = k; openType = typeIndex; }
+    else if (prefix === 'E') { if (open >= 0 && typeIndex === openType) out.push(typed(open, k + 1, typeIndex)); open = -1; }
+    else if (prefix !== 'I' || typeIndex !== openType) open = -1;
   }
   return out;
 }
 
-export function decode(v: LogitValues, relations: string[], selfPairs: boolean, threshold = 0.5): Prediction[] {
+/** `types`: the model's entity types (empty when untyped), so spans carry their type. */
+export function decode(v: LogitValues, relations: string[], selfPairs: boolean, threshold = 0.5, types: string[] = []): Prediction[] {
   const { n, B, lengths } = v;
   const l = relations.length;
   const T = v.ner.length / (n * B);
@@ -60,9 +68,9 @@ export function decode(v: LogitValues, relations: string[], selfPairs: boolean, 
       for (let k = 1; k < T; k++) if (v.ner[o + k] > v.ner[o + best]) best = k;
       tags[i] = best;
     }
-    const entities = biesoSpans(tags);
+    const entities = biesoSpans(tags, types);
     const endingAt = new Map(entities.map((e) => [e.end - 1, e]));
-    const spanOf = (i: number): Span => endingAt.get(i) ?? { start: i, end: i + 1 };
+    const spanOf = (i: number): Entity => endingAt.get(i) ?? { start: i, end: i + 1 };
     const triples: PredictedTriple[] = [];
     for (let t = 0; t < l; t++) {
       let maxC = -Infinity;

@@ -4,6 +4,7 @@ import type { Problem, Sentence, Span, SpanKind } from '../data/types.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import { biesoSpans } from './decode.ts';
 import { type Scores, score } from './metrics.ts';
+import { entityTypesOf } from '../data/vocab.ts';
 import { type PredictOptions, predict } from './predict.ts';
 
 export interface Evaluation {
@@ -12,7 +13,12 @@ export interface Evaluation {
   notes: string[];
 }
 
-export function evaluate(model: RinModel, sentences: Sentence[], spans: SpanKind, opts: PredictOptions = {}): Evaluation {
+export interface EvaluateOptions extends PredictOptions {
+  /** Relations the data declares symmetric (they match in either direction). */
+  symmetric?: string[];
+}
+
+export function evaluate(model: RinModel, sentences: Sentence[], spans: SpanKind, opts: EvaluateOptions = {}): Evaluation {
   const enc = new Encoder(model.vocabs);
   const stats = newStats();
   const encOpts = { spans, partialNer: model.train.partialNer, selfPairs: model.config.selfPairs };
@@ -20,5 +26,6 @@ export function evaluate(model: RinModel, sentences: Sentence[], spans: SpanKind
   const { predictions, problems } = predict(model, sentences, { ...opts, encoded });
   const goldEntities: Span[][] = encoded.map((e) => biesoSpans(e.ner!));
   const mode = spans === 'full' ? 'exact' : 'partial';
-  return { scores: score(sentences, predictions, goldEntities, mode), problems, notes: describeStats(stats, 'gold') };
+  const typed = entityTypesOf(model.vocabs.ner).length > 0;
+  return { scores: score(sentences, predictions, goldEntities, mode, { typed, symmetric: opts.symmetric }), problems, notes: describeStats(stats, 'gold') };
 }

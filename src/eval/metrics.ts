@@ -5,8 +5,12 @@
  *  - exact:   (whole subject text, relation, whole object text) — for data with full spans.
  * Also NER span F1 (Table 4), per-relation scores, and breakdowns by overlap pattern and by
  * number of gold triples per sentence (as in CasRel's analysis).
+ * And as the typed-entity literature (SpERT and its successors) reports, micro-averaged over
+ * token positions: entities (boundaries and type), relations strict (both entities' boundaries
+ * and types, and the relation) and boundaries-only; a relation the data declares symmetric
+ * matches in either direction.
  */
-import type { Sentence, Span } from '../data/types.ts';
+import type { Entity, Sentence, Span } from '../data/types.ts';
 import type { Prediction } from './decode.ts';
 
 export interface PRF {
@@ -25,11 +29,11 @@ export function prf(correct: number, predicted: number, gold: number): PRF {
   return { precision, recall, f1, correct, predicted, gold };
 }
 
-export type MatchMode = 'partial' | 'exact';
+export type MatchMode = 'partial' | 'exact' | 'strict';
 
-const text = (toks: string[], s: Span, mode: MatchMode) => (mode === 'partial' ? toks[s.end - 1] : toks.slice(s.start, s.end).join(' '));
+const text = (toks: string[], s: Span, mode: 'partial' | 'exact') => (mode === 'partial' ? toks[s.end - 1] : toks.slice(s.start, s.end).join(' '));
 
-export function tripleKeys(toks: string[], triples: { subject: Span; relation: string; object: Span }[], mode: MatchMode): Set<string> {
+export function tripleKeys(toks: string[], triples: { subject: Span; relation: string; object: Span }[], mode: 'partial' | 'exact'): Set<string> {
   return new Set(triples.map((t) => `${text(toks, t.subject, mode)}\u0001${t.relation}\u0001${text(toks, t.object, mode)}`));
 }
 
@@ -64,10 +68,42 @@ export function overlapPatterns(s: Sentence): ('Normal' | 'EPO' | 'SEO')[] {
   return out.length ? out : ['Normal'];
 }
 
+const ent = (e: Entity, typed: boolean) => `${e.start}:${e.end}${typed ? ':' + (e.type ?? '') : ''}`;
+
+/** Position keys of relations; a symmetric relation's two entities are put in a fixed order. */
+export function relationKeys(triples: { subject: Entity; relation: string; object: Entity }[], typed: boolean, symmetric: Set<string>): Set<string> {
+  return new Set(triples.map((t) => {
+    let [a, b] = [ent(t.subject, typed), ent(t.object, typed)];
+    if (symmetric.has(t.relation) && (t.object.start < t.subject.start || (t.object.start === t.subject.start && t.object.end < t.subject.end))) [a, b] = [b, a];
+    return `${a}\u0001${t.relation}\u0001${b}`;
+  }));
+}
+
+/** Every gold entity of a sentence: its entity list, or the triples' entities when it has none. */
+export function goldEntityList(s: Sentence): Entity[] {
+  const all = [...(s.entities ?? []), ...s.triples.flatMap((t) => [t.subject, t.object])];
+  const seen = new Map<string, Entity>();
+  for (const e of all) if (!seen.has(`${e.start}:${e.end}`)) seen.set(`${e.start}:${e.end}`, e);
+  return [...seen.values()];
+}
+
+export interface ScoreOptions {
+  /** Relations the data declares symmetric. */
+  symmetric?: string[];
+  /** The model and data have entity types: the headline is the strict relation score. */
+  typed?: boolean;
+}
+
 export interface Scores {
   mode: MatchMode;
-  /** The headline scores: `exact` for full-span data, `partial` otherwise. */
+  /** The headline scores: `strict` for typed data, `exact` for full-span data, `partial` otherwise. */
   triples: PRF;
+  /** Entities, boundaries and type (untyped data: boundaries), against every gold entity. */
+  entities: PRF;
+  /** Relations: both entities' boundaries (and types, when typed) and the relation. */
+  strict: PRF;
+  /** Relations: both entities' boundaries and the relation, types ignored. */
+  boundaries: PRF;
   /** Whole spans (meaningful for full-span data; on last-word data it equals `partial`). */
   exact: PRF;
   partial: PRF;
@@ -82,7 +118,13 @@ export interface Scores {
  * Score predictions against gold sentences. `goldEntities` are the NER targets (see encode.ts).
  * `mode` is the headline match: 'exact' for full-span data, 'partial' otherwise.
  */
-export function score(gold: Sentence[], preds: Prediction[], goldEntities: Span[][], mode: MatchMode): Scores {
+export function score(gold: Sentence[], preds: Prediction[], goldEntities: Span[][], spanMode: 'partial' | 'exact', o: ScoreOptions = {}): Scores {
+  const typed = o.typed ?? false;
+  const symmetric = new Set(o.symmetric ?? []);
+  const mode: MatchMode = typed ? 'strict' : spanMode;
+  const entities = new Counter();
+  const strict = new Counter();
+  const boundaries = new Counter();
   const partial = new Counter();
   const exact = new Counter();
   const ner = new Counter();
@@ -98,7 +140,12 @@ export function score(gold: Sentence[], preds: Prediction[], goldEntities: Span[
     const ge = tripleKeys(s.tokens, s.triples, 'exact');
     const pe = tripleKeys(s.tokens, p.triples, 'exact');
     exact.add(ge, pe);
-    const [g, pr] = mode === 'partial' ? [gp, pp] : [ge, pe];
+    const gs = relationKeys(s.triples, typed, symmetric);
+    const ps = relationKeys(p.triples, typed, symmetric);
+    strict.add(gs, ps);
+    boundaries.add(relationKeys(s.triples, false, symmetric), relationKeys(p.triples, false, symmetric));
+    entities.add(new Set(goldEntityList(s).map((e) => ent(e, typed))), new Set(p.entities.map((e) => ent(e, typed))));
+    const [g, pr] = mode === 'partial' ? [gp, pp] : mode === 'exact' ? [ge, pe] : [gs, ps];
     const rels = new Set([...s.triples, ...p.triples].map((t) => t.relation));
     for (const r of rels) {
       const only = (set: Set<string>) => new Set([...set].filter((k) => k.split('\u0001')[1] === r));
@@ -112,7 +159,10 @@ export function score(gold: Sentence[], preds: Prediction[], goldEntities: Span[
   const obj = (m: Map<string, Counter>) => Object.fromEntries([...m].sort().map(([k, c]) => [k, c.prf]));
   return {
     mode,
-    triples: mode === 'partial' ? partial.prf : exact.prf,
+    triples: mode === 'partial' ? partial.prf : mode === 'exact' ? exact.prf : strict.prf,
+    entities: entities.prf,
+    strict: strict.prf,
+    boundaries: boundaries.prf,
     partial: partial.prf,
     exact: exact.prf,
     ner: ner.prf,
@@ -129,9 +179,15 @@ const pct = (x: number) => (100 * x).toFixed(2).padStart(6);
 export function formatScores(s: Scores, perRelation = false): string {
   const row = (name: string, r: PRF) => `${name.padEnd(22)} ${pct(r.precision)} ${pct(r.recall)} ${pct(r.f1)}   ${String(r.correct).padStart(5)} ${String(r.predicted).padStart(5)} ${String(r.gold).padStart(5)}`;
   const lines = [`${''.padEnd(22)}      P      R     F1   correct  pred  gold`];
-  lines.push(row('triples, partial match', s.partial));
-  if (s.mode === 'exact') lines.push(row('triples, exact match', s.exact));
-  lines.push(row('NER spans', s.ner));
+  if (s.mode === 'strict') {
+    lines.push(row('entities (span + type)', s.entities));
+    lines.push(row('relations, strict', s.strict));
+    lines.push(row('relations, boundaries', s.boundaries));
+  } else {
+    lines.push(row('triples, partial match', s.partial));
+    if (s.mode === 'exact') lines.push(row('triples, exact match', s.exact));
+  }
+  lines.push(row('NER spans (trainable)', s.ner));
   lines.push('', `by overlap pattern (${s.mode} match):`);
   for (const [k, r] of Object.entries(s.byOverlap)) lines.push(row('  ' + k, r));
   lines.push('', `by gold triples per sentence (${s.mode} match):`);

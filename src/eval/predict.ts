@@ -3,6 +3,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Encoder } from '../data/encode.ts';
+import { entityTypesOf } from '../data/vocab.ts';
 import type { Problem, Sentence } from '../data/types.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import { type EncodedSentence, makeBatch } from '../model/batch.ts';
@@ -30,6 +31,7 @@ export interface PredictResult {
 
 export function predict(model: RinModel, sentences: Sentence[], opts: PredictOptions = {}): PredictResult {
   const enc = new Encoder(model.vocabs);
+  const types = entityTypesOf(model.vocabs.ner);
   const batchSize = opts.batchSize ?? 50;
   const maxLength = opts.maxLength ?? model.train.maxLength;
   const problems: Problem[] = [];
@@ -52,7 +54,7 @@ export function predict(model: RinModel, sentences: Sentence[], opts: PredictOpt
       const out = forward(model.params, model.config, batch, { training: false });
       return { ner: out.ner.dataSync(), a: out.a.dataSync(), c: out.c.dataSync(), bias: out.bias.dataSync() };
     });
-    const preds = decode({ n: batch.n, B: batch.B, lengths: batch.lengths, ...values }, model.vocabs.relations, model.config.selfPairs, opts.threshold ?? 0.5);
+    const preds = decode({ n: batch.n, B: batch.B, lengths: batch.lengths, ...values }, model.vocabs.relations, model.config.selfPairs, opts.threshold ?? 0.5, types);
     idx.forEach((k, b) => (predictions[runnable[k]] = preds[b]));
     done += idx.length;
     bar.update(done);

@@ -4,7 +4,7 @@
  * map token spans back to the text.
  */
 import { setImmediate as nextTick } from 'node:timers/promises';
-import type { Sentence, Span } from '../data/types.ts';
+import type { Entity, Sentence } from '../data/types.ts';
 import { UserError } from '../data/types.ts';
 import type { Prediction } from '../eval/decode.ts';
 import { predict } from '../eval/predict.ts';
@@ -19,6 +19,8 @@ export interface Mention {
   /** Character offsets into the input, end exclusive. */
   start: number;
   end: number;
+  /** The entity type, for models trained on typed data (e.g. "Drug"). */
+  type?: string;
 }
 
 export interface ExtractedTriple {
@@ -154,9 +156,9 @@ export class Extractor {
     pieces.forEach((p, k) => {
       const text = texts[p.textIndex];
       const r = results[p.textIndex];
-      const mention = (s: Span): Mention => {
+      const mention = (s: Entity): Mention => {
         const start = p.tokens[s.start].start, end = p.tokens[s.end - 1].end;
-        return { text: text.slice(start, end), start, end };
+        return s.type === undefined ? { text: text.slice(start, end), start, end } : { text: text.slice(start, end), start, end, type: s.type };
       };
       const seen = new Set(r.entities.map((e) => `${e.start}:${e.end}`));
       const add = (m: Mention) => {

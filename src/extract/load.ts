@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { entityTypesOf } from '../data/vocab.ts';
 import { initBackend } from '../engine/backend.ts';
 import { loadModel as loadModelDir } from '../io/modelDir.ts';
 import { Extractor } from './extractor.ts';
@@ -21,6 +22,8 @@ export async function loadModel(path: string = DEFAULT_MODEL_PATH): Promise<Extr
 export interface ModelCard {
   path: string;
   relations: string[];
+  /** Entity types the model predicts (empty: untyped entities). */
+  entityTypes: string[];
   config: Extractor['model']['config'];
   meta: Extractor['model']['meta'];
   /** The model directory's README.md, if it has one. */
@@ -32,6 +35,7 @@ export function modelCard(x: Extractor): ModelCard {
   return {
     path: x.path,
     relations: x.model.vocabs.relations,
+    entityTypes: entityTypesOf(x.model.vocabs.ner),
     config: x.model.config,
     meta: x.model.meta,
     readme: existsSync(readme) ? readFileSync(readme, 'utf8') : null,

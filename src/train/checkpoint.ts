@@ -18,7 +18,7 @@ export interface EpochRecord {
   relLoss: number;
   seconds: number;
   sentencesPerSecond: number;
-  dev: { precision: number; recall: number; f1: number; nerF1: number; partialF1: number; exactF1?: number };
+  dev: { precision: number; recall: number; f1: number; nerF1: number; partialF1: number; exactF1?: number; entityF1?: number; boundariesF1?: number };
   best: boolean;
 }
 

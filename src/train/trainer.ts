@@ -76,7 +76,7 @@ function encodeAll(d: Dataset, enc: Encoder, cfg: ModelConfig, tc: TrainConfig, 
 function newModel(o: TrainOptions, trainSet: Dataset, log: (line: string) => void): RinModel {
   const cfg = modelConfig(o.model);
   const tc = trainConfig(o.training);
-  const vocabs = buildVocabs(trainSet.sentences, (s) => posTags(s.tokens), trainSet.relations);
+  const vocabs = buildVocabs(trainSet.sentences, (s) => posTags(s.tokens), trainSet.relations, trainSet.entityTypes);
   let rows: (Float32Array | null)[] | undefined;
   if (o.extraWords && !o.embeddings) throw new UserError('extra words come from the embeddings file: give --embeddings too');
   if (o.embeddings && o.extraWords) {
@@ -173,7 +173,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       bar.update(seen, `loss ${(sum / seen).toFixed(3)}`);
     }
     const trainSecs = (Date.now() - t0) / 1000;
-    const ev = evaluate(model, devSet.sentences, devSet.spans, { batchSize: 100 });
+    const ev = evaluate(model, devSet.sentences, devSet.spans, { batchSize: 100, symmetric: devSet.symmetric });
     const s = ev.scores;
     state.epoch++;
     const better = s.triples.f1 > state.bestF1;
@@ -184,7 +184,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       relLoss: sumRel / seen,
       seconds: (Date.now() - t0) / 1000,
       sentencesPerSecond: seen / trainSecs,
-      dev: { precision: s.triples.precision, recall: s.triples.recall, f1: s.triples.f1, nerF1: s.ner.f1, partialF1: s.partial.f1, ...(s.mode === 'exact' ? { exactF1: s.exact.f1 } : {}) },
+      dev: { precision: s.triples.precision, recall: s.triples.recall, f1: s.triples.f1, nerF1: s.ner.f1, partialF1: s.partial.f1, ...(s.mode === 'exact' ? { exactF1: s.exact.f1 } : {}), ...(s.mode === 'strict' ? { entityF1: s.entities.f1, boundariesF1: s.boundaries.f1 } : {}) },
       best: better,
     };
     state.history.push(rec);
@@ -199,7 +199,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     saveCheckpoint(ckDir, model, opt, state);
     writeFileAtomic(join(o.out, 'metrics.jsonl'), state.history.map((h) => JSON.stringify(h)).join('\n') + '\n');
     const pct = (x: number) => (100 * x).toFixed(2);
-    log(`epoch ${state.epoch}: loss ${rec.loss.toFixed(3)} (ner ${rec.nerLoss.toFixed(3)}, rel ${rec.relLoss.toFixed(3)}), ${rec.sentencesPerSecond.toFixed(0)} sent/s; dev ${s.mode} P ${pct(s.triples.precision)} R ${pct(s.triples.recall)} F1 ${pct(s.triples.f1)}, NER F1 ${pct(s.ner.f1)}${better ? '  *best*' : ''} (${rec.seconds.toFixed(0)}s)`);
+    log(`epoch ${state.epoch}: loss ${rec.loss.toFixed(3)} (ner ${rec.nerLoss.toFixed(3)}, rel ${rec.relLoss.toFixed(3)}), ${rec.sentencesPerSecond.toFixed(0)} sent/s; dev ${s.mode} P ${pct(s.triples.precision)} R ${pct(s.triples.recall)} F1 ${pct(s.triples.f1)}, ${s.mode === 'strict' ? `entity F1 ${pct(s.entities.f1)}` : `NER F1 ${pct(s.ner.f1)}`}${better ? '  *best*' : ''} (${rec.seconds.toFixed(0)}s)`);
   }
   if (!existsSync(join(o.out, 'model'))) saveModel(join(o.out, 'model'), model);
   log(`best dev F1 ${(100 * state.bestF1).toFixed(2)} at epoch ${state.bestEpoch}; model in ${join(o.out, 'model')}`);
