@@ -74,7 +74,7 @@ test('metrics: entities with types, strict vs boundaries-only relations, symmetr
     entities: [{ start: 0, end: 1, type: 'X' }, { start: 2, end: 4, type: 'Y' }, { start: 1, end: 2, type: 'X' }],
     triples: [{ subject: { start: 0, end: 1, type: 'X' }, relation: 'Compare', object: { start: 2, end: 4, type: 'Y' } }],
   };
-  const reversed = { subject: { start: 2, end: 4, type: 'Y' }, relation: 'Compare', object: { start: 0, end: 1, type: 'X' } };
+  const reversed = { subject: { start: 2, end: 4, type: 'Y' }, relation: 'Compare', object: { start: 0, end: 1, type: 'X' }, score: 0.9 };
   const pred = { entities: [{ start: 0, end: 1, type: 'X' }, { start: 2, end: 4, type: 'X' }], triples: [reversed] };
   const sym = score([s], [pred], [[]], 'exact', { typed: true, symmetric: ['Compare'] });
   assert.equal(sym.mode, 'strict');
@@ -82,7 +82,7 @@ test('metrics: entities with types, strict vs boundaries-only relations, symmetr
   assert.deepEqual([sym.entities.correct, sym.entities.predicted, sym.entities.gold], [1, 2, 3], 'every gold entity counts, also one in no relation; a wrong type is wrong');
   const asym = score([s], [pred], [[]], 'exact', { typed: true });
   assert.equal(asym.strict.correct, 0, 'not declared symmetric: direction matters');
-  const wrongType = { entities: [], triples: [{ ...s.triples[0], object: { start: 2, end: 4, type: 'X' } }] };
+  const wrongType = { entities: [], triples: [{ ...s.triples[0], object: { start: 2, end: 4, type: 'X' }, score: 0.9 }] };
   const w = score([s], [wrongType], [[]], 'exact', { typed: true });
   assert.deepEqual([w.strict.correct, w.boundaries.correct], [0, 1], 'strict needs the types, boundaries-only does not');
   assert.deepEqual(w.triples, w.strict, 'typed data: the headline is the strict score');

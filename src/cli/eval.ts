@@ -20,6 +20,9 @@ usage: rin eval --model DIR --data FILE [options]
 
 Headline match: partial (relation + last word of subject and object, as the paper) for
 last-word data, exact (whole spans) for full-span data; both are reported for full spans.
+Models trained on typed data are scored as that literature does: entities (span and type),
+relations strict (both entities' spans and types, and the relation) and boundaries-only;
+relations the data declares symmetric match in either direction.
 `;
 
 export async function evalCommand(argv: string[]): Promise<void> {
