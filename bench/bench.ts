@@ -12,10 +12,10 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/engine/backend.ts';
 import { Rng } from '../src/engine/rng.ts';
 import { decode } from '../src/eval/decode.ts';
+import { inferLogits } from '../src/eval/predict.ts';
 import { makeBatch } from '../src/model/batch.ts';
 import { modelConfig } from '../src/model/config.ts';
 import { disposeParams, initParams } from '../src/model/params.ts';
-import { forward } from '../src/model/rin.ts';
 import { trainStep } from '../src/train/step.ts';
 import { codeVersion } from '../src/version.ts';
 
@@ -43,10 +43,7 @@ function bench(name: string, B: number, n: number, l: number, K: number) {
   const relations = Array.from({ length: l }, (_, k) => `r${k}`);
   const step = () => trainStep(params, cfg, opt, batch, rng.int(), 5);
   const infer = () => {
-    const v = tf.tidy(() => {
-      const o = forward(params, cfg, batch, { training: false });
-      return { ner: o.ner.dataSync(), a: o.a.dataSync(), c: o.c.dataSync(), bias: o.bias.dataSync() };
-    });
+    const v = inferLogits(params, cfg, batch);
     decode({ n, B, lengths: batch.lengths, ...v }, relations, false);
   };
   const time = (f: () => void) => {

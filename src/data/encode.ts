@@ -123,6 +123,15 @@ export class Encoder {
   }
 }
 
+const encoders = new WeakMap<Vocabs, Encoder>();
+
+/** One Encoder per vocabulary object: building its word index costs more than a short sentence's forward pass. */
+export function encoderFor(v: Vocabs): Encoder {
+  let e = encoders.get(v);
+  if (!e) encoders.set(v, (e = new Encoder(v)));
+  return e;
+}
+
 /** Human-readable lines for what encoding left out. */
 export function describeStats(st: EncodeStats, what: string): string[] {
   const out: string[] = [];

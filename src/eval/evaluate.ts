@@ -1,5 +1,5 @@
 /** Evaluate a model on gold sentences: predict, then score (metrics.ts). */
-import { Encoder, describeStats, newStats } from '../data/encode.ts';
+import { describeStats, encoderFor, newStats } from '../data/encode.ts';
 import type { Problem, Sentence, Span, SpanKind } from '../data/types.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import { biesoSpans } from './decode.ts';
@@ -19,7 +19,7 @@ export interface EvaluateOptions extends PredictOptions {
 }
 
 export function evaluate(model: RinModel, sentences: Sentence[], spans: SpanKind, opts: EvaluateOptions = {}): Evaluation {
-  const enc = new Encoder(model.vocabs);
+  const enc = encoderFor(model.vocabs);
   const stats = newStats();
   const encOpts = { spans, partialNer: model.train.partialNer, selfPairs: model.config.selfPairs };
   const encoded = sentences.map((s) => enc.encode(s, encOpts, stats));

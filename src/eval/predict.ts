@@ -2,15 +2,17 @@
  * Run a model over sentences: encode, batch by length, forward (no dropout), decode.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Encoder } from '../data/encode.ts';
+import { encoderFor } from '../data/encode.ts';
 import { entityTypesOf } from '../data/vocab.ts';
 import type { Problem, Sentence } from '../data/types.ts';
 import type { RinModel } from '../io/modelDir.ts';
-import { type EncodedSentence, makeBatch } from '../model/batch.ts';
+import { type Batch, type EncodedSentence, makeBatch } from '../model/batch.ts';
 import { forward } from '../model/rin.ts';
+import type { ModelConfig } from '../model/config.ts';
+import type { Params } from '../model/params.ts';
 import { sortedBatches } from '../train/batches.ts';
 import { Progress } from '../train/progress.ts';
-import { type Prediction, decode } from './decode.ts';
+import { type LogitValues, type Prediction, decode } from './decode.ts';
 
 export interface PredictOptions {
   batchSize?: number;
@@ -29,10 +31,24 @@ export interface PredictResult {
   problems: Problem[];
 }
 
+/**
+ * Run the model (no dropout) and copy its logits to the host. The typed arrays are made
+ * outside tf.tidy: tidy walks its result element by element, which cost more than the model.
+ */
+export function inferLogits(params: Params, cfg: ModelConfig, batch: Batch): Pick<LogitValues, 'ner' | 'a' | 'c' | 'bias'> {
+  const out = tf.tidy(() => {
+    const o = forward(params, cfg, batch, { training: false });
+    return [o.ner, o.a, o.c, o.bias];
+  });
+  const [ner, a, c, bias] = out.map((t) => t.dataSync());
+  tf.dispose(out);
+  return { ner, a, c, bias };
+}
+
 export function predict(model: RinModel, sentences: Sentence[], opts: PredictOptions = {}): PredictResult {
-  const enc = new Encoder(model.vocabs);
+  const enc = encoderFor(model.vocabs);
   const types = entityTypesOf(model.vocabs.ner);
-  const batchSize = opts.batchSize ?? 50;
+  const batchSize = opts.batchSize ?? 32;
   const maxLength = opts.maxLength ?? model.train.maxLength;
   const problems: Problem[] = [];
   const predictions: Prediction[] = sentences.map(() => ({ entities: [], triples: [] }));
@@ -50,10 +66,7 @@ export function predict(model: RinModel, sentences: Sentence[], opts: PredictOpt
   let done = 0;
   for (const idx of batches) {
     const batch = makeBatch(idx.map((k) => encoded[k]));
-    const values = tf.tidy(() => {
-      const out = forward(model.params, model.config, batch, { training: false });
-      return { ner: out.ner.dataSync(), a: out.a.dataSync(), c: out.c.dataSync(), bias: out.bias.dataSync() };
-    });
+    const values = inferLogits(model.params, model.config, batch);
     const preds = decode({ n: batch.n, B: batch.B, lengths: batch.lengths, ...values }, model.vocabs.relations, model.config.selfPairs, opts.threshold ?? 0.5, types);
     idx.forEach((k, b) => (predictions[runnable[k]] = preds[b]));
     done += idx.length;

@@ -149,7 +149,7 @@ export class Extractor {
   private run(pieces: Piece[], opts: ExtractOptions): Prediction[] {
     if (!pieces.length) return [];
     const sentences: Sentence[] = pieces.map((p, k) => ({ tokens: p.tokens.map((t) => t.text), triples: [], source: { file: 'text', record: k } }));
-    return predict(this.model, sentences, { threshold: opts.threshold, batchSize: opts.batchSize ?? 64, maxLength: Infinity, progress: opts.progress && sentences.length >= 100 }).predictions;
+    return predict(this.model, sentences, { threshold: opts.threshold, batchSize: opts.batchSize ?? 32, maxLength: Infinity, progress: opts.progress && sentences.length >= 100 }).predictions;
   }
 
   private assemble(texts: string[], results: Extraction[], pieces: Piece[], preds: Prediction[]): void {

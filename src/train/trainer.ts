@@ -173,7 +173,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       bar.update(seen, `loss ${(sum / seen).toFixed(3)}`);
     }
     const trainSecs = (Date.now() - t0) / 1000;
-    const ev = evaluate(model, devSet.sentences, devSet.spans, { batchSize: 100, symmetric: devSet.symmetric });
+    const ev = evaluate(model, devSet.sentences, devSet.spans, { batchSize: 32, symmetric: devSet.symmetric });
     const s = ev.scores;
     state.epoch++;
     const better = s.triples.f1 > state.bestF1;
