@@ -40,5 +40,5 @@ export function choice<T extends string>(cmd: string, name: string, v: string | 
   return v as T;
 }
 
-export const FORMATS = ['auto', 'casrel', 'zeng'] as const;
+export const FORMATS = ['auto', 'casrel', 'zeng', 'spert', 'jsonl'] as const;
 export const SPANS = ['auto', 'full', 'head'] as const;

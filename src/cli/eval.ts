@@ -11,7 +11,7 @@ usage: rin eval --model DIR --data FILE [options]
 
   --model DIR           a model directory (from rin train)
   --data FILE           labelled data in any supported format (.gz ok)
-  --format F            auto | casrel | zeng (default auto)
+  --format F            auto | casrel | zeng | spert | jsonl (default auto)
   --spans S             auto | full | head (default auto: full when any entity has several words)
   --threshold X         extract a triple when p ≥ X (default 0.5, as the paper)
   --per-relation        also print scores per relation

@@ -1,11 +1,13 @@
 /** `rin` command line: dispatch to a command; user errors print one clear line, no stack. */
 import { UserError } from '../data/types.ts';
 import { codeVersion } from '../version.ts';
+import { convertCommand } from './convert.ts';
 import { evalCommand } from './eval.ts';
 import { extractCommand } from './extract.ts';
 import { predictCommand } from './predict.ts';
 import { serveCommand } from './serve.ts';
 import { trainCommand } from './train.ts';
+import { validateCommand } from './validate.ts';
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
   extract: extractCommand,
@@ -13,6 +15,8 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   train: trainCommand,
   eval: evalCommand,
   predict: predictCommand,
+  convert: convertCommand,
+  validate: validateCommand,
 };
 
 const help = `rin ${codeVersion()} — joint entity and relation extraction (Recurrent Interaction Network, Sun et al. 2020)
@@ -25,6 +29,8 @@ commands
   train      train a model on labelled data, keep the best on dev
   eval       score a saved model on a labelled file (partial and exact match, NER, breakdowns)
   predict    predict triples for each sentence of a file, as JSONL
+  convert    convert a dataset file between formats (casrel, spert, jsonl)
+  validate   check a dataset file and list every problem (exit 2 when unusable)
 
 environment
   RIN_BACKEND   wasm (default) | cpu | tensorflow (needs @tensorflow/tfjs-node installed)

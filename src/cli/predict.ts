@@ -13,7 +13,7 @@ usage: rin predict --model DIR --data FILE [--out FILE.jsonl] [options]
   --model DIR           a model directory (from rin train)
   --data FILE           sentences in any supported format (gold triples, if any, are ignored)
   --out FILE            write JSONL here (default: standard output)
-  --format F            auto | casrel | zeng (default auto)
+  --format F            auto | casrel | zeng | spert | jsonl (default auto)
   --threshold X         extract a triple when p ≥ X (default 0.5)
   --no-progress         no progress lines
 

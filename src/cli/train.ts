@@ -9,14 +9,14 @@ export const trainHelp = `rin train — train a model and keep the best one on d
 usage: rin train --train FILE --dev FILE --out DIR [options]
 
 data
-  --train FILE          training data (CasRel JSON {text, triple_list} or Zeng's id format; .gz ok)
+  --train FILE          training data: CasRel JSON, Zeng's ids, SpERT JSON or JSONL (.gz ok)
   --dev FILE            development data: model selection and early stopping
   --out DIR             output: DIR/model (best model), DIR/checkpoint, DIR/metrics.jsonl
   --embeddings FILE     pre-trained vectors, GloVe text format (.gz ok)
   --no-lowercase        look vectors up by the exact word only (default: fall back to lowercase)
   --extra-words N       also add the N most frequent words of the embeddings file to the
                         vocabulary, for raw text beyond the training words (default 0)
-  --format F            auto | casrel | zeng (default auto)
+  --format F            auto | casrel | zeng | spert | jsonl (default auto)
   --spans S             auto | full | head: whole entities or last words only (default auto)
   --resume              continue DIR/checkpoint after an interrupted run
 

@@ -1,60 +1,237 @@
 /** Load any supported dataset file, detecting its format, and report what was kept and skipped. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { type CasrelStats, parseCasrel, parseRel2id } from './casrel.ts';
-import { readJson } from './files.ts';
+import { readJson, readText } from './files.ts';
+import { describeJsonlStats, newJsonlStats, parseJsonl, parseJsonlRecord } from './jsonl.ts';
+import { type KindedProblem, SHAPE_NAMES, findTypesFile, inventoryOf, parseSpert, readTypes, recordShape } from './spert.ts';
 import { type Dataset, type Problem, type Sentence, type SpanKind, UserError } from './types.ts';
 import { isZeng, parseZeng } from './zeng.ts';
 
-export type Format = 'auto' | 'casrel' | 'zeng';
+export type Format = 'auto' | 'casrel' | 'zeng' | 'spert' | 'jsonl';
 
 export interface LoadOptions {
   format?: Format;
-  /** 'auto': 'full' when any entity has more than one word, else 'head'. */
+  /** 'auto': 'full' when any entity has more than one word, else 'head'. SpERT and JSONL are always 'full'. */
   spans?: SpanKind | 'auto';
 }
 
-export function loadDataset(file: string, opts: LoadOptions = {}): Dataset {
-  const data = readJson(file);
+/** A loaded dataset and the format it was read as (JSONL problems are numbered by line). */
+export interface LoadedDataset extends Dataset {
+  format: Exclude<Format, 'auto'>;
+  /** Records are lines (1-based) rather than array indexes (0-based). */
+  byLine: boolean;
+}
+
+/** The file's raw bytes, gunzipped: only read again on the rare path where the text has U+FFFD. */
+function rawBytes(file: string): Buffer {
+  const buf = readFileSync(file);
+  return buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b ? gunzipSync(buf) : buf;
+}
+
+/**
+ * 1-based numbers of the lines that are not valid UTF-8. readText decodes bad bytes to U+FFFD
+ * silently; we look only when a U+FFFD is there. Splitting bytes at \n is safe: 0x0A never
+ * occurs inside a multi-byte UTF-8 character.
+ */
+function invalidUtf8Lines(file: string, text: string): number[] {
+  if (!text.includes('\uFFFD')) return [];
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const bytes = rawBytes(file);
+  const bad: number[] = [];
+  let start = 0;
+  for (let line = 1; start <= bytes.length; line++) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    try {
+      decoder.decode(bytes.subarray(start, end));
+    } catch {
+      bad.push(line);
+    }
+    start = end + 1;
+  }
+  return bad;
+}
+
+/** The 0-based top-level array element that character `offset` falls in, or -1. */
+function recordAt(text: string, offset: number): number {
+  let depth = 0, record = -1, inValue = false, inString = false;
+  for (let i = 0; i < Math.min(offset, text.length); i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (depth === 1 && !inValue && !/[\s,\]]/.test(c)) {
+      record++;
+      inValue = true;
+    }
+    if (c === '"') inString = true;
+    else if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 1) inValue = false;
+  }
+  return text.trimStart().startsWith('[') ? record : -1;
+}
+
+/** JSON.parse; on failure, readJson's message (line and column) plus the record it falls in. */
+function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    try {
+      readJson(file); // only on the error path: its message places the error by line and column
+    } catch (e) {
+      let msg = (e as Error).message;
+      const m = /line (\d+), column (\d+)/.exec(msg);
+      if (m) {
+        const lineStart = text.split('\n').slice(0, Number(m[1]) - 1).reduce((n, l) => n + l.length + 1, 0);
+        const offset = lineStart + Number(m[2]) - 1;
+        const rec = recordAt(text, offset);
+        if (rec >= 0) msg += ` (in record ${rec}, counting from 0)`;
+        if (offset >= text.trimEnd().length && !/truncated/.test(msg)) msg += ': the file ends there, is it truncated?';
+      }
+      if (text.trimStart().startsWith('{')) msg += ' — it looks like JSONL: use --format jsonl';
+      throw new UserError(msg);
+    }
+    throw new UserError(`${file}: malformed JSON`); // readJson parsed what JSON.parse did not: the BOM we removed
+  }
+}
+
+/** One JSON value over several lines (a pretty-printed object): a JSON file, not JSON lines. */
+function isJsonDocument(text: string): boolean {
+  if (!text.trim().includes('\n')) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The format of parsed JSON data: Zeng's id lists, else by the first record's fields. */
+function detect(data: unknown): Exclude<Format, 'auto'> {
+  if (isZeng(data)) return 'zeng';
+  if (!Array.isArray(data)) return 'casrel';
+  const first = data.find((r) => typeof r === 'object' && r !== null && !Array.isArray(r));
+  const shape = recordShape(first);
+  // A text record without triple_list but with entities is JSONL records in a JSON array.
+  if (shape === 'jsonl' && !('entities' in first || 'relations' in first)) return 'casrel';
+  return shape ?? 'casrel';
+}
+
+/**
+ * Read, detect the format, parse and check a dataset file. Every record problem is in the
+ * report; a file that cannot be read at all (missing, truncated JSON) is a UserError.
+ */
+export function loadDataset(file: string, opts: LoadOptions = {}): LoadedDataset {
+  let text = readText(file);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark is not content
+  const badLines = invalidUtf8Lines(file, text);
   const problems: Problem[] = [];
+  const notes: string[] = [];
   let format = opts.format ?? 'auto';
-  if (format === 'auto') format = isZeng(data) ? 'zeng' : 'casrel';
+  const first = text.trimStart()[0];
+  if (format === 'auto' && ((first === '{' && !isJsonDocument(text)) || (/\.jsonl(\.gz)?$/i.test(file) && first !== '['))) format = 'jsonl';
   let sentences: (Sentence | null)[];
   let relations: string[] | undefined;
-  const notes: string[] = [];
-  if (format === 'zeng') {
-    if (!isZeng(data)) throw new UserError(`${file}: not in Zeng's id format ([sentences, triples])`);
-    ({ sentences, relations } = parseZeng(file, data as unknown[], problems));
+  let entityTypes: string[] | undefined;
+  let symmetric: string[] | undefined;
+  let byLine = false;
+  const typesOf = () => {
+    const typesFile = findTypesFile(file);
+    const inv = typesFile ? readTypes(typesFile) : undefined;
+    if (inv) notes.push(`entity and relation types from ${inv.file}`);
+    return inv;
+  };
+  if (format === 'jsonl' && first !== '[') {
+    const inv = typesOf();
+    byLine = true;
+    const r = parseJsonl(file, text, problems, new Set(badLines), inv);
+    sentences = r.sentences;
+    notes.push(...r.notes);
+    ({ entityTypes, relations, symmetric } = inventoryOf(sentences, inv));
   } else {
-    if (!Array.isArray(data)) throw new UserError(`${file}: expected a JSON array of {"text", "triple_list"} records`);
-    const stats: CasrelStats = { ambiguous: 0, folded: 0 };
-    sentences = parseCasrel(file, data, problems, stats);
-    if (stats.ambiguous) notes.push(`${stats.ambiguous} triples name a word that occurs more than once; the closest subject-object pair was taken`);
-    if (stats.folded) notes.push(`${stats.folded} entities matched their sentence only after removing accents and case`);
-    const rel2id = join(dirname(file), 'rel2id.json');
-    if (existsSync(rel2id)) relations = parseRel2id(readJson(rel2id));
+    if (badLines.length)
+      throw new UserError(`${file}: not valid UTF-8 text (first at line ${badLines[0]}; ${badLines.length} lines in all). Is it Latin-1 or Windows-1252? Re-save it as UTF-8, e.g. iconv -f latin1 -t utf-8`);
+    const data = parseJson(file, text);
+    if (format === 'auto') format = detect(data);
+    if (format === 'zeng') {
+      if (!isZeng(data)) throw new UserError(`${file}: not in Zeng's id format ([sentences, triples])`);
+      ({ sentences, relations } = parseZeng(file, data as unknown[], problems));
+    } else if (format === 'spert') {
+      ({ sentences, entityTypes, relations, symmetric } = parseSpert(file, data, problems, typesOf()));
+    } else if (format === 'jsonl') {
+      if (!Array.isArray(data)) throw new UserError(`${file}: expected JSON lines, or a JSON array of {"text", "entities", "relations"} records`);
+      const inv = typesOf();
+      const stats = newJsonlStats();
+      sentences = data.map((rec, r) => parseJsonlRecord(file, r, rec, problems, stats, inv));
+      notes.push(...describeJsonlStats(stats));
+      ({ entityTypes, relations, symmetric } = inventoryOf(sentences, inv));
+    } else {
+      ({ sentences, relations } = loadCasrel(file, data, problems, notes));
+    }
   }
   const kept = sentences.filter((s): s is Sentence => s !== null);
+  if (entityTypes) {
+    const untyped = kept.reduce((n, s) => n + (s.entities ?? []).filter((e) => e.type === undefined).length, 0);
+    if (untyped) notes.push(`${untyped} entities have no type while others do; training leaves them untagged`);
+  }
   let spans: SpanKind;
   if (format === 'zeng') spans = 'head';
   else if (opts.spans && opts.spans !== 'auto') spans = opts.spans;
+  else if (format === 'spert' || format === 'jsonl') spans = 'full'; // these formats list whole entities
   else spans = kept.some((s) => s.triples.some((t) => t.subject.end - t.subject.start > 1 || t.object.end - t.object.start > 1)) ? 'full' : 'head';
   const records = sentences.length;
   return {
     file,
+    format,
+    byLine,
     sentences: kept,
     spans,
     relations,
+    entityTypes,
+    symmetric,
     report: { file, records, kept: kept.length, skipped: records - kept.length, problems, notes },
   };
 }
 
+/** CasRel records; records of another format in the array are reported as such (parseCasrel would call them empty). */
+function loadCasrel(file: string, data: unknown, problems: Problem[], notes: string[]): { sentences: (Sentence | null)[]; relations?: string[] } {
+  if (!Array.isArray(data)) throw new UserError(`${file}: expected a JSON array of {"text", "triple_list"} records`);
+  const foreign = new Map<number, string>();
+  data.forEach((rec, r) => {
+    const shape = recordShape(rec);
+    // A JSONL-shaped record ({"text", "entities"}) would be read as an unannotated sentence: not quietly.
+    if (shape === 'spert' || (shape === 'jsonl' && ('entities' in (rec as object) || 'relations' in (rec as object))))
+      foreign.set(r, `record looks like ${SHAPE_NAMES[shape]}, not CasRel`);
+  });
+  const own: Problem[] = [];
+  const stats: CasrelStats = { ambiguous: 0, folded: 0 };
+  const sentences = parseCasrel(file, foreign.size ? data.map((rec, r) => (foreign.has(r) ? null : rec)) : data, own, stats);
+  for (const p of own) {
+    const msg = foreign.get(p.record);
+    problems.push(msg ? ({ ...p, message: msg, kind: 'other format' } as KindedProblem) : p);
+  }
+  if (stats.ambiguous) notes.push(`${stats.ambiguous} triples name a word that occurs more than once; the closest subject-object pair was taken`);
+  if (stats.folded) notes.push(`${stats.folded} entities matched their sentence only after removing accents and case`);
+  const rel2id = join(dirname(file), 'rel2id.json');
+  return { sentences, relations: existsSync(rel2id) ? parseRel2id(readJson(rel2id)) : undefined };
+}
+
+/** "record 3" or, for a JSONL file, "line 4". */
+export function where(d: { byLine?: boolean }, p: Problem): string {
+  return p.record < 0 ? 'file' : `${d.byLine ? 'line' : 'record'} ${p.record}`;
+}
+
 /** A short human summary of a load report: counts, then up to `max` problems. */
-export function describeReport(d: Dataset, max = 10): string {
+export function describeReport(d: Dataset & { byLine?: boolean }, max = 10): string {
   const r = d.report;
   const lines = [`${r.file}: ${r.records} records, ${r.kept} kept, ${r.skipped} skipped, ${r.problems.length} problems`];
-  for (const p of r.problems.slice(0, max)) lines.push(`  record ${p.record}: ${p.message} (${p.action})`);
-  if (r.problems.length > max) lines.push(`  ... and ${r.problems.length - max} more of the same kinds`);
+  for (const p of r.problems.slice(0, max)) lines.push(`  ${where(d, p)}: ${p.message} (${p.action})`);
+  if (r.problems.length > max) lines.push(`  ... and ${r.problems.length - max} more (rin validate ${r.file} lists them all)`);
   for (const n of r.notes) lines.push(`  note: ${n}`);
   return lines.join('\n');
 }

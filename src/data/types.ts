@@ -27,7 +27,7 @@ export interface Sentence {
    * (SpERT, JSONL). Absent: the entities are the triples' subjects and objects.
    */
   entities?: Entity[];
-  /** Where the sentence came from, for messages: file and record number (0-based). */
+  /** Where the sentence came from, for messages: file and record number (0-based; the 1-based line for JSONL). */
   source: { file: string; record: number };
 }
 

@@ -1,0 +1,60 @@
+/** `rin convert`: a dataset file in one format → another, written atomically, with what was lost. */
+import { readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describeReport, loadDataset } from '../data/load.ts';
+import { UserError } from '../data/types.ts';
+import { OUTPUT_FORMATS, writeDataset } from '../data/write.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { FORMATS, choice, parse, required } from './args.ts';
+
+export const convertHelp = `rin convert — convert a dataset file to another format
+
+usage: rin convert [--from F] --to casrel|spert|jsonl IN OUT
+
+  --from F      format of IN: auto | casrel | zeng | spert | jsonl (default auto)
+  --to F        casrel | spert | jsonl
+  IN, OUT       files; OUT ending in .gz is gzipped
+
+  casrel   [{"text": "tokens joined by spaces", "triple_list": [["subject words", "relation", "object words"]]}]
+           lossy: entity types and entities in no relation are lost (a warning gives counts)
+  spert    [{"tokens", "entities": [{"type", "start", "end"}], "relations": [{"type", "head", "tail"}]}]
+  jsonl    one {"text", "entities": [{"start", "end", "type"}], "relations": [{"head", "tail", "type"}]} a line;
+           text = the tokens joined by single spaces, offsets in characters (code points), end exclusive
+
+Records the reader skips are reported and not written. OUT is written whole and renamed into
+place: on any error no OUT is left behind. rin validate IN lists every problem.
+`;
+
+/** Remove the temporary files writeFileAtomic of this process may have left beside `out`. */
+function removeTemp(out: string): void {
+  const prefix = `.${basename(out)}.tmp-${process.pid}-`;
+  try {
+    for (const n of readdirSync(dirname(out))) if (n.startsWith(prefix)) rmSync(resolve(dirname(out), n), { force: true });
+  } catch {
+    // the folder may not exist: then there is nothing to remove
+  }
+}
+
+export async function convertCommand(argv: string[]): Promise<void> {
+  const { values: v, positionals } = parse('convert', argv, { from: { type: 'string' }, to: { type: 'string' } });
+  if (v.help) return void process.stdout.write(convertHelp);
+  const to = choice('convert', 'to', required('convert', 'to', v.to), OUTPUT_FORMATS)!;
+  const from = choice('convert', 'from', v.from, FORMATS);
+  if (positionals.length !== 2) throw new UserError(`rin convert: expected IN and OUT files, got ${positionals.length} arguments (see rin convert --help)`);
+  const [input, out] = positionals;
+  if (resolve(input) === resolve(out)) throw new UserError(`rin convert: OUT is IN (${input}); write to another file`);
+  const ds = loadDataset(input, { format: from });
+  process.stderr.write(describeReport(ds) + '\n');
+  if (!ds.sentences.length) throw new UserError(`${input}: no usable record; nothing written`);
+  const w = writeDataset(ds.sentences, to);
+  try {
+    writeFileAtomic(out, out.endsWith('.gz') ? gzipSync(w.text) : w.text);
+  } catch (e) {
+    removeTemp(out);
+    throw new UserError(`cannot write ${out}: ${(e as Error).message}`);
+  }
+  for (const warning of w.warnings) process.stderr.write(`warning: ${warning}\n`);
+  const r = ds.report;
+  process.stderr.write(`${input} (${ds.format}) → ${out} (${to}): ${r.records} records in, ${w.records} out, ${r.skipped} skipped, ${r.problems.length} problems\n`);
+}
