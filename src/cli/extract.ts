@@ -51,10 +51,11 @@ function readInput(file: string | undefined): { text: string; where: string } {
 export function formatExtraction(r: Extraction): string {
   const lines = [r.text.trim().replace(/\s+/g, ' ')];
   if (!r.entities.length) lines.push('  (no entities found)');
-  for (const t of r.triples) lines.push(`  ${t.subject.text}  —${t.relation}→  ${t.object.text}   (${t.score.toFixed(2)})`);
+  const name = (m: { text: string; type?: string }) => (m.type ? `${m.text} (${m.type})` : m.text);
+  for (const t of r.triples) lines.push(`  ${name(t.subject)}  —${t.relation}→  ${name(t.object)}   (${t.score.toFixed(2)})`);
   const inTriples = new Set(r.triples.flatMap((t) => [`${t.subject.start}:${t.subject.end}`, `${t.object.start}:${t.object.end}`]));
   const alone = r.entities.filter((e) => !inTriples.has(`${e.start}:${e.end}`));
-  if (alone.length) lines.push(`  entities without a relation: ${alone.map((e) => e.text).join(', ')}`);
+  if (alone.length) lines.push(`  entities without a relation: ${alone.map(name).join(', ')}`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n') + '\n';
 }
