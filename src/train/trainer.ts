@@ -176,7 +176,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const ev = evaluate(model, devSet.sentences, devSet.spans, { batchSize: 32, symmetric: devSet.symmetric });
     const s = ev.scores;
     state.epoch++;
-    const better = s.triples.f1 > state.bestF1;
+    // Equal relation F1 (typically 0 while the relation head has not started, as on SciERC's
+    // first epochs) goes to the better NER F1, so early stopping does not end a run that learns.
+    const better = s.triples.f1 > state.bestF1 || (s.triples.f1 === state.bestF1 && s.ner.f1 > (state.bestNerF1 ?? -1));
     const rec: EpochRecord = {
       epoch: state.epoch,
       loss: sum / seen,
@@ -190,6 +192,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     state.history.push(rec);
     if (better) {
       state.bestF1 = s.triples.f1;
+      state.bestNerF1 = s.ner.f1;
       state.bestEpoch = state.epoch;
       state.badEpochs = 0;
       model.meta.training = { train: o.train, dev: o.dev, epoch: state.epoch, dev_scores: rec.dev, backend };
