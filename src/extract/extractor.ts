@@ -100,7 +100,7 @@ export class Extractor {
   async extractAsync(texts: string[], opts: AsyncExtractOptions = {}): Promise<Extraction[]> {
     texts.forEach(checkText);
     const { results, pieces } = this.prepare(texts, opts);
-    const chunk = opts.chunk ?? 64;
+    const chunk = opts.chunk ?? 32;
     const preds: Prediction[] = [];
     for (let k = 0; k < pieces.length; k += chunk) {
       if (opts.deadline !== undefined && Date.now() > opts.deadline) throw new TimeLimitError(`time limit reached after ${k} of ${pieces.length} sentences`);
