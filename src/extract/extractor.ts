@@ -115,8 +115,9 @@ export class Extractor {
   async *extractStream(texts: Iterable<string> | AsyncIterable<string>, opts: ExtractOptions & { group?: number } = {}): AsyncGenerator<Extraction> {
     const group = opts.group ?? 32;
     let pending: string[] = [];
+    let index = 0;
     for await (const t of texts) {
-      pending.push(t);
+      pending.push(checkText(t, index++)); // checked here, so a bad text is named by its place in the whole stream
       if (pending.length >= group) {
         yield* this.extract(pending, opts);
         pending = [];
