@@ -1,8 +1,9 @@
 /**
  * The HTTP service (hono): POST /extract, GET /health, GET /model, and the web page at /.
  * Every error is JSON {"error": {"code", "message"}} with a 4xx/5xx status; one bad request
- * never stops the server. Extraction yields to the event loop between chunks of sentences,
- * so concurrent requests interleave and a request past its time limit is stopped.
+ * never stops the server. Small concurrent requests share model calls (batcher.ts); large ones
+ * yield to the event loop between chunks of sentences, so requests interleave and one past its
+ * time limit is stopped.
  */
 import { readFileSync } from 'node:fs';
 import { Hono, type Context } from 'hono';
@@ -10,6 +11,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { UserError } from '../data/types.ts';
 import { type Extractor, TimeLimitError } from '../extract/extractor.ts';
 import { modelCard } from '../extract/load.ts';
+import { Batcher } from './batcher.ts';
 import { codeVersion } from '../version.ts';
 
 export interface ServiceOptions {
@@ -54,6 +56,7 @@ export function createApp(x: Extractor, o: ServiceOptions = {}): Hono {
   const maxTexts = o.maxTexts ?? 100;
   const timeLimitMs = o.timeLimitMs ?? 10_000;
   const card = modelCard(x);
+  const batcher = new Batcher(x, 2000, Math.min(32, maxTexts));
   const app = new Hono();
 
   app.get('/', (c) => c.html(page));
@@ -83,7 +86,7 @@ export function createApp(x: Extractor, o: ServiceOptions = {}): Hono {
       const req = readRequest(body, maxTexts);
       if (Array.isArray(req)) return fail(c, 400, req[0], req[1]);
       try {
-        const results = await x.extractAsync(req.texts, { threshold: req.threshold, deadline: Date.now() + timeLimitMs });
+        const results = await batcher.extract(req.texts, { threshold: req.threshold, deadline: Date.now() + timeLimitMs });
         return c.json(req.batch ? { results } : { result: results[0] });
       } catch (e) {
         if (e instanceof TimeLimitError) return fail(c, 503, 'time_limit', `the request took longer than ${timeLimitMs} ms (${e.message}); send less text per request`);
