@@ -74,6 +74,15 @@ interface Piece {
   tokens: TextSentence['tokens'];
 }
 
+/** Options are checked: a batch size or piece length of 0 would loop for ever. */
+function checkOptions(o: AsyncExtractOptions & { group?: number }): void {
+  for (const k of ['maxTokens', 'batchSize', 'chunk', 'group'] as const) {
+    const v = o[k];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new UserError(`"${k}" must be an integer ≥ 1, got ${v}`);
+  }
+  if (o.threshold !== undefined && !(o.threshold > 0 && o.threshold < 1)) throw new UserError(`"threshold" must be a number between 0 and 1, got ${o.threshold}`);
+}
+
 function checkText(t: unknown, k: number): string {
   if (typeof t !== 'string') throw new UserError(`text ${k}: expected a string, got ${t === null ? 'null' : typeof t}`);
   return t;
@@ -132,7 +141,8 @@ export class Extractor {
     disposeParams(this.model.params);
   }
 
-  private prepare(texts: string[], opts: ExtractOptions): { results: Extraction[]; pieces: Piece[] } {
+  private prepare(texts: string[], opts: AsyncExtractOptions & { group?: number }): { results: Extraction[]; pieces: Piece[] } {
+    checkOptions(opts);
     const maxTokens = opts.maxTokens ?? 200;
     const pieces: Piece[] = [];
     const results = texts.map((text, textIndex): Extraction => {

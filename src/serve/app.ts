@@ -68,7 +68,7 @@ export function createApp(x: Extractor, o: ServiceOptions = {}): Hono {
     bodyLimit({ maxSize: maxBytes, onError: (c) => fail(c, 413, 'body_too_large', `the request body is over ${maxBytes} bytes`) }),
     async (c) => {
       const type = c.req.header('content-type') ?? '';
-      if (!/^application\/json\b/i.test(type)) return fail(c, 415, 'unsupported_media_type', `send JSON with Content-Type: application/json (got "${type || 'none'}")`);
+      if (!/^application\/json\s*(;|$)/i.test(type)) return fail(c, 415, 'unsupported_media_type', `send JSON with Content-Type: application/json (got "${type || 'none'}")`);
       const bytes = new Uint8Array(await c.req.arrayBuffer());
       if (!bytes.length) return fail(c, 400, 'empty_body', 'the request body is empty');
       let raw: string;

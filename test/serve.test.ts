@@ -1,0 +1,326 @@
+/**
+ * The HTTP service (src/serve/), a real server on 127.0.0.1 and a free port, called with fetch():
+ * the GET routes, POST /extract giving exactly what the library gives, a structured 4xx for every
+ * kind of bad request (the server answering the next good one each time), the body and batch
+ * limits, the time limit (503), 16 concurrent requests, a short request not waiting for a long
+ * one, and close(). The model is a tiny RIN overfitted on TINY_CORPUS, so results are not empty.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Server as HttpServer } from 'node:http';
+import { type AddressInfo, createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Extraction, Extractor } from '../src/extract/extractor.ts';
+import { loadModel } from '../src/extract/load.ts';
+import { type RunningServer, startServer } from '../src/serve/server.ts';
+import { splitText } from '../src/text/split.ts';
+import { TINY_CORPUS, rawText, trainTinyModel } from './fixtures.ts';
+import { setup } from './helpers.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'rin-serve-'));
+let x: Extractor;
+let modelDir: string;
+let srv: RunningServer;
+const servers: RunningServer[] = [];
+
+async function start(o: Parameters<typeof startServer>[1] = {}, extractor = x): Promise<RunningServer> {
+  const s = await startServer(extractor, { port: 0, ...o });
+  servers.push(s);
+  return s;
+}
+
+before(async () => {
+  await setup();
+  const m = await trainTinyModel(join(tmp, 'train'));
+  assert.equal(m.f1, 1, 'the tiny model reproduces its training data (precondition)');
+  modelDir = m.dir;
+  x = await loadModel(modelDir);
+  srv = await start();
+});
+after(async () => {
+  await Promise.all(servers.map((s) => s.close().catch(() => {})));
+  for (const s of servers) unrefListening(Number(new URL(s.url).port)); // in case close() did not close
+  x?.dispose();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const RAW = TINY_CORPUS.map(([t]) => rawText(t));
+/** What JSON makes of a value (drops undefined fields), to compare the library with a response body. */
+const viaJson = <T>(v: T): T => JSON.parse(JSON.stringify(v));
+
+interface Reply {
+  status: number;
+  type: string;
+  body: any;
+  text: string;
+}
+
+async function call(url: string, init: RequestInit = {}): Promise<Reply> {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  const type = res.headers.get('content-type') ?? '';
+  let body: unknown = undefined;
+  if (/json/.test(type)) body = JSON.parse(text);
+  return { status: res.status, type, body, text };
+}
+
+function post(base: string, body: BodyInit, type: string | null = 'application/json', extra: RequestInit = {}): Promise<Reply> {
+  const headers: Record<string, string> = type === null ? {} : { 'content-type': type };
+  return call(`${base}/extract`, { method: 'POST', headers, body, ...extra });
+}
+
+const postJson = (base: string, v: unknown) => post(base, JSON.stringify(v));
+
+/** A structured error: the status, JSON {"error": {"code", "message"}} with a message that says something. */
+function assertError(r: Reply, status: number, code: string, message?: RegExp) {
+  const show = `${r.status} ${r.type} ${r.text.slice(0, 500)}`;
+  assert.equal(r.status, status, show);
+  assert.match(r.type, /^application\/json/, show);
+  assert.equal(r.body?.error?.code, code, show);
+  assert.equal(typeof r.body.error.message, 'string', show);
+  assert.ok(r.body.error.message.length > 10, show);
+  assert.deepEqual(Object.keys(r.body), ['error'], show);
+  if (message) assert.match(r.body.error.message, message, show);
+}
+
+/** The server still does its job: a good request gives the library's result. */
+async function assertServes(base: string, text = RAW[0]) {
+  const r = await postJson(base, { text });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body, { result: viaJson(x.extract(text)) });
+}
+
+// ---------------------------------------------------------------- GET routes
+
+test('GET /health, /model and / answer; an unknown route is a JSON 404', async () => {
+  assert.match(srv.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.notEqual(new URL(srv.url).port, '0');
+  const h = await call(`${srv.url}/health`);
+  assert.equal(h.status, 200);
+  assert.match(h.type, /^application\/json/);
+  assert.equal(h.body.status, 'ok');
+  assert.equal(h.body.model, modelDir);
+
+  const m = await call(`${srv.url}/model`);
+  assert.equal(m.status, 200);
+  assert.match(m.type, /^application\/json/);
+  assert.deepEqual(m.body.relations, x.model.vocabs.relations);
+  assert.deepEqual([...m.body.relations].sort(), ['based_in', 'born_in', 'lives_in', 'works_for']);
+  assert.equal(m.body.readme, null, 'the trained model directory has no README.md');
+  assert.deepEqual(m.body.config, x.model.config);
+
+  // A model directory with a card: /model gives it as a string.
+  const withCard = join(tmp, 'with-card');
+  cpSync(modelDir, withCard, { recursive: true });
+  const card = '# Tiny model\n\nTrained on 8 sentences; for tests only. Zürich ✓\n';
+  writeFileSync(join(withCard, 'README.md'), card);
+  const y = await loadModel(withCard);
+  const s2 = await start({}, y);
+  try {
+    const m2 = await call(`${s2.url}/model`);
+    assert.equal(m2.status, 200);
+    assert.equal(m2.body.readme, card);
+  } finally {
+    await s2.close();
+    y.dispose();
+  }
+
+  const page = await call(`${srv.url}/`);
+  assert.equal(page.status, 200);
+  assert.match(page.type, /^text\/html/);
+  assert.match(page.text, /<html[\s>]/i);
+
+  for (const [method, path] of [['GET', '/nope'], ['GET', '/extract'], ['POST', '/health'], ['GET', '/extract/x'], ['DELETE', '/model']]) {
+    assertError(await call(`${srv.url}${path}`, { method }), 404, 'not_found', new RegExp(path.replace(/\//g, '\\/')));
+  }
+  await assertServes(srv.url);
+});
+
+// ---------------------------------------------------------------- POST /extract
+
+test('POST /extract {"text"} gives {result} and {"texts"} gives {results}, equal to the library', async () => {
+  const one = await postJson(srv.url, { text: RAW[4] });
+  assert.equal(one.status, 200, one.text);
+  assert.match(one.type, /^application\/json/);
+  assert.deepEqual(one.body, { result: viaJson(x.extract(RAW[4])) });
+  assert.ok(one.body.result.triples.length >= 2, 'the tiny model finds its training triples');
+
+  const texts = [RAW[6], 'Café Zürich 🎉 hired "Anna Lee".\n\nShe lives in Vienna.', RAW[0], `  ${RAW[2]}\t${RAW[3]}  `];
+  const many = await postJson(srv.url, { texts });
+  assert.equal(many.status, 200, many.text);
+  assert.deepEqual(Object.keys(many.body), ['results']);
+  assert.deepEqual(many.body.results.map((r: Extraction) => r.text), texts);
+  assert.deepEqual(many.body.results, viaJson(x.extract(texts)));
+  // Offsets in the response are JavaScript string offsets into the text sent.
+  for (const r of many.body.results as Extraction[]) for (const m of r.entities) assert.equal(r.text.slice(m.start, m.end), m.text);
+
+  // A one-text batch is still a batch; the threshold is passed on; a charset parameter is fine.
+  assert.deepEqual((await postJson(srv.url, { texts: [RAW[0]] })).body, { results: [viaJson(x.extract(RAW[0]))] });
+  const low = await postJson(srv.url, { text: RAW[3], threshold: 0.01 });
+  assert.deepEqual(low.body, { result: viaJson(x.extract(RAW[3], { threshold: 0.01 })) });
+  assert.ok(low.body.result.triples.length > x.extract(RAW[3]).triples.length, 'a lower threshold gives more triples');
+  const charset = await post(srv.url, JSON.stringify({ text: RAW[1] }), 'application/json; charset=utf-8');
+  assert.equal(charset.status, 200, charset.text);
+  assert.deepEqual(charset.body, { result: viaJson(x.extract(RAW[1])) });
+});
+
+test('bad requests get a structured 4xx, and the server answers the next good request', async (t) => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  const cases: [string, () => Promise<Reply>, number, string, RegExp?][] = [
+    ['empty body', () => post(srv.url, ''), 400, 'empty_body'],
+    ['empty text', () => postJson(srv.url, { text: '' }), 400, 'empty_text', /"text"/],
+    ['whitespace-only text', () => postJson(srv.url, { text: ' \n\t\r\n ' }), 400, 'empty_text'],
+    ['empty texts list', () => postJson(srv.url, { texts: [] }), 400, 'empty_text'],
+    ['an empty text in the list', () => postJson(srv.url, { texts: [RAW[0], '  '] }), 400, 'empty_text', /texts\[1\]/],
+    ['both text and texts', () => postJson(srv.url, { text: RAW[0], texts: [RAW[1]] }), 400, 'bad_request'],
+    ['neither text nor texts', () => postJson(srv.url, { sentence: RAW[0] }), 400, 'bad_request'],
+    ['non-string text', () => postJson(srv.url, { text: 42 }), 400, 'bad_request', /number/],
+    ['null text', () => postJson(srv.url, { text: null }), 400, 'bad_request', /null/],
+    ['non-string in texts', () => postJson(srv.url, { texts: [RAW[0], RAW[1], { t: 1 }] }), 400, 'bad_request', /texts\[2\]/],
+    ['texts not a list', () => postJson(srv.url, { texts: RAW[0] }), 400, 'bad_request'],
+    ['body a JSON list', () => postJson(srv.url, [RAW[0]]), 400, 'bad_request'],
+    ['body a JSON string', () => postJson(srv.url, RAW[0]), 400, 'bad_request'],
+    ['body JSON null', () => post(srv.url, 'null'), 400, 'bad_request'],
+    ['truncated JSON', () => post(srv.url, '{"text": "John Smith was bo'), 400, 'malformed_json'],
+    ['not JSON at all', () => post(srv.url, 'text=John'), 400, 'malformed_json'],
+    ['text/plain', () => post(srv.url, JSON.stringify({ text: RAW[0] }), 'text/plain'), 415, 'unsupported_media_type', /text\/plain/],
+    ['form content type', () => post(srv.url, 'text=John', 'application/x-www-form-urlencoded'), 415, 'unsupported_media_type'],
+    ['no content type', () => post(srv.url, new Blob([JSON.stringify({ text: RAW[0] })]), null), 415, 'unsupported_media_type'],
+    ['invalid UTF-8', () => post(srv.url, new Uint8Array([...enc('{"text": "John '), 0xff, 0xfe, 0xc3, ...enc(' Smith"}')])), 400, 'invalid_utf8'],
+    ['truncated UTF-8 sequence', () => post(srv.url, new Uint8Array([...enc('{"text": "Z'), 0xc3, ...enc('rich"}')])), 400, 'invalid_utf8'],
+    ['threshold 0', () => postJson(srv.url, { text: RAW[0], threshold: 0 }), 400, 'bad_request', /threshold/],
+    ['threshold 1', () => postJson(srv.url, { text: RAW[0], threshold: 1 }), 400, 'bad_request', /threshold/],
+    ['threshold -0.5', () => postJson(srv.url, { text: RAW[0], threshold: -0.5 }), 400, 'bad_request', /threshold/],
+    ['threshold as a string', () => postJson(srv.url, { text: RAW[0], threshold: '0.5' }), 400, 'bad_request', /threshold/],
+    ['threshold null', () => postJson(srv.url, { text: RAW[0], threshold: null }), 400, 'bad_request', /threshold/],
+  ];
+  for (const [what, send, status, code, message] of cases) {
+    await t.test(what, async () => {
+      assertError(await send(), status, code, message);
+      await assertServes(srv.url);
+    });
+  }
+});
+
+test('body and batch limits: 413 over maxBytes (bytes, not characters; with or without Content-Length), 400 too_many_texts', async () => {
+  const small = await start({ maxBytes: 200, maxTexts: 3 });
+  const sized = (bytes: number) => {
+    const base = JSON.stringify({ text: RAW[0] + ' ' });
+    return JSON.stringify({ text: RAW[0] + ' '.repeat(1 + bytes - base.length) });
+  };
+  assert.equal(Buffer.byteLength(sized(200)), 200);
+  const at = await post(small.url, sized(200));
+  assert.equal(at.status, 200, `a body of exactly maxBytes is accepted: ${at.text}`);
+  assertError(await post(small.url, sized(201)), 413, 'body_too_large', /200 bytes/);
+  await assertServes(small.url);
+  // 100 characters of "é" are 200 bytes: over the limit with the JSON around them, though under 200 characters.
+  const accents = JSON.stringify({ text: 'é'.repeat(100) });
+  assert.ok(accents.length < 200 && Buffer.byteLength(accents) > 200);
+  assertError(await post(small.url, accents), 413, 'body_too_large');
+  // A streamed (chunked) body has no Content-Length: the limit must still hold.
+  const chunks = [JSON.stringify({ text: '' }).slice(0, -2), ...Array.from({ length: 10 }, () => 'John Smith was born in London. '), '"}'];
+  const stream = new ReadableStream<Uint8Array>({
+    start(c) {
+      for (const s of chunks) c.enqueue(new TextEncoder().encode(s));
+      c.close();
+    },
+  });
+  assertError(await post(small.url, stream, 'application/json', { duplex: 'half' } as RequestInit), 413, 'body_too_large');
+  await assertServes(small.url);
+  // The default limit (100 000 bytes) on the main server.
+  assertError(await postJson(srv.url, { text: 'word '.repeat(20_001) }), 413, 'body_too_large', /100000 bytes/);
+
+  assertError(await postJson(small.url, { texts: [RAW[0], RAW[1], RAW[2], RAW[3]] }), 400, 'too_many_texts', /4 texts.*at most 3/);
+  const three = await postJson(small.url, { texts: [RAW[0], RAW[1], RAW[2]] });
+  assert.equal(three.status, 200, three.text);
+  assert.deepEqual(three.body.results, viaJson(x.extract([RAW[0], RAW[1], RAW[2]])));
+  await assertServes(small.url);
+});
+
+test('the time limit: a long text gets 503 time_limit, stopped early, and the server serves on', async () => {
+  const quick = await start({ timeLimitMs: 5 });
+  const long = Array.from({ length: 1000 }, (_, k) => RAW[k % RAW.length]).join(' ');
+  const sentences = splitText(long).length;
+  assert.ok(Buffer.byteLength(long) < 100_000 && sentences > 500);
+  const t0 = Date.now();
+  const r = await postJson(quick.url, { text: long });
+  const ms = Date.now() - t0;
+  assertError(r, 503, 'time_limit', /5 ms/);
+  const [, done, total] = (r.body.error.message.match(/after (\d+) of (\d+) sentences/) ?? []).map(Number);
+  assert.equal(total, sentences, r.body.error.message);
+  assert.ok(done < total, `stopped before the end: ${r.body.error.message} (${ms} ms)`);
+  await assertServes(quick.url);
+  const batch = await postJson(quick.url, { texts: [RAW[1], long] });
+  assertError(batch, 503, 'time_limit');
+  await assertServes(quick.url, RAW[5]);
+});
+
+test('16 concurrent requests each get the result the library gives for their text', async () => {
+  const texts = Array.from({ length: 16 }, (_, k) => {
+    const n = 1 + (k % 4) * 5; // 1 to 16 sentences, starting at a different one for each request
+    return Array.from({ length: n }, (_, j) => RAW[(k + j * 3) % RAW.length]).join(k % 2 ? '\n' : '  ') + ' '.repeat(k);
+  });
+  assert.equal(new Set(texts).size, 16);
+  const replies = await Promise.all(texts.map((text, k) => (k % 3 ? postJson(srv.url, { text }) : postJson(srv.url, { texts: [text, RAW[k % 8]] }))));
+  replies.forEach((r, k) => {
+    assert.equal(r.status, 200, r.text);
+    if (k % 3) assert.deepEqual(r.body, { result: viaJson(x.extract(texts[k])) }, `request ${k}`);
+    else assert.deepEqual(r.body, { results: viaJson(x.extract([texts[k], RAW[k % 8]])) }, `request ${k}`);
+  });
+});
+
+test('a short request does not wait for a long one to finish', async () => {
+  const long = Array.from({ length: 2000 }, (_, k) => RAW[k % RAW.length]).join(' ');
+  const order: string[] = [];
+  const slow = postJson(srv.url, { text: long }).then((r) => (order.push('long'), r));
+  await new Promise((r) => setTimeout(r, 20));
+  const fast = postJson(srv.url, { text: RAW[0] }).then((r) => (order.push('short'), r));
+  const [a, b] = await Promise.all([slow, fast]);
+  assert.equal(a.status, 200, a.text.slice(0, 300));
+  assert.equal(a.body.result.sentences.length, splitText(long).length);
+  assert.deepEqual(b.body, { result: viaJson(x.extract(RAW[0])) });
+  assert.deepEqual(order, ['short', 'long']);
+});
+
+/**
+ * When close() failed to close, let go of the server still listening on `port` (found among the
+ * process's handles), so the failing test ends the run instead of keeping the process alive forever.
+ */
+function unrefListening(port: number) {
+  const handles = (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles?.() ?? [];
+  for (const h of handles) {
+    if (h instanceof HttpServer && (h.address() as AddressInfo | null)?.port === port) {
+      h.closeAllConnections();
+      h.unref();
+    }
+  }
+}
+
+test('close() resolves and the port then refuses connections', async () => {
+  const s = await start();
+  await assertServes(s.url); // leaves a keep-alive connection open
+  const { hostname, port } = new URL(s.url);
+  const closed = await Promise.race([s.close().then(() => 'closed'), new Promise((r) => setTimeout(() => r('timeout'), 5000))]);
+  assert.equal(closed, 'closed', 'close() resolves even with an idle keep-alive connection');
+  const refused = await new Promise<string>((resolve) => {
+    const sock = createConnection({ host: hostname, port: Number(port) });
+    sock.once('connect', () => (sock.destroy(), resolve('connected')));
+    sock.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+  });
+  if (refused !== 'ECONNREFUSED') unrefListening(Number(port));
+  assert.equal(refused, 'ECONNREFUSED');
+  await assert.rejects(fetch(`${s.url}/health`));
+  // The other servers are not affected.
+  assert.equal((await call(`${srv.url}/health`)).status, 200);
+});
+
+test('text with a BOM, form feed or ideographic space is extracted, not a 500', async () => {
+  for (const c of ['\ufeff', '\f', '\u3000', '\u2028']) {
+    const text = `${c}${RAW[0]}${c}${RAW[2]}`;
+    const r = await postJson(srv.url, { text });
+    assert.equal(r.status, 200, `U+${c.charCodeAt(0).toString(16)}: ${r.text}`);
+    assert.deepEqual(r.body, { result: viaJson(x.extract(text)) });
+  }
+});
