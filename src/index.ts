@@ -8,13 +8,17 @@ export { initBackend, type BackendName } from './engine/backend.ts';
 export { loadModel, modelCard, DEFAULT_MODEL_PATH, type ModelCard } from './extract/load.ts';
 export { Extractor, TimeLimitError, type Extraction, type ExtractedTriple, type Mention, type ExtractOptions, type AsyncExtractOptions } from './extract/extractor.ts';
 export { splitText, type TextSentence, type TextToken } from './text/split.ts';
+export { createApp, type ServiceOptions } from './serve/app.ts';
+export { startServer, type ServerOptions, type RunningServer } from './serve/server.ts';
 
 // Data
-export { loadDataset, describeReport, type Format, type LoadOptions } from './data/load.ts';
+export { loadDataset, describeReport, type Format, type LoadOptions, type LoadedDataset } from './data/load.ts';
+export { writeDataset, OUTPUT_FORMATS, type OutputFormat, type Written } from './data/write.ts';
+export { validateFile, validateDataset, describeValidation, type Validation } from './data/validate.ts';
 export { loadVectors, type Vectors } from './data/embeddings.ts';
 export { tokenize } from './data/casrel.ts';
-export { UserError, type Dataset, type Sentence, type Span, type SpanKind, type Triple, type Problem, type LoadReport } from './data/types.ts';
-export type { Vocabs } from './data/vocab.ts';
+export { UserError, type Dataset, type Sentence, type Span, type Entity, type SpanKind, type Triple, type Problem, type LoadReport } from './data/types.ts';
+export { type Vocabs, nerTags, entityTypesOf } from './data/vocab.ts';
 
 // Model
 export { type ModelConfig, type TrainConfig, type Variant, DEFAULT_MODEL, DEFAULT_TRAIN, modelConfig, trainConfig } from './model/config.ts';
@@ -26,7 +30,7 @@ export { loadModel as loadModelDir, saveModel, type RinModel, type ModelMeta } f
 export { train, type TrainOptions, type TrainResult } from './train/trainer.ts';
 export type { EpochRecord } from './train/checkpoint.ts';
 export { predict, type PredictOptions, type PredictResult } from './eval/predict.ts';
-export { evaluate, type Evaluation } from './eval/evaluate.ts';
+export { evaluate, type Evaluation, type EvaluateOptions } from './eval/evaluate.ts';
 export { type Prediction, type PredictedTriple } from './eval/decode.ts';
-export { type Scores, type PRF, type MatchMode, formatScores } from './eval/metrics.ts';
+export { type Scores, type PRF, type MatchMode, type ScoreOptions, formatScores } from './eval/metrics.ts';
 export { codeVersion } from './version.ts';
