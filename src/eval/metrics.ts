@@ -187,7 +187,7 @@ export function formatScores(s: Scores, perRelation = false): string {
     lines.push(row('triples, partial match', s.partial));
     if (s.mode === 'exact') lines.push(row('triples, exact match', s.exact));
   }
-  lines.push(row('NER spans (trainable)', s.ner));
+  lines.push(row('NER spans', s.ner));
   lines.push('', `by overlap pattern (${s.mode} match):`);
   for (const [k, r] of Object.entries(s.byOverlap)) lines.push(row('  ' + k, r));
   lines.push('', `by gold triples per sentence (${s.mode} match):`);
