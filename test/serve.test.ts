@@ -16,6 +16,7 @@ import type { Extraction, Extractor } from '../src/extract/extractor.ts';
 import { loadModel } from '../src/extract/load.ts';
 import { type RunningServer, startServer } from '../src/serve/server.ts';
 import { splitText } from '../src/text/split.ts';
+import { UserError } from '../src/data/types.ts';
 import { TINY_CORPUS, rawText, trainTinyModel } from './fixtures.ts';
 import { setup } from './helpers.ts';
 
@@ -323,4 +324,10 @@ test('text with a BOM, form feed or ideographic space is extracted, not a 500', 
     assert.equal(r.status, 200, `U+${c.charCodeAt(0).toString(16)}: ${r.text}`);
     assert.deepEqual(r.body, { result: viaJson(x.extract(text)) });
   }
+});
+
+test('a port already in use is a UserError naming it, not an internal error', async () => {
+  const port = Number(new URL(srv.url).port);
+  await assert.rejects(startServer(x, { port }), (e: unknown) => e instanceof UserError && /already in use/.test((e as Error).message) && (e as Error).message.includes(String(port)));
+  assert.equal((await fetch(`${srv.url}/health`)).status, 200, 'the first server still serves');
 });

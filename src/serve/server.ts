@@ -1,6 +1,7 @@
 /** Start the HTTP service on a host and port (port 0: any free port, as tests use). */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { UserError } from '../data/types.ts';
 import type { Extractor } from '../extract/extractor.ts';
 import { type ServiceOptions, createApp } from './app.ts';
 
@@ -24,6 +25,12 @@ export function startServer(x: Extractor, o: ServerOptions = {}): Promise<Runnin
         close: () => new Promise<void>((done) => server.close(() => done())),
       });
     });
-    server.once('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      const where = `${o.host ?? '127.0.0.1'}:${o.port ?? 8080}`;
+      if (e.code === 'EADDRINUSE') reject(new UserError(`${where} is already in use; choose another port with --port`));
+      else if (e.code === 'EACCES') reject(new UserError(`no permission to listen on ${where}; use a port above 1023`));
+      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(new UserError(`cannot listen on ${where}: no such address on this machine`));
+      else reject(e);
+    });
   });
 }
