@@ -2,13 +2,13 @@
  * Data layer: file reading, CasRel / Zeng loaders, GloVe vectors, vocabularies and the encoder.
  * Every fixture is written to a fresh temporary folder; expected values are worked out by hand.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { tempFolders } from './helpers.ts';
 import { describeReport, loadDataset } from '../src/data/load.ts';
 import { parseRel2id, tokenize } from '../src/data/casrel.ts';
 import { isZeng } from '../src/data/zeng.ts';
@@ -19,21 +19,7 @@ import { Index, NER_TAGS, PAD, UNK, buildVocabs, wordId, type Vocabs } from '../
 import { posTags } from '../src/data/pos.ts';
 import { type Sentence, type Triple, UserError } from '../src/data/types.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'rin-data-test-'));
-after(() => rmSync(root, { recursive: true, force: true }));
-
-let dirCount = 0;
-/** A fresh sub-folder, so that rel2id.json / words2id.json of one test never leak into another. */
-function freshDir(): string {
-  const d = join(root, `d${dirCount++}`);
-  mkdirSync(d);
-  return d;
-}
-function write(dir: string, name: string, content: string | Buffer): string {
-  const f = join(dir, name);
-  writeFileSync(f, content);
-  return f;
-}
+const { fresh: freshDir, write } = tempFolders('rin-data-test-');
 const json = (x: unknown) => JSON.stringify(x, null, 1);
 const span = (start: number, end: number) => ({ start, end });
 const tri = (s: [number, number], relation: string, o: [number, number]): Triple => ({ subject: span(...s), relation, object: span(...o) });
@@ -43,7 +29,7 @@ const sent = (tokens: string[], triples: Triple[] = []): Sentence => ({ tokens, 
 // files.ts
 
 test('readText: missing file is a UserError that names the path', () => {
-  const f = join(root, 'no', 'such', 'file.json');
+  const f = join(freshDir(), 'no', 'such', 'file.json');
   assert.throws(() => readText(f), (e: unknown) => e instanceof UserError && e.message.includes(f));
 });
 
@@ -229,7 +215,7 @@ test('CasRel: a top-level value that is not an array is a UserError', () => {
 });
 
 test('loadDataset: a missing file is a UserError with the path', () => {
-  const f = join(root, 'does-not-exist', 'train.json');
+  const f = join(freshDir(), 'does-not-exist', 'train.json');
   assert.throws(() => loadDataset(f), (e: unknown) => e instanceof UserError && e.message.includes(f));
 });
 

@@ -4,18 +4,19 @@
  * validate commands (called in-process; a UserError is what the CLI turns into exit status 2).
  * Fixtures: test/data/formats/ for the well-formed files, a fresh temporary folder for the broken ones.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempFolders } from './helpers.ts';
 import { gunzipSync } from 'node:zlib';
 import { describeReport, loadDataset, type LoadedDataset } from '../src/data/load.ts';
 import { readText } from '../src/data/files.ts';
 import { findTypesFile, type KindedProblem } from '../src/data/spert.ts';
 import { type Sentence, UserError } from '../src/data/types.ts';
-import { sentenceEntities, writeCasrel, writeJsonl, writeSpert } from '../src/data/write.ts';
+import { writeCasrel, writeJsonl, writeSpert } from '../src/data/write.ts';
+import { sentenceEntities } from '../src/data/types.ts';
 import { describeValidation, validateDataset } from '../src/data/validate.ts';
 import { convertCommand } from '../src/cli/convert.ts';
 import { validateCommand } from '../src/cli/validate.ts';
@@ -25,20 +26,7 @@ const fixtures = fileURLToPath(new URL('./data/formats/', import.meta.url));
 const SPERT = join(fixtures, 'spert', 'tiny_dev.json');
 const JSONL = join(fixtures, 'users.jsonl');
 
-const root = mkdtempSync(join(tmpdir(), 'rin-formats-test-'));
-after(() => rmSync(root, { recursive: true, force: true }));
-let dirCount = 0;
-/** A fresh folder, so a types file of one test is never beside another test's data. */
-function freshDir(): string {
-  const d = join(root, `d${dirCount++}`);
-  mkdirSync(d);
-  return d;
-}
-function write(dir: string, name: string, content: string | Buffer): string {
-  const f = join(dir, name);
-  writeFileSync(f, content);
-  return f;
-}
+const { fresh: freshDir, write } = tempFolders('rin-formats-test-');
 const jsonArray = (records: unknown[]) => '[\n' + records.map((r) => JSON.stringify(r)).join(',\n') + '\n]\n';
 const jsonl = (records: unknown[]) => records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
 const kinds = (ds: LoadedDataset) => ds.report.problems.map((p) => [p.record, (p as KindedProblem).kind, p.action]);

@@ -1,5 +1,9 @@
-/** Shared test helpers: backend set-up, seeded random tensors, closeness checks. */
+/** Shared test helpers: backend set-up, seeded random tensors, closeness checks, temporary folders. */
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/engine/backend.ts';
 import { Rng } from '../src/engine/rng.ts';
@@ -23,4 +27,26 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     if (!(d <= worst)) { worst = d; at = k; }
   }
   assert.ok(worst <= tol, `${what}: max relative difference ${worst} at ${at} (${actual[at]} vs ${expected[at]}) > ${tol}`);
+}
+
+/**
+ * Temporary folders for one test file, removed after it. Each `fresh()` folder is new, so a
+ * side file of one test (rel2id.json, a types file) is never beside another test's data.
+ */
+export function tempFolders(prefix: string): { fresh(): string; write(dir: string, name: string, content: string | Buffer): string } {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  let count = 0;
+  return {
+    fresh() {
+      const d = join(root, `d${count++}`);
+      mkdirSync(d);
+      return d;
+    },
+    write(dir, name, content) {
+      const f = join(dir, name);
+      writeFileSync(f, content);
+      return f;
+    },
+  };
 }

@@ -5,7 +5,7 @@
 import type { Cell } from '../engine/ops.ts';
 import type { EncodedSentence } from '../model/batch.ts';
 import { posTags } from './pos.ts';
-import type { Entity, Sentence, SpanKind } from './types.ts';
+import { type Entity, type Sentence, type SpanKind, sentenceEntities } from './types.ts';
 import { Index, type Vocabs, entityTypesOf, tagId, wordId } from './vocab.ts';
 
 /** POS tags that may sit inside a name or noun phrase ending at an annotated head word. */
@@ -50,7 +50,7 @@ export class Encoder {
   /** Entity spans used to supervise NER, resolved so that none overlap. */
   entitySpans(s: Sentence, tags: string[], opts: EncodeOptions, stats: EncodeStats): Entity[] {
     const uniq = new Map<string, Entity>();
-    for (const sp of [...(s.entities ?? []), ...s.triples.flatMap((t) => [t.subject, t.object])]) {
+    for (const sp of sentenceEntities(s)) {
       let span: Entity = sp;
       if (opts.spans === 'head' && opts.partialNer === 'chunk') {
         let start = sp.end - 1;

@@ -11,7 +11,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { readJson } from './files.ts';
-import { type Entity, type Problem, type Sentence, type Triple, UserError } from './types.ts';
+import { type Entity, type Problem, type Sentence, type Triple, UserError, overlaps } from './types.ts';
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
@@ -127,8 +127,6 @@ export interface RecordContext {
   label: (k: number) => string;
 }
 
-const overlap = (a: Entity, b: Entity) => a.start < b.end && b.start < a.end;
-
 /**
  * Token-level entities (already in range) and relations → a Sentence. Declared types, exact
  * duplicates, overlaps (BIESO cannot nest), relation indexes and repeated relations are each
@@ -162,7 +160,7 @@ export function buildSentence(tokens: string[], entities: RawEntity[], relations
   });
   for (let i = 0; i < out.length; i++)
     for (let j = i + 1; j < out.length; j++)
-      if (overlap(out[i], out[j]))
+      if (overlaps(out[i], out[j]))
         note('overlapping entities', `${ctx.label(first[i])} and ${ctx.label(first[j])} overlap; both kept, but BIESO tags cannot nest, so training tags only the longer`);
   const triples: Triple[] = [];
   const seen = new Set<string>();

@@ -12,6 +12,9 @@ export interface Entity extends Span {
   type?: string;
 }
 
+/** Do two entities share a token (nested or crossing)? BIESO tags cannot represent both. */
+export const overlaps = (a: Span, b: Span): boolean => a.start < b.end && b.start < a.end;
+
 export interface Triple {
   subject: Entity;
   relation: string;
@@ -29,6 +32,20 @@ export interface Sentence {
   entities?: Entity[];
   /** Where the sentence came from, for messages: file and record number (0-based; the 1-based line for JSONL). */
   source: { file: string; record: number };
+}
+
+const entityKey = (e: Entity) => `${e.start}:${e.end}:${e.type ?? ''}`;
+
+/**
+ * Every entity of a sentence, each once: its entity list, then any triple subject or object not
+ * in it (CasRel and Zeng data list no entities). Writers, validation, NER targets and entity
+ * scores all count entities this way.
+ */
+export function sentenceEntities(s: Sentence): Entity[] {
+  const out = new Map<string, Entity>();
+  for (const e of [...(s.entities ?? []), ...s.triples.flatMap((t) => [t.subject, t.object])])
+    if (!out.has(entityKey(e))) out.set(entityKey(e), e.type === undefined ? { start: e.start, end: e.end } : { start: e.start, end: e.end, type: e.type });
+  return [...out.values()];
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { type LoadOptions, type LoadedDataset, loadDataset, where } from './load.ts';
 import type { KindedProblem } from './spert.ts';
-import { sentenceEntities } from './write.ts';
+import { overlaps, sentenceEntities } from './types.ts';
 
 export interface Validation {
   file: string;
@@ -47,7 +47,7 @@ export function validateDataset(ds: LoadedDataset): Validation {
     relations += s.triples.length;
     for (const t of s.triples) bump(relationTypes, t.relation);
     let here = 0;
-    for (let i = 0; i < ents.length; i++) for (let j = i + 1; j < ents.length; j++) if (ents[i].start < ents[j].end && ents[j].start < ents[i].end) here++;
+    for (let i = 0; i < ents.length; i++) for (let j = i + 1; j < ents.length; j++) if (overlaps(ents[i], ents[j])) here++;
     pairs += here;
     if (here) overlapping++;
   }

@@ -2,7 +2,7 @@
  * Writers: sentences → CasRel, SpERT or JSONL text, with a warning for everything the target
  * format cannot hold. The readers in this folder read each output back.
  */
-import type { Entity, Sentence } from './types.ts';
+import { type Entity, type Sentence, sentenceEntities } from './types.ts';
 
 export const OUTPUT_FORMATS = ['casrel', 'spert', 'jsonl'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -15,17 +15,6 @@ export interface Written {
 }
 
 const key = (e: Entity) => `${e.start}:${e.end}:${e.type ?? ''}`;
-
-/**
- * A sentence's entities: its entity list, then any triple subject or object not in it (CasRel
- * and Zeng data list no entities), each once.
- */
-export function sentenceEntities(s: Sentence): Entity[] {
-  const out = new Map<string, Entity>();
-  for (const e of [...(s.entities ?? []), ...s.triples.flatMap((t) => [t.subject, t.object])])
-    if (!out.has(key(e))) out.set(key(e), e.type === undefined ? { start: e.start, end: e.end } : { start: e.start, end: e.end, type: e.type });
-  return [...out.values()];
-}
 
 /** Entities and relations as SpERT and JSONL list them: relations index into the entities. */
 function parts(s: Sentence) {

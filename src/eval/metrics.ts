@@ -10,7 +10,7 @@
  * and types, and the relation) and boundaries-only; a relation the data declares symmetric
  * matches in either direction.
  */
-import type { Entity, Sentence, Span } from '../data/types.ts';
+import { type Entity, type Sentence, type Span, sentenceEntities } from '../data/types.ts';
 import type { Prediction } from './decode.ts';
 
 export interface PRF {
@@ -79,14 +79,6 @@ export function relationKeys(triples: { subject: Entity; relation: string; objec
   }));
 }
 
-/** Every gold entity of a sentence: its entity list, or the triples' entities when it has none. */
-export function goldEntityList(s: Sentence): Entity[] {
-  const all = [...(s.entities ?? []), ...s.triples.flatMap((t) => [t.subject, t.object])];
-  const seen = new Map<string, Entity>();
-  for (const e of all) if (!seen.has(`${e.start}:${e.end}`)) seen.set(`${e.start}:${e.end}`, e);
-  return [...seen.values()];
-}
-
 export interface ScoreOptions {
   /** Relations the data declares symmetric. */
   symmetric?: string[];
@@ -144,7 +136,7 @@ export function score(gold: Sentence[], preds: Prediction[], goldEntities: Span[
     const ps = relationKeys(p.triples, typed, symmetric);
     strict.add(gs, ps);
     boundaries.add(relationKeys(s.triples, false, symmetric), relationKeys(p.triples, false, symmetric));
-    entities.add(new Set(goldEntityList(s).map((e) => ent(e, typed))), new Set(p.entities.map((e) => ent(e, typed))));
+    entities.add(new Set(sentenceEntities(s).map((e) => ent(e, typed))), new Set(p.entities.map((e) => ent(e, typed))));
     const [g, pr] = mode === 'partial' ? [gp, pp] : mode === 'exact' ? [ge, pe] : [gs, ps];
     const rels = new Set([...s.triples, ...p.triples].map((t) => t.relation));
     for (const r of rels) {

@@ -27,8 +27,6 @@ export interface TrainState {
   epoch: number;
   rngState: number;
   bestF1: number;
-  /** NER F1 of the best epoch: the tie-breaker of equal relation F1 (absent in older checkpoints). */
-  bestNerF1?: number;
   bestEpoch: number;
   badEpochs: number;
   history: EpochRecord[];

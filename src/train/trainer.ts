@@ -178,7 +178,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     state.epoch++;
     // Equal relation F1 (typically 0 while the relation head has not started, as on SciERC's
     // first epochs) goes to the better NER F1, so early stopping does not end a run that learns.
-    const better = s.triples.f1 > state.bestF1 || (s.triples.f1 === state.bestF1 && s.ner.f1 > (state.bestNerF1 ?? -1));
+    const bestNer = state.history[state.bestEpoch - 1]?.dev.nerF1 ?? -1;
+    const better = s.triples.f1 > state.bestF1 || (s.triples.f1 === state.bestF1 && s.ner.f1 > bestNer);
     const rec: EpochRecord = {
       epoch: state.epoch,
       loss: sum / seen,
@@ -192,7 +193,6 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     state.history.push(rec);
     if (better) {
       state.bestF1 = s.triples.f1;
-      state.bestNerF1 = s.ner.f1;
       state.bestEpoch = state.epoch;
       state.badEpochs = 0;
       model.meta.training = { train: o.train, dev: o.dev, epoch: state.epoch, dev_scores: rec.dev, backend };
