@@ -171,7 +171,7 @@ export class Extractor {
         const start = p.tokens[s.start].start, end = p.tokens[s.end - 1].end;
         return s.type === undefined ? { text: text.slice(start, end), start, end } : { text: text.slice(start, end), start, end, type: s.type };
       };
-      const seen = new Set(r.entities.map((e) => `${e.start}:${e.end}`));
+      const seen = new Set<string>(); // pieces cover disjoint stretches of text: duplicates only within one
       const add = (m: Mention) => {
         if (!seen.has(`${m.start}:${m.end}`)) r.entities.push(m);
         seen.add(`${m.start}:${m.end}`);
