@@ -1,12 +1,14 @@
 /**
  * Logits → entities and triples.
- * NER: arg-max BIESO tag per word, read into spans (S, or B I* E).
+ * NER: arg-max BIESO tag per word, or with 'viterbi' the best valid BIESO sequence (viterbi.ts),
+ * read into spans (S, or B I* E).
  * RE: every cell (i, t, j) with p ≥ threshold (§3: p ≥ 0.5). With separable logits a cell can
  * only pass if a[i,t] + b[t] + max_j c[j,t] does, so most rows are skipped without a scan.
  * A triple's subject/object span is the predicted entity ending at its head word, else the word alone.
  */
 import type { Entity } from '../data/types.ts';
 import { tagParts } from '../data/vocab.ts';
+import { viterbiTags } from './viterbi.ts';
 
 export interface PredictedTriple {
   subject: Entity;
@@ -52,8 +54,27 @@ export function biesoSpans(tags: ArrayLike<number>, types: string[] = []): Entit
   return out;
 }
 
-/** `types`: the model's entity types (empty when untyped), so spans carry their type. */
-export function decode(v: LogitValues, relations: string[], selfPairs: boolean, threshold = 0.5, types: string[] = []): Prediction[] {
+/** The highest-logit tag of each word (ties to the lower id); may be an invalid BIESO sequence. */
+function argmaxTags(logits: ArrayLike<number>, rowOf: (i: number) => number, len: number, T: number): Int32Array {
+  const tags = new Int32Array(len);
+  for (let i = 0; i < len; i++) {
+    const o = rowOf(i);
+    let best = 0;
+    for (let k = 1; k < T; k++) if (logits[o + k] > logits[o + best]) best = k;
+    tags[i] = best;
+  }
+  return tags;
+}
+
+/** How NER tags are read from the logits: per-word arg-max, or the best valid BIESO sequence. */
+export type TagDecoding = 'argmax' | 'viterbi';
+
+/**
+ * `types`: the model's entity types (empty when untyped), so spans carry their type.
+ * `tagDecoding`: 'argmax' (the default, as trained and reported) or 'viterbi', which never
+ * yields a broken sequence that biesoSpans would drop.
+ */
+export function decode(v: LogitValues, relations: string[], selfPairs: boolean, threshold = 0.5, types: string[] = [], tagDecoding: TagDecoding = 'argmax'): Prediction[] {
   const { n, B, lengths } = v;
   const l = relations.length;
   const T = v.ner.length / (n * B);
@@ -61,13 +82,8 @@ export function decode(v: LogitValues, relations: string[], selfPairs: boolean, 
   const preds: Prediction[] = [];
   for (let b = 0; b < B; b++) {
     const len = lengths[b];
-    const tags = new Int32Array(len);
-    for (let i = 0; i < len; i++) {
-      const o = (i * B + b) * T;
-      let best = 0;
-      for (let k = 1; k < T; k++) if (v.ner[o + k] > v.ner[o + best]) best = k;
-      tags[i] = best;
-    }
+    const rowOf = (i: number) => (i * B + b) * T;
+    const tags = tagDecoding === 'viterbi' ? viterbiTags(v.ner, rowOf, len, T) : argmaxTags(v.ner, rowOf, len, T);
     const entities = biesoSpans(tags, types);
     const endingAt = new Map(entities.map((e) => [e.end - 1, e]));
     const spanOf = (i: number): Entity => endingAt.get(i) ?? { start: i, end: i + 1 };
