@@ -13,7 +13,7 @@ export interface Vectors {
 }
 
 /** The vector size: the most common number of values on the first 200 lines (one bad line must not decide it). */
-function commonDimension(text: string): number {
+export function commonDimension(text: string): number {
   const counts = new Map<number, number>();
   const lines = text.split('\n', 201).slice(0, 200);
   for (const l of lines) {
