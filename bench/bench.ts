@@ -31,7 +31,7 @@ function bench(name: string, B: number, n: number, l: number, K: number) {
   const words = 5000;
   const rng = new Rng(1);
   // The RE bias starts at the prior rate of gold cells, as in training (params.ts).
-  const params = initParams(cfg, { words, posTags: 46, nerTags: 5, relations: l }, 1, undefined, 2 / (n * (n - 1) * l));
+  const params = initParams(cfg, { words, posTags: 46, nerTags: 5, relations: l, chars: 0 }, 1, undefined, 2 / (n * (n - 1) * l));
   const items = Array.from({ length: B }, () => ({
     words: Array.from({ length: n }, () => 2 + Math.floor(rng.next() * (words - 2))),
     pos: Array.from({ length: n }, () => 2 + Math.floor(rng.next() * 44)),

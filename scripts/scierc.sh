@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-runs/scierc}
 DATA=${DATA:-../shared/data}
-node bin/rin.js train --train "$DATA/scierc-spert/scierc_train.json.gz" --dev "$DATA/scierc-spert/scierc_dev.json.gz" \
+node bin/rin.js train --preset paper --train "$DATA/scierc-spert/scierc_train.json.gz" --dev "$DATA/scierc-spert/scierc_dev.json.gz" \
   --embeddings "$DATA/embeddings/glove.6B.100d.subset.txt.gz" --epochs "${EPOCHS:-30}" --patience 8 --batch-size "${BATCH:-10}" --seed 1 --out "$OUT" --no-progress
 node bin/rin.js eval --model "$OUT/model" --data "$DATA/scierc-spert/scierc_dev.json.gz" --no-progress --json > "$OUT/dev-scores.json"
 node bin/rin.js eval --model "$OUT/model" --data "$DATA/scierc-spert/scierc_dev.json.gz" --no-progress --per-relation

@@ -63,7 +63,7 @@ mkdirSync(dataDir);
 const DATA = join(dataDir, 'tiny.json');
 writeFileSync(DATA, JSON.stringify(RECORDS, null, 1));
 const GOLD_TRIPLES = RECORDS.reduce((n, r) => n + r.triple_list.length, 0); // 10
-const SMALL = ['--hidden-dim', '16', '--task-dim', '16', '--int-dim', '16', '--rounds', '1', '--no-progress'];
+const SMALL = ['--preset', 'paper', '--hidden-dim', '16', '--task-dim', '16', '--int-dim', '16', '--rounds', '1', '--no-progress'];
 
 function trainArgs(out: string, epochs: number, extra: string[] = []): string[] {
   return ['train', '--train', DATA, '--dev', DATA, '--out', out, '--epochs', String(epochs), ...SMALL, ...extra];

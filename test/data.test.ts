@@ -479,7 +479,7 @@ test('wordId: exact, then lowercase, then <unk> = 1', () => {
 
 test('buildVocabs: PAD/UNK first, words sorted, relations in inventory order then the rest', () => {
   const train = [sent(['b', 'a', 'b'], [tri([0, 1], 'r2', [1, 2]), tri([0, 1], 'zz', [1, 2])]), sent(['c'], [tri([0, 1], 'r1', [0, 1]), tri([0, 1], 'aa', [0, 1])])];
-  const v = buildVocabs(train, (s) => s.tokens.map(() => 'NN'), ['r0', 'r1', 'r2']);
+  const v = buildVocabs(train, (s) => s.tokens.map(() => 'NN'), { inventory: ['r0', 'r1', 'r2'] });
   assert.deepEqual(v.words, [PAD, UNK, 'a', 'b', 'c']);
   assert.deepEqual(v.pos, [PAD, UNK, 'NN']);
   assert.deepEqual(v.ner, ['O', 'B', 'I', 'E', 'S']);

@@ -65,6 +65,7 @@ export async function trainTinyModel(dir: string, epochs = 40): Promise<TinyMode
     dev: file,
     out: join(dir, 'run'),
     load: { spans: 'full' },
+    preset: 'paper',
     model: { variant: 'rin', rounds: 2, wordDim: 16, posDim: 4, hiddenDim: 24, taskDim: 24, reDim: 16, intDim: 16, inputDropout: 0 },
     training: { lr: 0.01, batchSize: 4, epochs, patience: epochs, seed: 1 },
     log: () => {},

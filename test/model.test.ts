@@ -16,7 +16,7 @@ import { assertClose, setup } from './helpers.ts';
 
 before(setup);
 
-const SIZES = { words: 12, posTags: 7, nerTags: 5, relations: 3 };
+const SIZES = { words: 12, posTags: 7, nerTags: 5, relations: 3, chars: 0 };
 const TINY = { wordDim: 4, posDim: 2, hiddenDim: 6, taskDim: 5, reDim: 3, intDim: 4 };
 
 const VARIANTS: [string, Partial<ModelConfig>][] = [

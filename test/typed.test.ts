@@ -90,7 +90,7 @@ test('metrics: entities with types, strict vs boundaries-only relations, symmetr
 
 test('a tiny typed RIN overfits: strict relation F1 = 1, entity F1 = 1, predictions carry types', () => {
   const sents = typedSentences();
-  const vocabs = buildVocabs(sents, (s) => posTags(s.tokens), undefined, ['Per', 'Loc', 'Org']);
+  const vocabs = buildVocabs(sents, (s) => posTags(s.tokens), { entityTypes: ['Per', 'Loc', 'Org'] });
   assert.equal(vocabs.ner.length, 13);
   const config = modelConfig({ rounds: 2, wordDim: 16, posDim: 4, hiddenDim: 24, taskDim: 24, reDim: 16, intDim: 16, inputDropout: 0 });
   const model = { config, train: trainConfig({ lr: 0.01, batchSize: 4 }), vocabs, params: initParams(config, sizesOf(vocabs), 1), meta: { codeVersion: 'test', seed: 1, spans: 'full' as const, createdAt: '' } };

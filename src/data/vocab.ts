@@ -4,6 +4,7 @@
  * only in another case still gets its vector.
  */
 import type { Sentence } from './types.ts';
+import { charVocab } from './wordFeatures.ts';
 
 export const PAD = '<pad>';
 export const UNK = '<unk>';
@@ -39,10 +40,13 @@ export function entityTypesOf(ner: string[]): string[] {
 }
 
 export interface Vocabs {
+  /** Closed vocabulary: every training word. Open vocabulary: the training words that get a trained correction (model/config.ts wordInput). */
   words: string[];
   pos: string[];
   ner: string[];
   relations: string[];
+  /** Characters of the char CNN (absent: the model reads no characters). */
+  chars?: string[];
 }
 
 export class Index {
@@ -65,21 +69,33 @@ export function wordId(index: Index, w: string): number {
  * training (a relation never seen in training cannot be learnt). Entity types, when the data
  * has them, make the NER tags typed (nerTags).
  */
-export function buildVocabs(train: Sentence[], posOf: (s: Sentence) => string[], inventory?: string[], entityTypes?: string[]): Vocabs {
-  const words = new Set<string>();
+export interface VocabOptions {
+  /** The data's relation inventory (its order is kept). */
+  inventory?: string[];
+  entityTypes?: string[];
+  /** Keep only words seen at least this often (1: every training word). */
+  minWordCount?: number;
+  /** Also build the character vocabulary. */
+  chars?: boolean;
+}
+
+export function buildVocabs(train: Sentence[], posOf: (s: Sentence) => string[], o: VocabOptions = {}): Vocabs {
+  const words = new Map<string, number>();
   const pos = new Set<string>();
   const rels = new Set<string>();
   for (const s of train) {
-    for (const w of s.tokens) words.add(w);
+    for (const w of s.tokens) words.set(w, (words.get(w) ?? 0) + 1);
     for (const p of posOf(s)) pos.add(p);
     for (const t of s.triples) rels.add(t.relation);
   }
-  const ordered = inventory ? inventory.filter((r) => rels.has(r)) : [];
+  const ordered = o.inventory ? o.inventory.filter((r) => rels.has(r)) : [];
   const rest = [...rels].filter((r) => !ordered.includes(r)).sort();
+  const kept = [...words].filter(([, c]) => c >= (o.minWordCount ?? 1)).map(([w]) => w);
   return {
-    words: [PAD, UNK, ...[...words].sort()],
+    words: [PAD, UNK, ...kept.sort()],
     pos: [PAD, UNK, ...[...pos].sort()],
-    ner: nerTags(entityTypes),
+    ner: nerTags(o.entityTypes),
     relations: [...ordered, ...rest],
+    ...(o.chars ? { chars: charVocab(train.flatMap((s) => s.tokens)) } : {}),
   };
 }

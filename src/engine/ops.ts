@@ -17,8 +17,10 @@ function custom(f: (...xs: tf.Tensor[]) => GradResult): (...xs: tf.Tensor[]) => 
 /**
  * Embedding lookup rows = table[ids]. The wasm backend has no UnsortedSegmentSum, so
  * tf.gather's gradient fails there; ours scatter-adds dy into a dense [V, d] gradient in JS.
+ * With `fixedRow0`, row 0 gets no gradient: a zero row stays zero under Adam, so id 0 can mean
+ * "adds nothing" (padding, or an open-vocabulary word without a trained correction).
  */
-export function embeddingLookup(table: tf.Tensor2D, ids: Int32Array): tf.Tensor2D {
+export function embeddingLookup(table: tf.Tensor2D, ids: Int32Array, fixedRow0 = false): tf.Tensor2D {
   const [V, d] = table.shape;
   const f = custom((t: tf.Tensor) => {
     const idx = tf.tensor1d(ids, 'int32');
@@ -30,6 +32,7 @@ export function embeddingLookup(table: tf.Tensor2D, ids: Int32Array): tf.Tensor2
         const g = dy.dataSync(); // [N, d]
         const out = new Float32Array(V * d);
         for (let r = 0; r < ids.length; r++) {
+          if (fixedRow0 && ids[r] === 0) continue;
           const o = ids[r] * d;
           const s = r * d;
           for (let k = 0; k < d; k++) out[o + k] += g[s + k];

@@ -2,13 +2,15 @@
 import { describeStats, encoderFor, newStats } from '../data/encode.ts';
 import type { Problem, Sentence, Span, SpanKind } from '../data/types.ts';
 import type { RinModel } from '../io/modelDir.ts';
-import { biesoSpans } from './decode.ts';
+import { type Prediction, biesoSpans } from './decode.ts';
 import { type Scores, score } from './metrics.ts';
 import { entityTypesOf } from '../data/vocab.ts';
 import { type PredictOptions, predict } from './predict.ts';
 
 export interface Evaluation {
   scores: Scores;
+  /** One per gold sentence, for further breakdowns (seen.ts). */
+  predictions: Prediction[];
   problems: Problem[];
   notes: string[];
 }
@@ -19,7 +21,7 @@ export interface EvaluateOptions extends PredictOptions {
 }
 
 export function evaluate(model: RinModel, sentences: Sentence[], spans: SpanKind, opts: EvaluateOptions = {}): Evaluation {
-  const enc = encoderFor(model.vocabs);
+  const enc = encoderFor(model.vocabs, model.table);
   const stats = newStats();
   const encOpts = { spans, partialNer: model.train.partialNer, selfPairs: model.config.selfPairs };
   const encoded = sentences.map((s) => enc.encode(s, encOpts, stats));
@@ -27,5 +29,5 @@ export function evaluate(model: RinModel, sentences: Sentence[], spans: SpanKind
   const goldEntities: Span[][] = encoded.map((e) => biesoSpans(e.ner!));
   const mode = spans === 'full' ? 'exact' : 'partial';
   const typed = entityTypesOf(model.vocabs.ner).length > 0;
-  return { scores: score(sentences, predictions, goldEntities, mode, { typed, symmetric: opts.symmetric }), problems, notes: describeStats(stats, 'gold') };
+  return { scores: score(sentences, predictions, goldEntities, mode, { typed, symmetric: opts.symmetric }), predictions, problems, notes: describeStats(stats, 'gold') };
 }

@@ -46,7 +46,7 @@ export function inferLogits(params: Params, cfg: ModelConfig, batch: Batch): Pic
 }
 
 export function predict(model: RinModel, sentences: Sentence[], opts: PredictOptions = {}): PredictResult {
-  const enc = encoderFor(model.vocabs);
+  const enc = encoderFor(model.vocabs, model.table);
   const types = entityTypesOf(model.vocabs.ner);
   const batchSize = opts.batchSize ?? 32;
   const maxLength = opts.maxLength ?? model.train.maxLength;
@@ -65,9 +65,9 @@ export function predict(model: RinModel, sentences: Sentence[], opts: PredictOpt
   const bar = new Progress('predict', runnable.length, process.stderr, opts.progress ?? false);
   let done = 0;
   for (const idx of batches) {
-    const batch = makeBatch(idx.map((k) => encoded[k]));
+    const batch = makeBatch(idx.map((k) => encoded[k]), model.table);
     const values = inferLogits(model.params, model.config, batch);
-    const preds = decode({ n: batch.n, B: batch.B, lengths: batch.lengths, ...values }, model.vocabs.relations, model.config.selfPairs, opts.threshold ?? 0.5, types);
+    const preds = decode({ n: batch.n, B: batch.B, lengths: batch.lengths, ...values }, model.vocabs.relations, model.config.selfPairs, opts.threshold ?? 0.5, types, model.config.tagDecoding);
     idx.forEach((k, b) => (predictions[runnable[k]] = preds[b]));
     done += idx.length;
     bar.update(done);

@@ -11,7 +11,8 @@ import type { SpanKind } from '../data/types.ts';
 import { UserError } from '../data/types.ts';
 import type { Vocabs } from '../data/vocab.ts';
 import { type ModelConfig, type TrainConfig, modelConfig, trainConfig } from '../model/config.ts';
-import { type Params, makeVariable, paramShapes } from '../model/params.ts';
+import { type Params, isTrainable, makeVariable, paramShapes } from '../model/params.ts';
+import { DEFAULT_VECTORS, type VectorTable, loadVectorTable } from '../data/vectorTable.ts';
 import { codeVersion } from '../version.ts';
 import { writeDirAtomic } from './atomic.ts';
 import { type WeightSpec, packWeights, unpackWeights } from './weights.ts';
@@ -24,6 +25,8 @@ export interface ModelMeta {
   codeVersion: string;
   /** Seed of the training run. */
   seed: number;
+  /** The recipe it was trained with (model/presets.ts); absent in models made before presets (the paper's). */
+  preset?: string;
   /** Whether the model was trained on whole entity spans or last words only. */
   spans: SpanKind;
   createdAt: string;
@@ -37,15 +40,32 @@ export interface RinModel {
   vocabs: Vocabs;
   params: Params;
   meta: ModelMeta;
+  /** Open vocabulary: the pre-trained table every word is looked up in (not stored with the model). */
+  table?: VectorTable;
+}
+
+/** What model.json says of an open-vocabulary model's table, so the same one is found again. */
+export interface VectorsRef {
+  source: string;
+  sha256: string;
+  dim: number;
+  count: number;
+}
+
+export interface LoadModelOptions {
+  /** The word-vector file an open-vocabulary model was trained with, if not the npm package or the recorded path. */
+  embeddings?: string;
+  log?: (line: string) => void;
 }
 
 export function sizesOf(v: Vocabs) {
-  return { words: v.words.length, posTags: v.pos.length, nerTags: v.ner.length, relations: v.relations.length };
+  return { words: v.words.length, posTags: v.pos.length, nerTags: v.ner.length, relations: v.relations.length, chars: v.chars?.length ?? 0 };
 }
 
 export function saveModel(dir: string, m: RinModel): void {
   const { manifest, data } = packWeights([...m.params].map(([name, tensor]) => ({ name, tensor })));
-  const head = { format: FORMAT, formatVersion: FORMAT_VERSION, meta: { ...m.meta, codeVersion: codeVersion() }, config: m.config, train: m.train, weights: manifest };
+  const vectors: VectorsRef | undefined = m.table && { source: m.table.source, sha256: m.table.sha256, dim: m.table.dim, count: m.table.count };
+  const head = { format: FORMAT, formatVersion: FORMAT_VERSION, meta: { ...m.meta, codeVersion: codeVersion() }, config: m.config, train: m.train, ...(vectors ? { vectors } : {}), weights: manifest };
   writeDirAtomic(dir, {
     'model.json': JSON.stringify(head, null, 2) + '\n',
     'vocab.json': JSON.stringify(m.vocabs) + '\n',
@@ -68,9 +88,9 @@ function parsePart<T>(dir: string, name: string): T {
   }
 }
 
-export function loadModel(dir: string): RinModel {
+export function loadModel(dir: string, opts: LoadModelOptions = {}): RinModel {
   if (!existsSync(dir)) throw new UserError(`${dir}: no such model directory`);
-  const head = parsePart<{ format?: string; formatVersion?: number; meta: ModelMeta; config: Partial<ModelConfig>; train: Partial<TrainConfig>; weights: WeightSpec[] }>(dir, 'model.json');
+  const head = parsePart<{ format?: string; formatVersion?: number; meta: ModelMeta; config: Partial<ModelConfig>; train: Partial<TrainConfig>; vectors?: VectorsRef; weights: WeightSpec[] }>(dir, 'model.json');
   if (typeof head !== 'object' || head === null || Array.isArray(head)) throw new UserError(`${dir}: corrupt model directory (model.json is not an object)`);
   if (head.format !== FORMAT) throw new UserError(`${dir}: model.json is not a rin model (format "${head.format}")`);
   if (head.formatVersion !== FORMAT_VERSION) throw new UserError(`${dir}: model format version ${head.formatVersion} is not supported by this version of rin (${codeVersion()} reads version ${FORMAT_VERSION})`);
@@ -97,7 +117,27 @@ export function loadModel(dir: string): RinModel {
     const w = values.get(name);
     if (!w) throw bad(`weights.bin has no "${name}"`);
     if (w.shape.join(',') !== shape.join(',')) throw bad(`"${name}" has shape [${w.shape}], the config and vocabularies need [${shape}]`);
-    params.set(name, makeVariable(w.values, shape, name !== 'emb.word' || config.trainEmbeddings, name));
+    params.set(name, makeVariable(w.values, shape, isTrainable(config, name), name));
   }
-  return { config, train, vocabs, params, meta: head.meta };
+  if (config.wordInput === 'closed') return { config, train, vocabs, params, meta: head.meta };
+  if (!head.vectors) throw bad('an open-vocabulary model.json must name its word vectors ("vectors")');
+  return { config, train, vocabs, params, meta: head.meta, table: findTable(dir, head.vectors, opts) };
+}
+
+/**
+ * The table an open-vocabulary model was trained with: the npm package, the file given, or the
+ * file recorded at training time; its checksum must match, or the model would read vectors it
+ * never saw (a silent loss of accuracy).
+ */
+function findTable(dir: string, ref: VectorsRef, opts: LoadModelOptions): VectorTable {
+  const recorded = ref.source.startsWith(DEFAULT_VECTORS + '@') ? DEFAULT_VECTORS : ref.source;
+  const file = opts.embeddings ?? recorded;
+  if (file !== DEFAULT_VECTORS && !existsSync(file)) {
+    throw new UserError(`${dir}: the model needs the word vectors it was trained with, ${ref.source} (sha256 ${ref.sha256.slice(0, 12)}…, ${ref.count} words), and ${file} does not exist; pass that file with --embeddings`);
+  }
+  const table = loadVectorTable(file, opts.log);
+  if (table.sha256 !== ref.sha256 || table.dim !== ref.dim) {
+    throw new UserError(`${dir}: the model was trained with word vectors ${ref.source} (sha256 ${ref.sha256.slice(0, 12)}…, ${ref.count} × ${ref.dim}), but ${table.source} has sha256 ${table.sha256.slice(0, 12)}… (${table.count} × ${table.dim}); pass the original file with --embeddings`);
+  }
+  return table;
 }

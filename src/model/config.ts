@@ -46,6 +46,24 @@ export interface ModelConfig {
    * partial-match data (last word only) has gold triples such as (Pennsylvania, r, Pennsylvania).
    */
   selfPairs: boolean;
+  /**
+   * Where word vectors come from. 'closed' (the paper): one trainable row per training word,
+   * every other word is <unk>. 'open': every word is looked up in the whole pre-trained table
+   * (frozen, not stored with the model) and a trainable correction is added for the training
+   * words seen at least `minWordCount` times (TrainConfig), so a word never seen in training
+   * keeps its pre-trained vector.
+   */
+  wordInput: 'closed' | 'open';
+  /** Character embedding size of the char CNN (Ma & Hovy 2016); 0 = no character input. */
+  charDim: number;
+  /** Filters of the char CNN (its output size per word). */
+  charFilters: number;
+  /** Word-shape features (capitals, digits, punctuation) in the input. */
+  shapeFeatures: boolean;
+  /** Dropout on H, the BiLSTM output (the paper: 0, dropout on the input layer only). */
+  hiddenDropout: number;
+  /** How NER tags are read: per-word arg-max (the paper) or Viterbi over valid BIESO sequences. */
+  tagDecoding: 'argmax' | 'viterbi';
 }
 
 export interface TrainConfig {
@@ -67,8 +85,13 @@ export interface TrainConfig {
   unkReplace: number;
   /** How NER is supervised when the data gives only the last word of each entity: 'head' tags it S; 'chunk' extends it left over a POS-based noun phrase. */
   partialNer: 'head' | 'chunk';
+  /** Probability of hiding a word of a gold entity mention (word vector and correction → <unk>; characters stay), so entities are learnt from context and spelling, not memorised. */
+  mentionDropout: number;
+  /** Open vocabulary: training words seen fewer times than this get no trained correction (a name seen once is memory, not language). */
+  minWordCount: number;
 }
 
+/** The paper's model (§4, §5.1). Also what a model directory without these fields means. */
 export const DEFAULT_MODEL: ModelConfig = {
   variant: 'rin',
   rounds: 3,
@@ -84,6 +107,12 @@ export const DEFAULT_MODEL: ModelConfig = {
   intUsesH: true,
   trainEmbeddings: true,
   selfPairs: false,
+  wordInput: 'closed',
+  charDim: 0,
+  charFilters: 0,
+  shapeFeatures: false,
+  hiddenDropout: 0,
+  tagDecoding: 'argmax',
 };
 
 export const DEFAULT_TRAIN: TrainConfig = {
@@ -96,6 +125,8 @@ export const DEFAULT_TRAIN: TrainConfig = {
   maxLength: 120,
   unkReplace: 0,
   partialNer: 'head',
+  mentionDropout: 0,
+  minWordCount: 1,
 };
 
 const VARIANTS: Variant[] = ['bilstm', 'bilstm_s', 'rin', 'rin_rnn', 'rin_linear'];
@@ -132,6 +163,11 @@ export function modelConfig(input?: Partial<ModelConfig>): ModelConfig {
     ...posInt(c, ['wordDim', 'posDim', 'hiddenDim', 'taskDim', 'reDim', 'intDim']),
     ...(c.hiddenDim % 2 === 0 ? [] : ['"hiddenDim" must be even (two LSTM directions)']),
     ...(c.inputDropout >= 0 && c.inputDropout < 1 ? [] : ['"inputDropout" must be in [0, 1)']),
+    ...(c.hiddenDropout >= 0 && c.hiddenDropout < 1 ? [] : ['"hiddenDropout" must be in [0, 1)']),
+    ...posInt(c, ['charDim', 'charFilters'], 0),
+    ...((c.charDim > 0) === (c.charFilters > 0) ? [] : ['"charDim" and "charFilters" must both be 0 (no characters) or both ≥ 1']),
+    ...(['closed', 'open'].includes(c.wordInput) ? [] : ['"wordInput" must be "closed" or "open"']),
+    ...(['argmax', 'viterbi'].includes(c.tagDecoding) ? [] : ['"tagDecoding" must be "argmax" or "viterbi"']),
   ]);
 }
 
@@ -143,6 +179,8 @@ export function trainConfig(input?: Partial<TrainConfig>): TrainConfig {
     ...(c.clipNorm >= 0 ? [] : ['"clipNorm" must be ≥ 0']),
     ...(c.unkReplace >= 0 && c.unkReplace < 1 ? [] : ['"unkReplace" must be in [0, 1)']),
     ...(['head', 'chunk'].includes(c.partialNer) ? [] : ['"partialNer" must be "head" or "chunk"']),
+    ...(c.mentionDropout >= 0 && c.mentionDropout < 1 ? [] : ['"mentionDropout" must be in [0, 1)']),
+    ...posInt(c, ['minWordCount']),
   ]);
 }
 

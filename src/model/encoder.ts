@@ -1,11 +1,12 @@
 /**
- * Sentence encoder (§4.4): word ⊕ POS embeddings, input dropout, BiLSTM → H,
+ * Sentence encoder (§4.4): word ⊕ POS embeddings (⊕ characters ⊕ shape), input dropout, BiLSTM → H,
  * and the task-feature maps fr, fg (Eq. 11) → H̃ (hRel), H̄ (hEnt).
  */
 import * as tf from '@tensorflow/tfjs';
 import { embeddingLookup, reverseTime } from '../engine/ops.ts';
 import type { ModelConfig } from './config.ts';
-import { type Params, get } from './params.ts';
+import { CHAR_WIDTH, type Params, get } from './params.ts';
+import { MAX_CHARS, SHAPE_SIZE } from '../data/wordFeatures.ts';
 import type { Batch } from './batch.ts';
 
 /**
@@ -65,13 +66,68 @@ function biLstm(xFw: tf.Tensor2D, xBwRev: tf.Tensor2D, uFw: tf.Tensor2D, uBw: tf
 /** H: the BiLSTM output for every position, flat time-major [n*B, hiddenDim]. */
 export function encode(p: Params, cfg: ModelConfig, batch: Batch, training: boolean, seed: number): tf.Tensor2D {
   const { n } = batch;
-  const words = embeddingLookup(get(p, 'emb.word') as tf.Tensor2D, batch.words); // [n*B, wordDim]
-  const pos = embeddingLookup(get(p, 'emb.pos') as tf.Tensor2D, batch.pos); // [n*B, posDim]
-  let x = tf.concat([words, pos], 1) as tf.Tensor2D; // [n*B, wordDim+posDim]
+  let x = inputFeatures(p, cfg, batch); // [n*B, in]
   if (training && cfg.inputDropout > 0) x = tf.dropout(x, cfg.inputDropout, undefined, seed) as tf.Tensor2D; // [n*B, in]
   const proj = (dir: string) => dense(x, get(p, `lstm.${dir}.W`) as tf.Tensor2D, get(p, `lstm.${dir}.b`) as tf.Tensor1D); // [n*B, 4h]
   const xBwRev = reverseTime(proj('bw'), n); // [n*B, 4h], time reversed
-  return biLstm(proj('fw'), xBwRev, get(p, 'lstm.fw.U') as tf.Tensor2D, get(p, 'lstm.bw.U') as tf.Tensor2D, batch.mask, n); // [n*B, 2h]
+  const H = biLstm(proj('fw'), xBwRev, get(p, 'lstm.fw.U') as tf.Tensor2D, get(p, 'lstm.bw.U') as tf.Tensor2D, batch.mask, n); // [n*B, 2h]
+  if (training && cfg.hiddenDropout > 0) return tf.dropout(H, cfg.hiddenDropout, undefined, seed + 1) as tf.Tensor2D; // [n*B, 2h]
+  return H;
+}
+
+/** One position's input: word ⊕ POS (§5.1), then the char CNN and shape features when configured. */
+function inputFeatures(p: Params, cfg: ModelConfig, batch: Batch): tf.Tensor2D {
+  const N = batch.words.length;
+  const parts = [wordVectors(p, cfg, batch), embeddingLookup(get(p, 'emb.pos') as tf.Tensor2D, batch.pos)]; // [N, wordDim], [N, posDim]
+  if (cfg.charDim > 0) parts.push(charFeatures(p, batch)); // [N, charFilters]
+  if (cfg.shapeFeatures) {
+    if (!batch.shape) throw new Error('the model reads word shapes: the batch has none');
+    parts.push(tf.tensor2d(batch.shape, [N, SHAPE_SIZE])); // [N, S]
+  }
+  return tf.concat(parts, 1) as tf.Tensor2D; // [N, in]
+}
+
+/**
+ * Closed vocabulary (the paper): a trainable row per training word. Open vocabulary: the word's
+ * frozen pre-trained vector (copied into the batch from the whole table) plus its trained
+ * correction; id 0 adds nothing, so an unseen word is exactly its pre-trained vector.
+ */
+function wordVectors(p: Params, cfg: ModelConfig, batch: Batch): tf.Tensor2D {
+  const table = get(p, 'emb.word') as tf.Tensor2D;
+  if (cfg.wordInput === 'closed') return embeddingLookup(table, batch.words); // [N, d]
+  if (!batch.vectors) throw new Error('an open-vocabulary model needs the pre-trained vectors in its batch (makeBatch with the table)');
+  const pre = tf.tensor2d(batch.vectors, [batch.words.length, cfg.wordDim]); // [N, d]
+  return tf.add(pre, embeddingLookup(table, batch.words, true)) as tf.Tensor2D; // [N, d]
+}
+
+/**
+ * Char CNN (Ma & Hovy 2016) over the batch's distinct words: each window of CHAR_WIDTH
+ * characters → ReLU(W · chars + b), max over the word, then copied to every position.
+ */
+function charFeatures(p: Params, batch: Batch): tf.Tensor2D {
+  if (!batch.chars || !batch.charWord) throw new Error('the model reads characters: the batch has none');
+  const U = batch.chars.length / MAX_CHARS;
+  let L = 1; // the longest word of the batch bounds the work, not MAX_CHARS
+  for (let u = 0; u < U; u++) for (let c = L; c < MAX_CHARS; c++) if (batch.chars[u * MAX_CHARS + c]) L = c + 1;
+  const half = (CHAR_WIDTH - 1) / 2;
+  const window = Array.from({ length: CHAR_WIDTH }, () => new Int32Array(U * L)); // ids of each window slot, [U*L]
+  const inWord = new Float32Array(U * L); // 1 where a window is centred on a real character
+  for (let u = 0; u < U; u++)
+    for (let c = 0; c < L; c++) {
+      inWord[u * L + c] = batch.chars[u * MAX_CHARS + c] ? 1 : 0;
+      for (let k = 0; k < CHAR_WIDTH; k++) {
+        const at = c + k - half;
+        if (at >= 0 && at < L) window[k][u * L + c] = batch.chars[u * MAX_CHARS + at];
+      }
+    }
+  const E = get(p, 'emb.char') as tf.Tensor2D;
+  const win = tf.concat(window.map((ids) => embeddingLookup(E, ids, true)), 1) as tf.Tensor2D; // [U*L, w*c]
+  const conv = dense(win, get(p, 'char.W') as tf.Tensor2D, get(p, 'char.b') as tf.Tensor1D, 'relu'); // [U*L, F]
+  const F = conv.shape[1];
+  // ReLU output is ≥ 0, so zeroing the padding never changes a word's max.
+  const masked = tf.mul(conv, tf.tensor2d(inWord, [U * L, 1])); // [U*L, F]
+  const perWord = tf.max(tf.reshape(masked, [U, L, F]), 1) as tf.Tensor2D; // [U, F]
+  return embeddingLookup(perWord, batch.charWord); // [N, F]
 }
 
 /** Eq. 11: h̃ = ReLU(W_f h + b_f), with separate weights for fr (relations) and fg (entities). */

@@ -5,8 +5,25 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../engine/rng.ts';
 import { type ModelConfig, effectiveRounds } from './config.ts';
+import { SHAPE_SIZE } from '../data/wordFeatures.ts';
 
 export type Params = Map<string, tf.Variable>;
+
+/** Characters the char CNN reads at once. */
+export const CHAR_WIDTH = 3;
+
+/** Size of one position's encoder input: word ⊕ POS (the paper) ⊕ characters ⊕ shape. */
+export function inputDim(cfg: ModelConfig): number {
+  return cfg.wordDim + cfg.posDim + cfg.charFilters + (cfg.shapeFeatures ? SHAPE_SIZE : 0);
+}
+
+/**
+ * Whether training updates a parameter. Closed-vocabulary word vectors may be frozen; the open
+ * vocabulary's corrections are what training learns of words, so they always train.
+ */
+export function isTrainable(cfg: ModelConfig, name: string): boolean {
+  return name !== 'emb.word' || cfg.trainEmbeddings || cfg.wordInput === 'open';
+}
 
 /** Sizes the parameters depend on besides the config. */
 export interface Sizes {
@@ -14,6 +31,8 @@ export interface Sizes {
   posTags: number;
   nerTags: number;
   relations: number;
+  /** Characters of the char CNN (0: none). */
+  chars: number;
 }
 
 let created = 0;
@@ -42,11 +61,15 @@ function glorot(rng: Rng, rows: number, cols: number): Float32Array {
 /** The shape of every parameter, in creation order. */
 export function paramShapes(cfg: ModelConfig, s: Sizes): [string, number[]][] {
   const h = cfg.hiddenDim / 2;
-  const inDim = cfg.wordDim + cfg.posDim;
+  const inDim = inputDim(cfg);
   const shapes: [string, number[]][] = [
     ['emb.word', [s.words, cfg.wordDim]],
     ['emb.pos', [s.posTags, cfg.posDim]],
   ];
+  if (cfg.charDim > 0) {
+    // Char CNN (Ma & Hovy 2016): a window of CHAR_WIDTH characters → charFilters, max over the word.
+    shapes.push(['emb.char', [s.chars, cfg.charDim]], ['char.W', [CHAR_WIDTH * cfg.charDim, cfg.charFilters]], ['char.b', [cfg.charFilters]]);
+  }
   for (const dir of ['fw', 'bw']) {
     shapes.push([`lstm.${dir}.W`, [inDim, 4 * h]], [`lstm.${dir}.U`, [h, 4 * h]], [`lstm.${dir}.b`, [4 * h]]);
   }
@@ -101,10 +124,12 @@ export function initParams(cfg: ModelConfig, s: Sizes, seed: number, wordVectors
       if (name === 're.b' && positiveRate) v.fill(Math.log(positiveRate / (1 - positiveRate)));
     } else if (name === 'emb.word') {
       v = initWords(rng, shape[0], shape[1], wordVectors);
+    } else if (name === 'emb.char') {
+      v = initWords(rng, shape[0], shape[1]); // row 0 (<pad>) zero: padding adds nothing to a window
     } else {
       v = glorot(rng, shape[0], shape[1]);
     }
-    params.set(name, makeVariable(v, shape, name !== 'emb.word' || cfg.trainEmbeddings, name));
+    params.set(name, makeVariable(v, shape, isTrainable(cfg, name), name));
   }
   return params;
 }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../data/types.ts';
-import { type RinModel, loadModel, saveModel } from '../io/modelDir.ts';
+import { type LoadModelOptions, type RinModel, loadModel, saveModel } from '../io/modelDir.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { packWeights, unpackWeights } from '../io/weights.ts';
 
@@ -65,7 +65,7 @@ export function hasCheckpoint(dir: string): boolean {
 }
 
 /** Load a checkpoint; the optimiser is rebuilt with its moments in parameter order. */
-export function loadCheckpoint(dir: string, lr: number): { model: RinModel; opt: tf.AdamOptimizer; state: TrainState } {
+export function loadCheckpoint(dir: string, lr: number, load: LoadModelOptions = {}): { model: RinModel; opt: tf.AdamOptimizer; state: TrainState } {
   const file = join(dir, 'state.json');
   let raw: TrainState & { optimizer: { name: string; shape: number[]; offset: number }[] };
   try {
@@ -73,7 +73,7 @@ export function loadCheckpoint(dir: string, lr: number): { model: RinModel; opt:
   } catch (e) {
     throw new UserError(`${file}: corrupt checkpoint (${(e as Error).message}); delete the checkpoint folder to start over`);
   }
-  const model = loadModel(join(dir, 'model'));
+  const model = loadModel(join(dir, 'model'), load);
   const values = unpackWeights(raw.optimizer, readFileSync(join(dir, 'optimizer.bin')), join(dir, 'optimizer.bin'));
   const opt = tf.train.adam(lr);
   const o = opt as unknown as AdamInternals;

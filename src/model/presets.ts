@@ -1,0 +1,38 @@
+/**
+ * Named recipes. `paper` is exactly the paper's model and settings (§4, §5.1), the one its
+ * figures are reproduced with. `default` is the best recipe found on dev for text and entities
+ * never seen in training (README, "Generalization"): an open vocabulary, characters and word
+ * shapes, dropout beyond the input, mention dropout, valid BIESO decoding and smaller batches
+ * so that small data sets get enough updates.
+ */
+import type { ModelConfig, TrainConfig } from './config.ts';
+
+export const PRESET_NAMES = ['default', 'paper'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+export interface Preset {
+  model: Partial<ModelConfig>;
+  training: Partial<TrainConfig>;
+}
+
+export const PRESETS: Record<PresetName, Preset> = {
+  // DEFAULT_MODEL and DEFAULT_TRAIN (config.ts) are the paper's values.
+  paper: { model: {}, training: {} },
+  default: {
+    model: {
+      wordInput: 'open',
+      charDim: 25,
+      charFilters: 50,
+      shapeFeatures: true,
+      hiddenDropout: 0.3,
+      tagDecoding: 'viterbi',
+    },
+    training: {
+      batchSize: 20,
+      mentionDropout: 0.3,
+      minWordCount: 2,
+      epochs: 40,
+      patience: 8,
+    },
+  },
+};
