@@ -2,6 +2,7 @@ import { describeReport, loadDataset } from '../data/load.ts';
 import { initBackend } from '../engine/backend.ts';
 import { evaluate } from '../eval/evaluate.ts';
 import { formatScores } from '../eval/metrics.ts';
+import { formatSeen, seenSplit } from '../eval/seen.ts';
 import { loadModel } from '../io/modelDir.ts';
 import { FORMATS, SPANS, choice, num, parse, required } from './args.ts';
 
@@ -15,6 +16,9 @@ usage: rin eval --model DIR --data FILE [options]
   --spans S             auto | full | head (default auto: full when any entity has several words)
   --threshold X         extract a triple when p ≥ X (default 0.5, as the paper)
   --per-relation        also print scores per relation
+  --seen-from TRAIN     also split the scores by whether the entities occur in TRAIN (the
+                        training file): seen / unseen triples and entities
+  --seen-format F       format of TRAIN: auto | casrel | zeng | spert | jsonl (default auto)
   --json                print the full scores as JSON
   --no-progress         no progress lines
 
@@ -23,24 +27,38 @@ last-word data, exact (whole spans) for full-span data; both are reported for fu
 Models trained on typed data are scored as that literature does: entities (span and type),
 relations strict (both entities' spans and types, and the relation) and boundaries-only;
 relations the data declares symmetric match in either direction.
+
+--seen-from (Taillé et al. 2021): a mention is seen when its string (the last word under
+partial match) occurs as an entity mention in TRAIN, case-sensitively; a triple is seen when
+both its mentions are. Gold and predicted triples are split alike, so each part has its own
+precision, recall and F1 under the headline match; the gold column counts each part.
 `;
 
 export async function evalCommand(argv: string[]): Promise<void> {
   const { values: v } = parse('eval', argv, {
     model: { type: 'string' }, data: { type: 'string' }, format: { type: 'string' }, spans: { type: 'string' },
-    threshold: { type: 'string' }, 'per-relation': { type: 'boolean' }, json: { type: 'boolean' }, 'no-progress': { type: 'boolean' },
+    threshold: { type: 'string' }, 'per-relation': { type: 'boolean' }, 'seen-from': { type: 'string' }, 'seen-format': { type: 'string' }, json: { type: 'boolean' }, 'no-progress': { type: 'boolean' },
   });
   if (v.help) return void process.stdout.write(evalHelp);
   await initBackend();
   const model = loadModel(required('eval', 'model', v.model));
   const data = loadDataset(required('eval', 'data', v.data), { format: choice('eval', 'format', v.format, FORMATS), spans: choice('eval', 'spans', v.spans, SPANS) });
   process.stderr.write(describeReport(data) + '\n');
+  const train = v['seen-from'] === undefined ? undefined : loadDataset(v['seen-from'], { format: choice('eval', 'seen-format', v['seen-format'], FORMATS) });
+  if (train) {
+    process.stderr.write(describeReport(train) + '\n');
+    // Whole-span strings never equal last words: the split would call everything unseen.
+    if (train.spans !== data.spans) process.stderr.write(`note: ${train.file} has ${train.spans} spans but ${data.file} has ${data.spans} spans; seen/unseen compares their mention strings as they are\n`);
+  }
   const ev = evaluate(model, data.sentences, data.spans, { threshold: num('eval', 'threshold', v.threshold), progress: !v['no-progress'], symmetric: data.symmetric });
   for (const p of ev.problems) process.stderr.write(`${p.file} record ${p.record}: ${p.message}\n`);
   for (const n of ev.notes) process.stderr.write(`note: ${n}\n`);
+  const seen = train && seenSplit(train.sentences, data.sentences, ev.predictions, ev.scores.mode, { symmetric: data.symmetric });
   if (v.json) {
-    process.stdout.write(JSON.stringify({ model: v.model, data: v.data, load: data.report, problems: ev.problems, notes: ev.notes, scores: ev.scores }, null, 2) + '\n');
+    const extra = seen ? { seen: { from: v['seen-from'], ...seen } } : {};
+    process.stdout.write(JSON.stringify({ model: v.model, data: v.data, load: data.report, problems: ev.problems, notes: ev.notes, scores: ev.scores, ...extra }, null, 2) + '\n');
   } else {
-    process.stdout.write(`${v.data}: ${data.sentences.length} sentences, model ${v.model}\n` + formatScores(ev.scores, v['per-relation']) + '\n');
+    const seenText = seen ? '\n\n' + formatSeen(seen, v['seen-from']) : '';
+    process.stdout.write(`${v.data}: ${data.sentences.length} sentences, model ${v.model}\n` + formatScores(ev.scores, v['per-relation']) + seenText + '\n');
   }
 }

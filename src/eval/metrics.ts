@@ -31,10 +31,11 @@ export function prf(correct: number, predicted: number, gold: number): PRF {
 
 export type MatchMode = 'partial' | 'exact' | 'strict';
 
-const text = (toks: string[], s: Span, mode: 'partial' | 'exact') => (mode === 'partial' ? toks[s.end - 1] : toks.slice(s.start, s.end).join(' '));
+/** The string a span is compared by: its last word (partial) or its words joined by single spaces (exact). */
+export const spanText = (toks: string[], s: Span, mode: 'partial' | 'exact') => (mode === 'partial' ? toks[s.end - 1] : toks.slice(s.start, s.end).join(' '));
 
 export function tripleKeys(toks: string[], triples: { subject: Span; relation: string; object: Span }[], mode: 'partial' | 'exact'): Set<string> {
-  return new Set(triples.map((t) => `${text(toks, t.subject, mode)}\u0001${t.relation}\u0001${text(toks, t.object, mode)}`));
+  return new Set(triples.map((t) => `${spanText(toks, t.subject, mode)}\u0001${t.relation}\u0001${spanText(toks, t.object, mode)}`));
 }
 
 class Counter {
@@ -68,12 +69,13 @@ export function overlapPatterns(s: Sentence): ('Normal' | 'EPO' | 'SEO')[] {
   return out.length ? out : ['Normal'];
 }
 
-const ent = (e: Entity, typed: boolean) => `${e.start}:${e.end}${typed ? ':' + (e.type ?? '') : ''}`;
+/** An entity's position key: boundaries, and its type when typed. */
+export const positionKey = (e: Entity, typed: boolean) => `${e.start}:${e.end}${typed ? ':' + (e.type ?? '') : ''}`;
 
 /** Position keys of relations; a symmetric relation's two entities are put in a fixed order. */
 export function relationKeys(triples: { subject: Entity; relation: string; object: Entity }[], typed: boolean, symmetric: Set<string>): Set<string> {
   return new Set(triples.map((t) => {
-    let [a, b] = [ent(t.subject, typed), ent(t.object, typed)];
+    let [a, b] = [positionKey(t.subject, typed), positionKey(t.object, typed)];
     if (symmetric.has(t.relation) && (t.object.start < t.subject.start || (t.object.start === t.subject.start && t.object.end < t.subject.end))) [a, b] = [b, a];
     return `${a}\u0001${t.relation}\u0001${b}`;
   }));
@@ -136,7 +138,7 @@ export function score(gold: Sentence[], preds: Prediction[], goldEntities: Span[
     const ps = relationKeys(p.triples, typed, symmetric);
     strict.add(gs, ps);
     boundaries.add(relationKeys(s.triples, false, symmetric), relationKeys(p.triples, false, symmetric));
-    entities.add(new Set(sentenceEntities(s).map((e) => ent(e, typed))), new Set(p.entities.map((e) => ent(e, typed))));
+    entities.add(new Set(sentenceEntities(s).map((e) => positionKey(e, typed))), new Set(p.entities.map((e) => positionKey(e, typed))));
     const [g, pr] = mode === 'partial' ? [gp, pp] : mode === 'exact' ? [ge, pe] : [gs, ps];
     const rels = new Set([...s.triples, ...p.triples].map((t) => t.relation));
     for (const r of rels) {
@@ -167,10 +169,14 @@ export function score(gold: Sentence[], preds: Prediction[], goldEntities: Span[
 
 const pct = (x: number) => (100 * x).toFixed(2).padStart(6);
 
+/** One row of a score table (percentages, then counts); names longer than `width` push the columns right. */
+export const formatRow = (name: string, r: PRF, width = 22) => `${name.padEnd(width)} ${pct(r.precision)} ${pct(r.recall)} ${pct(r.f1)}   ${String(r.correct).padStart(5)} ${String(r.predicted).padStart(5)} ${String(r.gold).padStart(5)}`;
+export const formatHeader = (width = 22) => `${''.padEnd(width)}      P      R     F1   correct  pred  gold`;
+
 /** A plain-text report of the scores. */
 export function formatScores(s: Scores, perRelation = false): string {
-  const row = (name: string, r: PRF) => `${name.padEnd(22)} ${pct(r.precision)} ${pct(r.recall)} ${pct(r.f1)}   ${String(r.correct).padStart(5)} ${String(r.predicted).padStart(5)} ${String(r.gold).padStart(5)}`;
-  const lines = [`${''.padEnd(22)}      P      R     F1   correct  pred  gold`];
+  const row = (name: string, r: PRF) => formatRow(name, r);
+  const lines = [formatHeader()];
   if (s.mode === 'strict') {
     lines.push(row('entities (span + type)', s.entities));
     lines.push(row('relations, strict', s.strict));
