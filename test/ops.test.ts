@@ -42,6 +42,24 @@ test('embeddingLookup: value and gradient equal one-hot matmul; finite differenc
   assert.equal(g1[2 * d], 0, 'unused row 2 has no gradient');
 });
 
+test('embeddingLookup with fixedRow0: row 0 reads as itself but gets no gradient; other rows as before', () => {
+  const rng = new Rng(2);
+  const V = 5, d = 3;
+  const table = randn(rng, [V, d]);
+  const ids = new Int32Array([0, 2, 0, 4]);
+  const w = randn(rng, [ids.length, d]);
+  const fixed = (t: tf.Tensor) => tf.sum(tf.mul(embeddingLookup(t as tf.Tensor2D, ids, true), w)) as tf.Scalar;
+  const free = (t: tf.Tensor) => tf.sum(tf.mul(embeddingLookup(t as tf.Tensor2D, ids), w)) as tf.Scalar;
+  assertClose(fixed(table).dataSync(), free(table).dataSync(), 1e-6, 'value');
+  const gFixed = tf.grad(fixed)(table).dataSync();
+  const gFree = tf.grad(free)(table).dataSync();
+  for (let k = 0; k < d; k++) assert.equal(gFixed[k], 0, 'row 0 has no gradient');
+  assert.ok(Math.abs(gFree[0]) > 0, 'without fixedRow0 row 0 has one');
+  assertClose(gFixed.slice(d), gFree.slice(d), 1e-6, 'other rows unchanged');
+  const coords = [6, 7, 12, 14];
+  assertClose(coords.map((k) => gFixed[k]), finiteDiff(fixed, table, coords), 2e-2, 'gradient vs finite differences');
+});
+
 /** Plain formulation of Eq. 1's max: [n, B, n, l] with the j = i and padding cells masked. */
 function plainMax(c: tf.Tensor, lengths: number[], selfPairs: boolean): tf.Tensor {
   const [n, B, l] = c.shape;
