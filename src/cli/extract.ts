@@ -17,6 +17,8 @@ usage: rin extract "TEXT" ...            one result per TEXT argument
                                          one JSON result per line out, in the same order
 
   --model DIR       a model directory (default: the model shipped with rin, WebNLG, 211 relations)
+  --embeddings FILE the word vectors an open-vocabulary model was trained with, if not
+                    the npm package or the file its model.json names
   --json            print JSON (default on a terminal: a readable view)
   --jsonl           JSON Lines in and out (see above); input fields other than "text" are kept
   --out FILE        write the output here instead of standard output (written whole, atomically)
@@ -90,7 +92,7 @@ function readJsonl(text: string, where: string): JsonlRecord[] {
 
 export async function extractCommand(argv: string[]): Promise<void> {
   const { values: v, positionals } = parse('extract', argv, {
-    model: { type: 'string' }, file: { type: 'string' }, json: { type: 'boolean' }, jsonl: { type: 'boolean' },
+    model: { type: 'string' }, embeddings: { type: 'string' }, file: { type: 'string' }, json: { type: 'boolean' }, jsonl: { type: 'boolean' },
     out: { type: 'string' }, threshold: { type: 'string' }, 'no-progress': { type: 'boolean' },
   });
   if (v.help) return void process.stdout.write(extractHelp);
@@ -98,7 +100,7 @@ export async function extractCommand(argv: string[]): Promise<void> {
   if (v.jsonl && positionals.length) throw new UserError('rin extract: --jsonl reads a file or stdin, not TEXT arguments');
   const threshold = num('extract', 'threshold', v.threshold);
   if (threshold !== undefined && !(threshold > 0 && threshold < 1)) throw new UserError(`rin extract: --threshold must be between 0 and 1, got ${threshold}`);
-  const x = await loadModel(v.model);
+  const x = await loadModel(v.model, { embeddings: v.embeddings, log: (l: string) => process.stderr.write(l + '\n') });
   const output: string[] = [];
   const emit = (s: string) => (v.out ? output.push(s) : process.stdout.write(s));
   let failed = 0;

@@ -11,6 +11,8 @@ export const predictHelp = `rin predict — predict triples for every sentence o
 usage: rin predict --model DIR --data FILE [--out FILE.jsonl] [options]
 
   --model DIR           a model directory (from rin train)
+  --embeddings FILE     the word vectors an open-vocabulary model was trained with, if not
+                        the npm package or the file its model.json names
   --data FILE           sentences in any supported format (gold triples, if any, are ignored)
   --out FILE            write JSONL here (default: standard output)
   --format F            auto | casrel | zeng | spert | jsonl (default auto)
@@ -25,12 +27,12 @@ start/end are token positions, end exclusive.
 
 export async function predictCommand(argv: string[]): Promise<void> {
   const { values: v } = parse('predict', argv, {
-    model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' },
+    model: { type: 'string' }, embeddings: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' },
     threshold: { type: 'string' }, 'no-progress': { type: 'boolean' },
   });
   if (v.help) return void process.stdout.write(predictHelp);
   await initBackend();
-  const model = loadModel(required('predict', 'model', v.model));
+  const model = loadModel(required('predict', 'model', v.model), { embeddings: v.embeddings, log: (l: string) => process.stderr.write(l + '\n') });
   const data = loadDataset(required('predict', 'data', v.data), { format: choice('predict', 'format', v.format, FORMATS) });
   process.stderr.write(describeReport(data) + '\n');
   const { predictions, problems } = predict(model, data.sentences, { threshold: num('predict', 'threshold', v.threshold), progress: !v['no-progress'] });

@@ -8,6 +8,8 @@ export const serveHelp = `rin serve — an HTTP service and a web page for extra
 usage: rin serve [--port 8080] [--host 127.0.0.1] [--model DIR]
 
   --model DIR         a model directory (default: the model shipped with rin)
+  --embeddings FILE   the word vectors an open-vocabulary model was trained with, if not
+                      the npm package or the file its model.json names
   --host H            interface to listen on (default 127.0.0.1; 0.0.0.0 for all)
   --port N            port (default 8080; 0 = any free port)
   --max-bytes N       largest request body (default 100000)
@@ -24,12 +26,12 @@ routes
 
 export async function serveCommand(argv: string[]): Promise<void> {
   const { values: v } = parse('serve', argv, {
-    model: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' },
+    model: { type: 'string' }, embeddings: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' },
     'max-bytes': { type: 'string' }, 'max-texts': { type: 'string' }, 'time-limit-ms': { type: 'string' },
   });
   if (v.help) return void process.stdout.write(serveHelp);
   const n = (name: string) => num('serve', name, v[name]);
-  const x = await loadModel(v.model);
+  const x = await loadModel(v.model, { embeddings: v.embeddings, log: (l: string) => process.stderr.write(l + '\n') });
   const server = await startServer(x, { host: v.host, port: n('port'), maxBytes: n('max-bytes'), maxTexts: n('max-texts'), timeLimitMs: n('time-limit-ms') });
   process.stderr.write(`rin serve: listening on ${server.url} (model ${x.path}); Ctrl+C stops\n`);
   await new Promise<void>((done) => {

@@ -6,16 +6,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { entityTypesOf } from '../data/vocab.ts';
 import { initBackend } from '../engine/backend.ts';
-import { loadModel as loadModelDir } from '../io/modelDir.ts';
+import { type LoadModelOptions, loadModel as loadModelDir } from '../io/modelDir.ts';
 import { Extractor } from './extractor.ts';
 
 /** The model shipped with the package: RIN trained on WebNLG with full entity spans. */
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../models/webnlg-exact-rin', import.meta.url));
 
-/** Load a model directory (default: the shipped model) and start the compute backend. */
-export async function loadModel(path: string = DEFAULT_MODEL_PATH): Promise<Extractor> {
+/**
+ * Load a model directory (default: the shipped model) and start the compute backend.
+ * `embeddings`: the word-vector file an open-vocabulary model was trained with, when it is not
+ * the npm package (the default) or the path recorded in its model.json.
+ */
+export async function loadModel(path: string = DEFAULT_MODEL_PATH, opts: LoadModelOptions = {}): Promise<Extractor> {
   await initBackend();
-  return new Extractor(loadModelDir(path), path);
+  return new Extractor(loadModelDir(path, opts), path);
 }
 
 /** What a user needs to know about a model: its card (README.md) and the facts of model.json. */
