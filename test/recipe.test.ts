@@ -8,7 +8,8 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { Encoder } from '../src/data/encode.ts';
+import { Encoder, newStats } from '../src/data/encode.ts';
+import { runEpoch, wordCounts } from '../src/train/epoch.ts';
 import { loadVectorTable } from '../src/data/vectorTable.ts';
 import { PAD, UNK, NER_TAGS } from '../src/data/vocab.ts';
 import { Rng } from '../src/engine/rng.ts';
@@ -107,4 +108,23 @@ test('a tiny default-recipe model overfits, round-trips, and refuses other vecto
   const ok = loadModel(moved, { embeddings: vectors });
   assert.equal(ok.table!.sha256, head.vectors.sha256);
   for (const m of [r.model, again, ok]) disposeParams(m.params);
+});
+
+test('an epoch runs whole passes until minEpochUpdates updates (small data sets get enough updates)', async () => {
+  const data = tmp.write(root, 'tiny2.json', tinyCasrelJson());
+  const r = await train({
+    train: data, dev: data, out: join(root, 'passes'), preset: 'paper', load: { spans: 'full' },
+    model: { wordDim: 8, posDim: 4, hiddenDim: 8, taskDim: 8, reDim: 8, intDim: 8, rounds: 1 },
+    training: { batchSize: 4, epochs: 1, seed: 1 },
+    log: () => {}, progress: false,
+  });
+  const enc = new Encoder(r.model.vocabs);
+  const encoded = tinySentences().map((s) => enc.encode(s, { spans: 'full', partialNer: 'head', selfPairs: false }, newStats()));
+  const opt = tf.train.adam(1e-3);
+  const run = (minEpochUpdates: number) => runEpoch({ ...r.model, train: { ...r.model.train, minEpochUpdates } }, opt, encoded, wordCounts(encoded), new Rng(1), 'test', false);
+  assert.equal(run(0).sentences, 8, 'one pass: 8 sentences in 2 batches');
+  assert.equal(run(2).sentences, 8, '2 updates fit in one pass');
+  assert.equal(run(5).sentences, 24, '5 updates need 3 passes of 2 batches');
+  opt.dispose();
+  disposeParams(r.model.params);
 });

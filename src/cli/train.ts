@@ -47,10 +47,10 @@ model (preset paper: the paper's values)
   --tag-decoding D      argmax | viterbi: how BIESO tags are read (default preset viterbi)
 
 training
-  --epochs N            at most N epochs (default 60)
-  --patience N          stop after N epochs without a better dev F1 (default 10)
+  --epochs N            at most N epochs (paper 60, default preset 40)
+  --patience N          stop after N epochs without a better dev F1 (paper 10, default preset 8)
   --lr X                Adam learning rate (default 0.001)
-  --batch-size N        sentences per batch (default 50)
+  --batch-size N        sentences per batch (paper 50, default preset 20)
   --clip-norm X         global gradient norm clip, 0 = off (default 5)
   --seed N              random seed (default 1)
   --max-length N        reject longer sentences, with a message (default 120)
@@ -60,6 +60,9 @@ training
                         stay) so entities are learnt from context (default preset 0.3)
   --min-word-count N    open vocabulary: training words seen fewer times get no trained
                         correction (default preset 2)
+  --min-epoch-updates N an epoch (evaluation, patience, cap) runs whole passes over the data
+                        until N updates; small data gets as many updates as large (default
+                        preset 120; paper 0 = one pass)
   --config FILE         a JSON file {"model": {...}, "training": {...}}; flags override it
   --no-progress         no progress lines
 `;
@@ -75,7 +78,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     'partial-ner': { type: 'string' }, config: { type: 'string' }, 'no-progress': { type: 'boolean' },
     preset: { type: 'string' }, 'word-input': { type: 'string' }, 'char-dim': { type: 'string' }, 'char-filters': { type: 'string' },
     'shape-features': { type: 'boolean' }, 'no-shape-features': { type: 'boolean' }, 'hidden-dropout': { type: 'string' },
-    'tag-decoding': { type: 'string' }, 'mention-dropout': { type: 'string' }, 'min-word-count': { type: 'string' },
+    'tag-decoding': { type: 'string' }, 'mention-dropout': { type: 'string' }, 'min-word-count': { type: 'string' }, 'min-epoch-updates': { type: 'string' },
   });
   if (v.help) return void process.stdout.write(trainHelp);
   let fileCfg: { model?: Partial<ModelConfig>; training?: Partial<TrainConfig> } = {};
@@ -116,7 +119,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       epochs: n('epochs'), patience: n('patience'), lr: n('lr'), batchSize: n('batch-size'), clipNorm: n('clip-norm'),
       seed: n('seed'), maxLength: n('max-length'), unkReplace: n('unk-replace'),
       partialNer: v['partial-ner'] as TrainConfig['partialNer'] | undefined,
-      mentionDropout: n('mention-dropout'), minWordCount: n('min-word-count'),
+      mentionDropout: n('mention-dropout'), minWordCount: n('min-word-count'), minEpochUpdates: n('min-epoch-updates'),
     }),
   };
   const fmt = choice('train', 'format', v.format, FORMATS);

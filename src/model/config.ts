@@ -89,6 +89,8 @@ export interface TrainConfig {
   mentionDropout: number;
   /** Open vocabulary: training words seen fewer times than this get no trained correction (a name seen once is memory, not language). */
   minWordCount: number;
+  /** An epoch runs whole passes over the data until at least this many updates (0: one pass, the paper), so small data sets get as many updates between evaluations as large ones. */
+  minEpochUpdates: number;
 }
 
 /** The paper's model (§4, §5.1). Also what a model directory without these fields means. */
@@ -127,6 +129,7 @@ export const DEFAULT_TRAIN: TrainConfig = {
   partialNer: 'head',
   mentionDropout: 0,
   minWordCount: 1,
+  minEpochUpdates: 0,
 };
 
 const VARIANTS: Variant[] = ['bilstm', 'bilstm_s', 'rin', 'rin_rnn', 'rin_linear'];
@@ -181,6 +184,7 @@ export function trainConfig(input?: Partial<TrainConfig>): TrainConfig {
     ...(['head', 'chunk'].includes(c.partialNer) ? [] : ['"partialNer" must be "head" or "chunk"']),
     ...(c.mentionDropout >= 0 && c.mentionDropout < 1 ? [] : ['"mentionDropout" must be in [0, 1)']),
     ...posInt(c, ['minWordCount']),
+    ...posInt(c, ['minEpochUpdates'], 0),
   ]);
 }
 

@@ -31,6 +31,7 @@ export const PRESETS: Record<PresetName, Preset> = {
       batchSize: 20,
       mentionDropout: 0.3,
       minWordCount: 2,
+      minEpochUpdates: 120,
       epochs: 40,
       patience: 8,
     },
