@@ -13,6 +13,7 @@ usage: rin eval --model DIR --data FILE [options]
   --model DIR           a model directory (from rin train)
   --embeddings FILE     the word vectors an open-vocabulary model was trained with, if not
                         the npm package or the file its model.json names
+  --tag-decoding D      argmax | viterbi: read BIESO tags this way instead of the model's own
   --data FILE           labelled data in any supported format (.gz ok)
   --format F            auto | casrel | zeng | spert | jsonl (default auto)
   --spans S             auto | full | head (default auto: full when any entity has several words)
@@ -39,11 +40,14 @@ precision, recall and F1 under the headline match; the gold column counts each p
 export async function evalCommand(argv: string[]): Promise<void> {
   const { values: v } = parse('eval', argv, {
     model: { type: 'string' }, embeddings: { type: 'string' }, data: { type: 'string' }, format: { type: 'string' }, spans: { type: 'string' },
-    threshold: { type: 'string' }, 'per-relation': { type: 'boolean' }, 'seen-from': { type: 'string' }, 'seen-format': { type: 'string' }, json: { type: 'boolean' }, 'no-progress': { type: 'boolean' },
+    threshold: { type: 'string' }, 'per-relation': { type: 'boolean' }, 'seen-from': { type: 'string' }, 'seen-format': { type: 'string' }, 'tag-decoding': { type: 'string' }, json: { type: 'boolean' }, 'no-progress': { type: 'boolean' },
   });
   if (v.help) return void process.stdout.write(evalHelp);
   await initBackend();
   const model = loadModel(required('eval', 'model', v.model), { embeddings: v.embeddings, log: (l: string) => process.stderr.write(l + '\n') });
+  // Decoding is not learnt: scoring one model both ways measures what Viterbi adds.
+  const decoding = choice('eval', 'tag-decoding', v['tag-decoding'], ['argmax', 'viterbi'] as const);
+  if (decoding) model.config = { ...model.config, tagDecoding: decoding };
   const data = loadDataset(required('eval', 'data', v.data), { format: choice('eval', 'format', v.format, FORMATS), spans: choice('eval', 'spans', v.spans, SPANS) });
   process.stderr.write(describeReport(data) + '\n');
   const train = v['seen-from'] === undefined ? undefined : loadDataset(v['seen-from'], { format: choice('eval', 'seen-format', v['seen-format'], FORMATS) });
