@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { Encoder, newStats } from '../src/data/encode.ts';
-import { runEpoch, wordCounts } from '../src/train/epoch.ts';
+import { noisy, runEpoch, wordCounts } from '../src/train/epoch.ts';
 import { loadVectorTable } from '../src/data/vectorTable.ts';
 import { PAD, UNK, NER_TAGS } from '../src/data/vocab.ts';
 import { Rng } from '../src/engine/rng.ts';
@@ -127,4 +127,18 @@ test('an epoch runs whole passes until minEpochUpdates updates (small data sets 
   assert.equal(run(5).sentences, 24, '5 updates need 3 passes of 2 batches');
   opt.dispose();
   disposeParams(r.model.params);
+});
+
+test('mention dropout hides only words of gold entities (vector and correction), keeps characters; rate 0 draws nothing', () => {
+  const s = { words: [5, 6, 7, 8], pos: [2, 2, 2, 2], vec: [10, 11, 12, 13], chars: [[2], [3], [4], [5]], ner: [1, 3, 0, 4], cells: [] };
+  const counts = new Map([[5, 3], [6, 3], [7, 3], [8, 3]]);
+  const rng = new Rng(9);
+  const before = rng.state;
+  assert.equal(noisy(s, counts, 0, 0, rng), s, 'no noise: the same sentence');
+  assert.equal(rng.state, before, 'and no random draw, so the paper recipe draws as before');
+  const hidden = noisy(s, counts, 0, 0.999999, new Rng(1));
+  assert.deepEqual(hidden.words, [1, 1, 7, 1], 'entity words → <unk>');
+  assert.deepEqual(hidden.vec, [-1, -1, 12, -1], 'and lose their pre-trained vector');
+  assert.deepEqual(hidden.chars, s.chars, 'characters stay');
+  assert.deepEqual(s.words, [5, 6, 7, 8], 'the stored sentence is not changed');
 });
