@@ -121,7 +121,7 @@ test('an epoch runs whole passes until minEpochUpdates updates (small data sets 
   const enc = new Encoder(r.model.vocabs);
   const encoded = tinySentences().map((s) => enc.encode(s, { spans: 'full', partialNer: 'head', selfPairs: false }, newStats()));
   const opt = tf.train.adam(1e-3);
-  const run = (minEpochUpdates: number) => runEpoch({ ...r.model, train: { ...r.model.train, minEpochUpdates } }, opt, encoded, wordCounts(encoded), new Rng(1), 'test', false);
+  const run = (minEpochUpdates: number) => runEpoch({ ...r.model, train: { ...r.model.train, minEpochUpdates } }, opt, encoded, { counts: wordCounts(encoded), mentions: [] }, new Rng(1), 'test', false);
   assert.equal(run(0).sentences, 8, 'one pass: 8 sentences in 2 batches');
   assert.equal(run(2).sentences, 8, '2 updates fit in one pass');
   assert.equal(run(5).sentences, 24, '5 updates need 3 passes of 2 batches');
@@ -130,15 +130,19 @@ test('an epoch runs whole passes until minEpochUpdates updates (small data sets 
 });
 
 test('mention dropout hides only words of gold entities (vector and correction), keeps characters; rate 0 draws nothing', () => {
-  const s = { words: [5, 6, 7, 8], pos: [2, 2, 2, 2], vec: [10, 11, 12, 13], chars: [[2], [3], [4], [5]], ner: [1, 3, 0, 4], cells: [] };
-  const counts = new Map([[5, 3], [6, 3], [7, 3], [8, 3]]);
+  const s = { words: [5, 6, 7, 8], pos: [2, 2, 2, 2], vec: [10, 11, 12, 13], chars: [[2], [3], [4], [5]], shape: [1, 1, 4, 1], ner: [1, 3, 0, 4], cells: [] };
+  const noise = { counts: new Map([[5, 3], [6, 3], [7, 3], [8, 3]]), mentions: [{ word: 9, vec: 20, chars: [7, 7], shape: 2 }] };
+  const rates = (mentionDropout: number, mentionReplace: number) => ({ unkReplace: 0, mentionDropout, mentionReplace });
   const rng = new Rng(9);
   const before = rng.state;
-  assert.equal(noisy(s, counts, 0, 0, rng), s, 'no noise: the same sentence');
+  assert.equal(noisy(s, noise, rates(0, 0), rng), s, 'no noise: the same sentence');
   assert.equal(rng.state, before, 'and no random draw, so the paper recipe draws as before');
-  const hidden = noisy(s, counts, 0, 0.999999, new Rng(1));
+  const swapped = noisy(s, noise, rates(0, 0.999999), new Rng(1));
+  assert.deepEqual([swapped.words, swapped.vec, swapped.chars, swapped.shape], [[9, 9, 7, 9], [20, 20, 12, 20], [[7, 7], [7, 7], [4], [7, 7]], [2, 2, 4, 2]], 'mention replacement swaps whole entity words');
+  const hidden = noisy(s, noise, rates(0.999999, 0), new Rng(1));
   assert.deepEqual(hidden.words, [1, 1, 7, 1], 'entity words → <unk>');
   assert.deepEqual(hidden.vec, [-1, -1, 12, -1], 'and lose their pre-trained vector');
   assert.deepEqual(hidden.chars, s.chars, 'characters stay');
+  assert.deepEqual(hidden.shape, s.shape, 'and so does the shape');
   assert.deepEqual(s.words, [5, 6, 7, 8], 'the stored sentence is not changed');
 });

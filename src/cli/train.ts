@@ -58,6 +58,8 @@ training
   --partial-ner M       head | chunk: NER targets for last-word data (default head)
   --mention-dropout X   chance to hide a word of a gold entity (vector → <unk>; characters
                         stay) so entities are learnt from context (default preset 0.3)
+  --mention-replace X   chance to swap a word of a gold entity for a word of another training
+                        mention (vector, characters, shape) (default 0)
   --min-word-count N    open vocabulary: training words seen fewer times get no trained
                         correction (default preset 2)
   --min-epoch-updates N an epoch (evaluation, patience, cap) runs whole passes over the data
@@ -78,7 +80,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     'partial-ner': { type: 'string' }, config: { type: 'string' }, 'no-progress': { type: 'boolean' },
     preset: { type: 'string' }, 'word-input': { type: 'string' }, 'char-dim': { type: 'string' }, 'char-filters': { type: 'string' },
     'shape-features': { type: 'boolean' }, 'no-shape-features': { type: 'boolean' }, 'hidden-dropout': { type: 'string' },
-    'tag-decoding': { type: 'string' }, 'mention-dropout': { type: 'string' }, 'min-word-count': { type: 'string' }, 'min-epoch-updates': { type: 'string' },
+    'tag-decoding': { type: 'string' }, 'mention-dropout': { type: 'string' }, 'mention-replace': { type: 'string' }, 'min-word-count': { type: 'string' }, 'min-epoch-updates': { type: 'string' },
   });
   if (v.help) return void process.stdout.write(trainHelp);
   let fileCfg: { model?: Partial<ModelConfig>; training?: Partial<TrainConfig> } = {};
@@ -119,7 +121,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       epochs: n('epochs'), patience: n('patience'), lr: n('lr'), batchSize: n('batch-size'), clipNorm: n('clip-norm'),
       seed: n('seed'), maxLength: n('max-length'), unkReplace: n('unk-replace'),
       partialNer: v['partial-ner'] as TrainConfig['partialNer'] | undefined,
-      mentionDropout: n('mention-dropout'), minWordCount: n('min-word-count'), minEpochUpdates: n('min-epoch-updates'),
+      mentionDropout: n('mention-dropout'), mentionReplace: n('mention-replace'), minWordCount: n('min-word-count'), minEpochUpdates: n('min-epoch-updates'),
     }),
   };
   const fmt = choice('train', 'format', v.format, FORMATS);

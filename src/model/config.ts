@@ -87,6 +87,8 @@ export interface TrainConfig {
   partialNer: 'head' | 'chunk';
   /** Probability of hiding a word of a gold entity mention (word vector and correction → <unk>; characters stay), so entities are learnt from context and spelling, not memorised. */
   mentionDropout: number;
+  /** Probability of swapping a word of a gold entity mention for a word of another training mention (vector, correction, characters and shape together). */
+  mentionReplace: number;
   /** Open vocabulary: training words seen fewer times than this get no trained correction (a name seen once is memory, not language). */
   minWordCount: number;
   /** An epoch runs whole passes over the data until at least this many updates (0: one pass, the paper), so small data sets get as many updates between evaluations as large ones. */
@@ -128,6 +130,7 @@ export const DEFAULT_TRAIN: TrainConfig = {
   unkReplace: 0,
   partialNer: 'head',
   mentionDropout: 0,
+  mentionReplace: 0,
   minWordCount: 1,
   minEpochUpdates: 0,
 };
@@ -183,6 +186,7 @@ export function trainConfig(input?: Partial<TrainConfig>): TrainConfig {
     ...(c.unkReplace >= 0 && c.unkReplace < 1 ? [] : ['"unkReplace" must be in [0, 1)']),
     ...(['head', 'chunk'].includes(c.partialNer) ? [] : ['"partialNer" must be "head" or "chunk"']),
     ...(c.mentionDropout >= 0 && c.mentionDropout < 1 ? [] : ['"mentionDropout" must be in [0, 1)']),
+    ...(c.mentionReplace >= 0 && c.mentionReplace < 1 ? [] : ['"mentionReplace" must be in [0, 1)']),
     ...posInt(c, ['minWordCount']),
     ...posInt(c, ['minEpochUpdates'], 0),
   ]);

@@ -18,7 +18,7 @@ import { type ModelConfig, type TrainConfig, modelConfig, trainConfig } from '..
 import { PRESETS, PRESET_NAMES, type PresetName } from '../model/presets.ts';
 import { disposeParams } from '../model/params.ts';
 import { type EpochRecord, saveCheckpoint } from './checkpoint.ts';
-import { runEpoch, wordCounts } from './epoch.ts';
+import { mentionWords, runEpoch, wordCounts } from './epoch.ts';
 import { startRun } from './resume.ts';
 import { epochLine, epochRecord, isBetter } from './selection.ts';
 import type { VectorOptions } from './newModel.ts';
@@ -91,12 +91,12 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   for (const l of describeStats(trainStats, 'train')) log(l);
   log(`backend ${backend}; preset ${model.meta.preset ?? 'paper'}; ${data.length} training sentences, ${model.vocabs.relations.length} relations, ${model.vocabs.words.length} words; variant ${cfg.variant}, K=${cfg.rounds}, seed ${tc.seed}`);
 
-  const counts = wordCounts(data);
+  const noise = { counts: wordCounts(data), mentions: mentionWords(data) };
   const rng = new Rng(0);
   rng.state = state.rngState;
   while (state.epoch < tc.epochs && state.badEpochs < tc.patience) {
     const t0 = Date.now();
-    const ep = runEpoch(model, opt, data, counts, rng, `epoch ${state.epoch + 1}/${tc.epochs}`, o.progress ?? true);
+    const ep = runEpoch(model, opt, data, noise, rng, `epoch ${state.epoch + 1}/${tc.epochs}`, o.progress ?? true);
     const ev = evaluate(model, devSet.sentences, devSet.spans, { batchSize: 32, symmetric: devSet.symmetric });
     state.epoch++;
     const better = isBetter(ev.scores, state);
