@@ -2,7 +2,7 @@
  * Summarise training runs: for every OUT/<run>/metrics.jsonl, the epoch chosen on dev, its
  * P/R/F1, and the wall-clock time; writes OUT/summary.md, OUT/summary.json and OUT/dev-f1.svg
  * (dev F1 per epoch, one line per run).
- * Usage: node --import tsx scripts/summarize.ts OUT
+ * Usage: node --import tsx scripts/summarize.ts OUT [LO]
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,7 +41,7 @@ writeFileSync(join(out, 'summary.json'), JSON.stringify(runs, null, 2) + '\n');
 // A small SVG line chart: dev F1 per epoch.
 const W = 640, H = 360, L = 50, R = 150, T = 20, Bm = 40;
 const maxE = Math.max(...runs.map((r) => r.curve.length), 1);
-const lo = 0.5, hi = 1;
+const lo = Number(process.argv[3] ?? 0.5), hi = 1; // optional LO: the bottom of the plot (0 for runs far below 50)
 const x = (e: number) => L + ((e - 1) / Math.max(maxE - 1, 1)) * (W - L - R);
 const y = (f: number) => T + (1 - (Math.max(f, lo) - lo) / (hi - lo)) * (H - T - Bm);
 const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
