@@ -30,4 +30,6 @@ fold() {
 ( for i in "${!FOLDS[@]}"; do [ $((i % 2)) = 0 ] && fold "${FOLDS[$i]}"; done; true ) &
 ( for i in "${!FOLDS[@]}"; do [ $((i % 2)) = 1 ] && fold "${FOLDS[$i]}"; done; true ) &
 wait
-node --import tsx scripts/summarize-folds.ts "$OUT"
+# The paper recipe's table is docs/ade-10fold.md; other presets write docs/ade-10fold-PRESET.md.
+DOC=docs/ade-10fold; [ "$PRESET" = paper ] || DOC="docs/ade-10fold-$PRESET"
+node --import tsx scripts/summarize-folds.ts "$OUT" "$DOC"

@@ -1,13 +1,14 @@
 /**
  * Mean and standard deviation over cross-validation folds: reads OUT/fold-K/test-scores.json
- * (from rin eval --json), writes docs/ade-10fold.md and prints it, and plots every fold's dev
- * strict relation F1 per epoch (OUT/fold-K/metrics.jsonl) as docs/ade-10fold-dev.svg.
- * Usage: node --import tsx scripts/summarize-folds.ts runs/ade
+ * (from rin eval --json), writes DOC.md (default docs/ade-10fold.md) and prints it, and plots
+ * every fold's dev strict relation F1 per epoch (OUT/fold-K/metrics.jsonl) as DOC-dev.svg.
+ * Usage: node --import tsx scripts/summarize-folds.ts runs/ade [DOC]
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const out = process.argv[2] ?? 'runs/ade';
+const doc = process.argv[3] ?? 'docs/ade-10fold';
 const folds = readdirSync(out).filter((d) => /^fold-\d+$/.test(d)).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
 const rows: { fold: string; entity: number; strict: number; boundaries: number; epoch: number; curve: number[] }[] = [];
 for (const f of folds) {
@@ -34,7 +35,7 @@ if (rows.length) {
   const col = (k: 'entity' | 'strict' | 'boundaries') => rows.map((r) => r[k]);
   lines.push(`| **mean ± sd** | **${pct(mean(col('entity')))} ± ${pct(sd(col('entity')))}** | **${pct(mean(col('strict')))} ± ${pct(sd(col('strict')))}** | ${pct(mean(col('boundaries')))} ± ${pct(sd(col('boundaries')))} | |`);
 }
-lines.push('', '![dev strict relation F1 per epoch, every fold](ade-10fold-dev.svg)');
+lines.push('', `![dev strict relation F1 per epoch, every fold](${doc.split('/').pop()}-dev.svg)`);
 const text = lines.join('\n') + '\n';
 
 // Dev curves: did the epoch cap cut runs that were still improving?
@@ -52,6 +53,6 @@ rows.forEach((r, k) => {
   svg.push(`<text x="${W - R + 8}" y="${T + 14 * k + 10}" fill="${c}">${r.fold}</text>`);
 });
 svg.push('</svg>');
-writeFileSync('docs/ade-10fold-dev.svg', svg.join('\n') + '\n');
-writeFileSync('docs/ade-10fold.md', text);
+writeFileSync(`${doc}-dev.svg`, svg.join('\n') + '\n');
+writeFileSync(`${doc}.md`, text);
 process.stdout.write(text);
