@@ -44,7 +44,7 @@ test('presets: paper is exactly the paper defaults; default differs; an unknown 
   assert.equal(dflt.preset, 'default');
   assert.equal(dflt.model.wordInput, 'open');
   assert.equal(dflt.model.tagDecoding, 'viterbi');
-  assert.ok(dflt.model.charDim > 0 && dflt.training.mentionDropout > 0 && dflt.training.mentionReplace > 0);
+  assert.ok(dflt.model.charDim > 0 && dflt.training.mentionDropout > 0);
   assert.equal(resolveSettings({ model: { charDim: 0, charFilters: 0 } }).model.charDim, 0, 'user settings override the preset');
   assert.throws(() => resolveSettings({ preset: 'bogus' as never }), /unknown preset "bogus"/);
   assert.throws(() => modelConfig({ charDim: 5 }), /charDim.*charFilters/);
