@@ -3,7 +3,7 @@
 import { loadModel } from '../src/index.ts';
 
 const model = await loadModel(); // no path: the shipped model, models/webnlg-exact-rin
-const text = 'Alan Bean was born in Wheeler, Texas, and was a crew member of Apollo 12, operated by NASA.';
+const text = 'Ottawa is the capital of Canada, whose currency is the Canadian dollar.';
 const result = model.extract(text); // one text → one Extraction; an array → an array
 
 for (const t of result.triples) {
