@@ -71,8 +71,9 @@ test('forward with open vocabulary, characters and shapes: logits of the right s
   const vocabs = { words: [PAD, UNK, 'was', 'in'], pos: [PAD, UNK, 'NNP', 'VBD', 'IN', '.'], ner: [...NER_TAGS], relations: ['a', 'b'], chars: [PAD, UNK, ...'abcdefghijklmnopqrstuvwxyzJMSPAGL'] };
   const cfg = modelConfig({ wordInput: 'open', wordDim: 8, posDim: 3, hiddenDim: 10, taskDim: 6, reDim: 5, intDim: 4, charDim: 4, charFilters: 5, shapeFeatures: true, rounds: 2 });
   const params = initParams(cfg, { words: 4, posTags: 6, nerTags: 5, relations: 2, chars: vocabs.chars.length }, 1);
-  const enc = new Encoder(vocabs, table);
+  const enc = new Encoder(vocabs, table, true);
   const batch = makeBatch(sents.map((s) => enc.encodeInput(s).enc), table);
+  assert.ok(batch.shape && !new Encoder(vocabs, table).encodeInput(sents[0]).enc.shape, 'shapes only when the model reads them');
   const out = tf.tidy(() => {
     const o = forward(params, cfg, batch, { training: true, seed: 3 });
     return [o.ner.shape, o.a.shape, o.c.shape].map((s) => s.join(','));

@@ -48,8 +48,11 @@ export class Encoder {
   readonly chars?: Map<string, number>;
   /** Entity type → index, empty for an untyped model. */
   readonly types: Map<string, number>;
-  /** @param table the pre-trained table of an open-vocabulary model (absent: closed vocabulary). */
-  constructor(readonly vocabs: Vocabs, readonly table?: WordLookup) {
+  /**
+   * @param table the pre-trained table of an open-vocabulary model (absent: closed vocabulary).
+   * @param shapes also compute word-shape features (models with shapeFeatures).
+   */
+  constructor(readonly vocabs: Vocabs, readonly table?: WordLookup, readonly shapes = false) {
     this.types = new Map(entityTypesOf(vocabs.ner).map((t, k) => [t, k]));
     this.words = new Index(vocabs.words);
     this.pos = new Index(vocabs.pos);
@@ -90,7 +93,7 @@ export class Encoder {
   /** Ids only (for prediction), plus the POS tags it computed. */
   encodeInput(s: Sentence): { enc: EncodedSentence; tags: string[] } {
     const tags = posTags(s.tokens);
-    const enc: EncodedSentence = { words: [], pos: tags.map((p) => this.pos.get(p) ?? 1), shape: s.tokens.map(shapeBits) };
+    const enc: EncodedSentence = { words: [], pos: tags.map((p) => this.pos.get(p) ?? 1), ...(this.shapes ? { shape: s.tokens.map(shapeBits) } : {}) };
     if (this.table) {
       // Open vocabulary: every word keeps its pre-trained vector; the id picks its trained
       // correction, 0 (none) for a word the table knows, 1 (<unk>) for a word nothing knows.
@@ -144,9 +147,9 @@ const encoders = new WeakMap<Vocabs, Encoder>();
  * One Encoder per vocabulary object: building its word index costs more than a short sentence's
  * forward pass. A model's vocabulary and table never change, so the vocabulary is the key.
  */
-export function encoderFor(v: Vocabs, table?: WordLookup): Encoder {
+export function encoderFor(v: Vocabs, table?: WordLookup, shapes = false): Encoder {
   let e = encoders.get(v);
-  if (!e) encoders.set(v, (e = new Encoder(v, table)));
+  if (!e) encoders.set(v, (e = new Encoder(v, table, shapes)));
   return e;
 }
 

@@ -21,7 +21,7 @@ export interface EvaluateOptions extends PredictOptions {
 }
 
 export function evaluate(model: RinModel, sentences: Sentence[], spans: SpanKind, opts: EvaluateOptions = {}): Evaluation {
-  const enc = encoderFor(model.vocabs, model.table);
+  const enc = encoderFor(model.vocabs, model.table, model.config.shapeFeatures);
   const stats = newStats();
   const encOpts = { spans, partialNer: model.train.partialNer, selfPairs: model.config.selfPairs };
   const encoded = sentences.map((s) => enc.encode(s, encOpts, stats));

@@ -46,7 +46,7 @@ export function inferLogits(params: Params, cfg: ModelConfig, batch: Batch): Pic
 }
 
 export function predict(model: RinModel, sentences: Sentence[], opts: PredictOptions = {}): PredictResult {
-  const enc = encoderFor(model.vocabs, model.table);
+  const enc = encoderFor(model.vocabs, model.table, model.config.shapeFeatures);
   const types = entityTypesOf(model.vocabs.ner);
   const batchSize = opts.batchSize ?? 32;
   const maxLength = opts.maxLength ?? model.train.maxLength;
