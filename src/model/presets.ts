@@ -31,7 +31,7 @@ export const PRESETS: Record<PresetName, Preset> = {
       batchSize: 20,
       mentionDropout: 0.3,
       // Mention replacement (--mention-replace) is not in the default: at 0.3 it raised the
-      // entity-disjoint split (31.19 vs 23.86) and wild-dev (44.06 vs 38.20) but cost WebNLG dev
+      // entity-disjoint split (31.19 vs 27.70) and wild-dev (44.06 vs 38.20) but cost WebNLG dev
       // 7 points after 30 epochs (74.64 vs 81.83), its unseen part too (17.34 vs 23.45). README.
       minWordCount: 2,
       minEpochUpdates: 120,
