@@ -43,6 +43,27 @@ export function firstWords(file: string, n: number): string[] {
   return [...out];
 }
 
+/**
+ * One line of a vectors file, by the rules every reader here shares: its word and value
+ * strings; null for a line to skip silently (blank, word2vec's "count dim" header); else what is
+ * wrong with it. Values are checked as numbers by the caller, which parses them anyway.
+ */
+export function splitVectorLine(row: string, line: number, dim: number): { word: string; nums: string[] } | string | null {
+  if (!row) return null;
+  const sp = row.indexOf(' ');
+  if (sp <= 0) return 'no vector after the word';
+  const word = row.slice(0, sp);
+  const nums = row.slice(sp + 1).split(' ');
+  if (line === 1 && nums.length === 1 && /^\d+$/.test(word)) return null; // word2vec-style "count dim" header
+  if (nums.length !== dim) return `${nums.length} values, expected ${dim}`;
+  return { word, nums };
+}
+
+/** More than half the lines malformed: not a vectors file (one bad line must not reject a file). */
+export function checkBadLines(file: string, badLines: Vectors['badLines'], lines: number): void {
+  if (badLines.length > lines / 2) throw new UserError(`${file}: ${badLines.length} of ${lines} lines are malformed (first: line ${badLines[0].line}, ${badLines[0].message}); is this a GloVe text file?`);
+}
+
 export function loadVectors(file: string, wanted: Set<string>): Vectors {
   const text = readText(file);
   const vectors = new Map<string, Float32Array>();
@@ -55,35 +76,15 @@ export function loadVectors(file: string, wanted: Set<string>): Vectors {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     line++;
-    const row = text.slice(start, end).trimEnd();
+    const parts = splitVectorLine(text.slice(start, end).trimEnd(), line, dim);
     start = end + 1;
-    if (!row) continue;
-    const sp = row.indexOf(' ');
-    if (sp <= 0) {
-      badLines.push({ line, message: 'no vector after the word' });
-      continue;
-    }
-    const word = row.slice(0, sp);
-    const nums = row.slice(sp + 1).split(' ');
-    if (line === 1 && nums.length === 1 && /^\d+$/.test(word)) continue; // word2vec-style "count dim" header
-    if (nums.length !== dim) {
-      badLines.push({ line, message: `${nums.length} values, expected ${dim}` });
-      continue;
-    }
-    if (!wanted.has(word) || vectors.has(word)) continue;
-    const v = new Float32Array(dim);
-    let ok = true;
-    for (let k = 0; k < dim; k++) {
-      v[k] = Number(nums[k]);
-      if (!Number.isFinite(v[k])) ok = false;
-    }
-    if (!ok) {
-      badLines.push({ line, message: 'a value is not a number' });
-      continue;
-    }
-    vectors.set(word, v);
+    if (typeof parts === 'string') badLines.push({ line, message: parts });
+    if (!parts || typeof parts === 'string' || !wanted.has(parts.word) || vectors.has(parts.word)) continue;
+    const v = Float32Array.from(parts.nums, Number);
+    if (v.some((x) => !Number.isFinite(x))) badLines.push({ line, message: 'a value is not a number' });
+    else vectors.set(parts.word, v);
   }
-  if (badLines.length > line / 2) throw new UserError(`${file}: ${badLines.length} of ${line} lines are malformed (first: line ${badLines[0].line}, ${badLines[0].message}); is this a GloVe text file?`);
+  checkBadLines(file, badLines, line);
   return { dim, vectors, badLines };
 }
 

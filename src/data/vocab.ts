@@ -59,8 +59,9 @@ export class Index {
   }
 }
 
-export function wordId(index: Index, w: string): number {
-  return index.get(w) ?? index.get(w.toLowerCase()) ?? 1;
+/** A word's id: the word, else its lowercase form, else `unknown` (default <unk>). */
+export function wordId(index: Index, w: string, unknown = 1): number {
+  return index.get(w) ?? index.get(w.toLowerCase()) ?? unknown;
 }
 
 /**
