@@ -1,22 +1,20 @@
+#!/usr/bin/env node
 /** `rin` command line: dispatch to a command; user errors print one clear line, no stack. */
 import { UserError } from '../data/types.ts';
 import { codeVersion } from '../version.ts';
-import { convertCommand } from './convert.ts';
-import { evalCommand } from './eval.ts';
-import { extractCommand } from './extract.ts';
-import { predictCommand } from './predict.ts';
-import { serveCommand } from './serve.ts';
-import { trainCommand } from './train.ts';
-import { validateCommand } from './validate.ts';
 
-const commands: Record<string, (argv: string[]) => Promise<void>> = {
-  extract: extractCommand,
-  serve: serveCommand,
-  train: trainCommand,
-  eval: evalCommand,
-  predict: predictCommand,
-  convert: convertCommand,
-  validate: validateCommand,
+type Command = (argv: string[]) => Promise<void>;
+
+// Each command's module is imported only when it runs: they pull in TensorFlow.js, wink-nlp and
+// hono, which take about a second to load, so `rin --version` and `rin --help` stay fast.
+const commands: Record<string, () => Promise<Command>> = {
+  extract: async () => (await import('./extract.ts')).extractCommand,
+  serve: async () => (await import('./serve.ts')).serveCommand,
+  train: async () => (await import('./train.ts')).trainCommand,
+  eval: async () => (await import('./eval.ts')).evalCommand,
+  predict: async () => (await import('./predict.ts')).predictCommand,
+  convert: async () => (await import('./convert.ts')).convertCommand,
+  validate: async () => (await import('./validate.ts')).validateCommand,
 };
 
 const help = `rin ${codeVersion()} — joint entity and relation extraction (Recurrent Interaction Network, Sun et al. 2020)
@@ -46,12 +44,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(codeVersion() + '\n');
     return 0;
   }
-  const run = commands[cmd];
-  if (!run) {
+  const load = Object.hasOwn(commands, cmd) ? commands[cmd] : undefined;
+  if (!load) {
     process.stderr.write(`rin: unknown command "${cmd}"\n\n${help}`);
     return 2;
   }
   try {
+    const run = await load();
     await run(rest);
     return 0;
   } catch (e) {
