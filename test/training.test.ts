@@ -118,3 +118,11 @@ test('a corrupt or incompatible model directory is a UserError that says what is
   assert.throws(() => loadModel(join(tmp, 'nope')), /no such model directory/);
   disposeParams(m.params);
 });
+
+test('patience and epochs below 1 are refused: a run that cannot train one epoch would save an untrained model', () => {
+  for (const bad of [{ patience: 0 }, { epochs: 0 }, { patience: -2 }]) {
+    const key = Object.keys(bad)[0];
+    assert.throws(() => trainConfig(bad), (e: unknown) => e instanceof UserError && new RegExp(`"${key}" must be an integer ≥ 1`).test((e as Error).message), key);
+  }
+  assert.equal(trainConfig({ patience: 1, epochs: 1 }).patience, 1);
+});

@@ -179,8 +179,9 @@ export function modelConfig(input?: Partial<ModelConfig>): ModelConfig {
 
 export function trainConfig(input?: Partial<TrainConfig>): TrainConfig {
   return check('training', DEFAULT_TRAIN, input, (c) => [
-    ...posInt(c, ['batchSize', 'epochs', 'maxLength']),
-    ...posInt(c, ['patience', 'seed'], 0),
+    // epochs and patience ≥ 1: a run that cannot finish one epoch would save an untrained model.
+    ...posInt(c, ['batchSize', 'epochs', 'patience', 'maxLength']),
+    ...posInt(c, ['seed'], 0),
     ...(c.lr > 0 ? [] : ['"lr" must be > 0']),
     ...(c.clipNorm >= 0 ? [] : ['"clipNorm" must be ≥ 0']),
     ...(c.unkReplace >= 0 && c.unkReplace < 1 ? [] : ['"unkReplace" must be in [0, 1)']),
