@@ -1,4 +1,7 @@
-/** Small helpers shared by the commands: option parsing with clear errors, and number options. */
+/**
+ * Small helpers shared by the commands: option parsing with clear errors, and number options.
+ * Messages do not name the command: main.ts prefixes every error with "rin CMD: error:".
+ */
 import { parseArgs } from 'node:util';
 import { UserError } from '../data/types.ts';
 
@@ -12,19 +15,19 @@ export function parse(cmd: string, argv: string[], options: OptionSpec): { value
   try {
     return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UserError(`rin ${cmd}: ${(e as Error).message} (see rin ${cmd} --help)`);
+    throw new UserError(`${(e as Error).message} (see rin ${cmd} --help)`);
   }
 }
 
 export function num(cmd: string, name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const x = Number(v);
-  if (!Number.isFinite(x)) throw new UserError(`rin ${cmd}: --${name} must be a number, got "${v}"`);
+  if (!Number.isFinite(x)) throw new UserError(`--${name} must be a number, got "${v}"`);
   return x;
 }
 
 export function required(cmd: string, name: string, v: string | undefined): string {
-  if (!v) throw new UserError(`rin ${cmd}: --${name} is required (see rin ${cmd} --help)`);
+  if (!v) throw new UserError(`--${name} is required (see rin ${cmd} --help)`);
   return v;
 }
 
@@ -36,7 +39,7 @@ export function defined<T extends object>(o: T): Partial<T> {
 /** A string option limited to a few values. */
 export function choice<T extends string>(cmd: string, name: string, v: string | undefined, allowed: readonly T[]): T | undefined {
   if (v === undefined) return undefined;
-  if (!allowed.includes(v as T)) throw new UserError(`rin ${cmd}: --${name} must be one of ${allowed.join(', ')}, got "${v}"`);
+  if (!allowed.includes(v as T)) throw new UserError(`--${name} must be one of ${allowed.join(', ')}, got "${v}"`);
   return v as T;
 }
 

@@ -1,6 +1,5 @@
 /** `rin convert`: a dataset file in one format → another, written atomically, with what was lost. */
-import { readdirSync, rmSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describeReport, loadDataset } from '../data/load.ts';
 import { UserError } from '../data/types.ts';
@@ -26,24 +25,14 @@ Records the reader skips are reported and not written. OUT is written whole and 
 place: on any error no OUT is left behind. rin validate IN lists every problem.
 `;
 
-/** Remove the temporary files writeFileAtomic of this process may have left beside `out`. */
-function removeTemp(out: string): void {
-  const prefix = `.${basename(out)}.tmp-${process.pid}-`;
-  try {
-    for (const n of readdirSync(dirname(out))) if (n.startsWith(prefix)) rmSync(resolve(dirname(out), n), { force: true });
-  } catch {
-    // the folder may not exist: then there is nothing to remove
-  }
-}
-
 export async function convertCommand(argv: string[]): Promise<void> {
   const { values: v, positionals } = parse('convert', argv, { from: { type: 'string' }, to: { type: 'string' } });
   if (v.help) return void process.stdout.write(convertHelp);
   const to = choice('convert', 'to', required('convert', 'to', v.to), OUTPUT_FORMATS)!;
   const from = choice('convert', 'from', v.from, FORMATS);
-  if (positionals.length !== 2) throw new UserError(`rin convert: expected IN and OUT files, got ${positionals.length} arguments (see rin convert --help)`);
+  if (positionals.length !== 2) throw new UserError(`expected IN and OUT files, got ${positionals.length} arguments (see rin convert --help)`);
   const [input, out] = positionals;
-  if (resolve(input) === resolve(out)) throw new UserError(`rin convert: OUT is IN (${input}); write to another file`);
+  if (resolve(input) === resolve(out)) throw new UserError(`OUT is IN (${input}); write to another file`);
   const ds = loadDataset(input, { format: from });
   process.stderr.write(describeReport(ds) + '\n');
   if (!ds.sentences.length) throw new UserError(`${input}: no usable record; nothing written`);
@@ -51,8 +40,7 @@ export async function convertCommand(argv: string[]): Promise<void> {
   try {
     writeFileAtomic(out, out.endsWith('.gz') ? gzipSync(w.text) : w.text);
   } catch (e) {
-    removeTemp(out);
-    throw new UserError(`cannot write ${out}: ${(e as Error).message}`);
+    throw new UserError((e as Error).message); // names OUT; no temporary file is left
   }
   for (const warning of w.warnings) process.stderr.write(`warning: ${warning}\n`);
   const r = ds.report;

@@ -96,10 +96,9 @@ export async function extractCommand(argv: string[]): Promise<void> {
     out: { type: 'string' }, threshold: { type: 'string' }, 'no-progress': { type: 'boolean' },
   });
   if (v.help) return void process.stdout.write(extractHelp);
-  if (positionals.length && v.file) throw new UserError('rin extract: give TEXT arguments or --file, not both');
-  if (v.jsonl && positionals.length) throw new UserError('rin extract: --jsonl reads a file or stdin, not TEXT arguments');
+  if (positionals.length && v.file) throw new UserError('give TEXT arguments or --file, not both');
+  if (v.jsonl && positionals.length) throw new UserError('--jsonl reads a file or stdin, not TEXT arguments');
   const threshold = num('extract', 'threshold', v.threshold);
-  if (threshold !== undefined && !(threshold > 0 && threshold < 1)) throw new UserError(`rin extract: --threshold must be between 0 and 1, got ${threshold}`);
   const x = await loadModel(v.model, { embeddings: v.embeddings, log: (l: string) => process.stderr.write(l + '\n') });
   const output: string[] = [];
   const emit = (s: string) => (v.out ? output.push(s) : process.stdout.write(s));
@@ -133,7 +132,7 @@ export async function extractCommand(argv: string[]): Promise<void> {
     try {
       writeFileAtomic(v.out, output.join(''));
     } catch (e) {
-      throw new UserError(`cannot write ${v.out}: ${(e as Error).message}`);
+      throw new UserError((e as Error).message); // names the file
     }
   }
   if (failed) throw new UserError(`${failed} input line(s) could not be read; each is an {"line", "error"} record in the output`);

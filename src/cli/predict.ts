@@ -52,7 +52,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
   try {
     writeFileAtomic(v.out, lines.join(''));
   } catch (e) {
-    throw new UserError(`cannot write ${v.out}: ${(e as Error).message}`);
+    throw new UserError((e as Error).message); // names the file
   }
   process.stderr.write(`${lines.length} predictions written to ${v.out}\n`);
 }

@@ -22,7 +22,7 @@ usable record, or any record was skipped.
 export async function validateCommand(argv: string[]): Promise<void> {
   const { values: v, positionals } = parse('validate', argv, { format: { type: 'string' }, json: { type: 'boolean' } });
   if (v.help) return void process.stdout.write(validateHelp);
-  if (positionals.length !== 1) throw new UserError(`rin validate: expected one FILE, got ${positionals.length} (see rin validate --help)`);
+  if (positionals.length !== 1) throw new UserError(`expected one FILE, got ${positionals.length} (see rin validate --help)`);
   const [file] = positionals;
   const format = choice('validate', 'format', v.format, FORMATS);
   let report;

@@ -6,7 +6,7 @@
  * only pass if a[i,t] + b[t] + max_j c[j,t] does, so most rows are skipped without a scan.
  * A triple's subject/object span is the predicted entity ending at its head word, else the word alone.
  */
-import type { Entity } from '../data/types.ts';
+import { type Entity, UserError } from '../data/types.ts';
 import { tagParts } from '../data/vocab.ts';
 import { viterbiTags } from './viterbi.ts';
 
@@ -66,6 +66,12 @@ function argmaxTags(logits: ArrayLike<number>, rowOf: (i: number) => number, len
   return tags;
 }
 
+/** A threshold is a probability: 0 keeps every cell, 1 none; anything else (NaN, 1.5) is an error. */
+export function checkThreshold(threshold: number): number {
+  if (!(typeof threshold === 'number' && threshold >= 0 && threshold <= 1)) throw new UserError(`threshold must be a number from 0 to 1, got ${threshold}`);
+  return threshold;
+}
+
 /** How NER tags are read from the logits: per-word arg-max, or the best valid BIESO sequence. */
 export type TagDecoding = 'argmax' | 'viterbi';
 
@@ -78,7 +84,7 @@ export function decode(v: LogitValues, relations: string[], selfPairs: boolean, 
   const { n, B, lengths } = v;
   const l = relations.length;
   const T = v.ner.length / (n * B);
-  const cut = Math.log(threshold / (1 - threshold)); // sigmoid(x) ≥ threshold ⇔ x ≥ cut
+  const cut = Math.log(checkThreshold(threshold) / (1 - threshold)); // sigmoid(x) ≥ threshold ⇔ x ≥ cut
   const preds: Prediction[] = [];
   for (let b = 0; b < B; b++) {
     const len = lengths[b];

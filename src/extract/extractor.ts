@@ -80,7 +80,6 @@ function checkOptions(o: AsyncExtractOptions & { group?: number }): void {
     const v = o[k];
     if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new UserError(`"${k}" must be an integer ≥ 1, got ${v}`);
   }
-  if (o.threshold !== undefined && !(o.threshold > 0 && o.threshold < 1)) throw new UserError(`"threshold" must be a number between 0 and 1, got ${o.threshold}`);
 }
 
 function checkText(t: unknown, k: number): string {

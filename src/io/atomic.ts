@@ -1,9 +1,10 @@
 /**
  * Atomic writes: a file or a whole directory is written beside its target and renamed into
  * place, so a killed process leaves either the old version or the new one, never half of one.
+ * A failed write removes what it wrote and throws one clear message naming the target.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 function tmpName(target: string): string {
   return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
@@ -19,11 +20,43 @@ function writeSynced(file: string, data: string | Uint8Array): void {
   }
 }
 
+/**
+ * Make `dir` and its missing parents one level at a time. Node 20's recursive mkdirSync spins
+ * for ever under /proc (and other file systems that answer mkdir oddly); this fails instead.
+ */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    if (dirname(d) === d) break;
+    missing.unshift(d);
+  }
+  for (const d of missing) mkdirSync(d);
+  if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory`);
+}
+
+/** Run `write`; on failure remove `tmp` and rethrow with the target named. */
+function guarded(target: string, tmp: string, write: () => void): void {
+  try {
+    write();
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    const msg = (e as Error).message;
+    throw new Error(msg.includes(target) ? msg : `cannot write ${target}: ${msg}`);
+  }
+}
+
+function checkNotDir(file: string): void {
+  if (existsSync(file) && statSync(file).isDirectory()) throw new Error(`cannot write ${file}: it is a directory; give a file name`);
+}
+
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(file), { recursive: true });
+  checkNotDir(file);
   const tmp = tmpName(file);
-  writeSynced(tmp, data);
-  renameSync(tmp, file);
+  guarded(file, tmp, () => {
+    makeFolders(dirname(file));
+    writeSynced(tmp, data);
+    renameSync(tmp, file);
+  });
 }
 
 /**
@@ -31,10 +64,12 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
  * directory is moved aside first and removed only once the new one is in place.
  */
 export function writeDirAtomic(dir: string, files: Record<string, string | Uint8Array>): void {
-  mkdirSync(dirname(dir), { recursive: true });
   const tmp = tmpName(dir);
-  mkdirSync(tmp);
-  for (const [name, data] of Object.entries(files)) writeSynced(join(tmp, name), data);
+  guarded(dir, tmp, () => {
+    makeFolders(dirname(dir));
+    mkdirSync(tmp);
+    for (const [name, data] of Object.entries(files)) writeSynced(join(tmp, name), data);
+  });
   const old = existsSync(dir) ? tmpName(dir) + '.old' : null;
   if (old) renameSync(dir, old);
   renameSync(tmp, dir);

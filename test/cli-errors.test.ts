@@ -1,0 +1,38 @@
+/**
+ * Error exits of the real command line: unwritable outputs, out-of-range thresholds and usage
+ * errors are one line ("rin CMD: error: ..."), exit 2, and leave nothing behind.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { assertOneLineError, rin, show } from './cli-run.ts';
+import { tempFolders } from './helpers.ts';
+
+const tmp = tempFolders('rin-cli-errors-');
+const SENTENCE = 'Aarhus is in Denmark.';
+
+test('extract --out under /proc is a one-line error, not a hang', { timeout: 90_000 }, () => {
+  assertOneLineError(rin(['extract', '--out', '/proc/nope/x.json', SENTENCE]), /^rin extract: error: .*\/proc\/nope/);
+});
+
+test('extract --out naming a directory is a one-line error and leaves no temporary file', { timeout: 90_000 }, () => {
+  const d = tmp.fresh();
+  mkdirSync(join(d, 'out'));
+  assertOneLineError(rin(['extract', '--out', join(d, 'out'), SENTENCE]), /is a directory/);
+  assert.deepEqual(readdirSync(d), ['out']);
+});
+
+test('a threshold outside [0, 1] is one error from extract and predict, checked where thresholds are used', { timeout: 90_000 }, () => {
+  assertOneLineError(rin(['extract', '--threshold', '1.5', SENTENCE]), /^rin extract: error: threshold must be a number from 0 to 1, got 1\.5$/);
+  const data = tmp.write(tmp.fresh(), 'd.jsonl', JSON.stringify({ text: SENTENCE }) + '\n');
+  const r = rin(['predict', '--model', 'models/webnlg-exact-rin', '--data', data, '--threshold=-0.1', '--no-progress']);
+  assert.equal(r.code, 2, show(r));
+  assert.match(r.stderr.trim().split('\n').at(-1)!, /^rin predict: error: threshold must be a number from 0 to 1, got -0\.1$/, show(r));
+});
+
+test('usage errors name the command once', () => {
+  assertOneLineError(rin(['convert', '--to', 'jsonl', 'only-one']), /^rin convert: error: expected IN and OUT files/);
+  assertOneLineError(rin(['extract', '--threshold', 'x', SENTENCE]), /^rin extract: error: --threshold must be a number/);
+  assertOneLineError(rin(['validate']), /^rin validate: error: expected one FILE/);
+});
