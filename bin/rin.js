@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// The package is TypeScript run through tsx; this shim registers it and starts the CLI.
+// `node bin/rin.js` in a checkout: runs the TypeScript sources through tsx (a devDependency), so
+// there is no build step while developing. The published package does not use this file: its
+// `rin` is dist/cli/main.js, built by `npm run build` (npm pack runs it), and needs no tsx.
 import { register } from 'tsx/esm/api';
 
 register();

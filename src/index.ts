@@ -1,39 +1,36 @@
 /**
  * rin — joint entity and relation extraction with the Recurrent Interaction Network
- * (Sun et al., EMNLP 2020). The one public surface of the package.
+ * (Sun et al., EMNLP 2020). The package's public surface (`import … from 'rin'`):
+ *
+ *   const model = await loadModel();            // the shipped WebNLG model, or loadModel(dir)
+ *   const { entities, triples } = model.extract('Aarhus is in Denmark.');
+ *
+ * Lower-level pieces (the model's forward pass, batches, vocabularies, word vectors, the model
+ * directory reader and writer, dataset writers…) are in `rin/internals` (src/internals.ts): they
+ * are for experiments and may change between minor versions.
  */
+
+// Raw text → triples: load a model directory, then extract / extractStream / extractAsync.
+export { loadModel, modelCard, DEFAULT_MODEL_PATH, type ModelCard } from './extract/load.ts';
+export type { LoadModelOptions, RinModel } from './io/modelDir.ts';
+export { Extractor, TimeLimitError, type Extraction, type ExtractedTriple, type Mention, type ExtractOptions, type AsyncExtractOptions } from './extract/extractor.ts';
+// loadModel starts the compute backend itself; call this first only to choose one (RIN_BACKEND does too).
 export { initBackend, type BackendName } from './engine/backend.ts';
 
-// Raw text → triples (the main job)
-export { loadModel, modelCard, DEFAULT_MODEL_PATH, type ModelCard } from './extract/load.ts';
-export { Extractor, TimeLimitError, type Extraction, type ExtractedTriple, type Mention, type ExtractOptions, type AsyncExtractOptions } from './extract/extractor.ts';
-export { splitText, type TextSentence, type TextToken } from './text/split.ts';
+// The HTTP service and web page of `rin serve`, on an Extractor.
 export { createApp, type ServiceOptions } from './serve/app.ts';
 export { startServer, type ServerOptions, type RunningServer } from './serve/server.ts';
 
-// Data
-export { loadDataset, describeReport, type Format, type LoadOptions, type LoadedDataset } from './data/load.ts';
-export { writeDataset, OUTPUT_FORMATS, type OutputFormat, type Written } from './data/write.ts';
-export { validateFile, validateDataset, describeValidation, type Validation } from './data/validate.ts';
-export { loadVectors, type Vectors } from './data/embeddings.ts';
-export { loadVectorTable, vectorCacheDir, DEFAULT_VECTORS, type VectorTable } from './data/vectorTable.ts';
-export { tokenize } from './data/casrel.ts';
-export { UserError, type Dataset, type Sentence, type Span, type Entity, type SpanKind, type Triple, type Problem, type LoadReport } from './data/types.ts';
-export { type Vocabs, nerTags, entityTypesOf } from './data/vocab.ts';
-
-// Model
-export { type ModelConfig, type TrainConfig, type Variant, DEFAULT_MODEL, DEFAULT_TRAIN, modelConfig, trainConfig } from './model/config.ts';
-export { PRESETS, PRESET_NAMES, type PresetName, type Preset } from './model/presets.ts';
-export { forward, type Logits, type ForwardOptions } from './model/rin.ts';
-export { type Batch, makeBatch } from './model/batch.ts';
-export { loadModel as loadModelDir, saveModel, type RinModel, type ModelMeta, type LoadModelOptions } from './io/modelDir.ts';
-
-// Training and evaluation
-export { train, resolveSettings, type TrainOptions, type TrainResult } from './train/trainer.ts';
+// Your own data: read and check a dataset file, train a model, score one (`rin train`, `rin eval`).
+export { loadDataset, type Format, type LoadOptions, type LoadedDataset } from './data/load.ts';
+export { validateFile, describeValidation, type Validation } from './data/validate.ts';
+export { train, type TrainOptions, type TrainResult } from './train/trainer.ts';
 export type { EpochRecord } from './train/checkpoint.ts';
-export { predict, type PredictOptions, type PredictResult } from './eval/predict.ts';
+export { PRESET_NAMES, type PresetName } from './model/presets.ts';
+export type { ModelConfig, TrainConfig } from './model/config.ts';
 export { evaluate, type Evaluation, type EvaluateOptions } from './eval/evaluate.ts';
-export { seenSplit } from './eval/seen.ts';
-export { type Prediction, type PredictedTriple } from './eval/decode.ts';
-export { type Scores, type PRF, type MatchMode, type ScoreOptions, formatScores } from './eval/metrics.ts';
-export { codeVersion } from './version.ts';
+export { formatScores, type Scores, type PRF, type MatchMode } from './eval/metrics.ts';
+export type { Dataset, Sentence, Span, Entity, SpanKind, Triple, Problem, LoadReport } from './data/types.ts';
+
+// Every user error (bad file, bad record, bad option) is a UserError with a one-line message.
+export { UserError } from './data/types.ts';

@@ -1,0 +1,31 @@
+/**
+ * `rin/internals`: the lower-level pieces under the public surface (src/index.ts), for
+ * experiments and tools. Not a stable API: names and signatures may change between minor versions.
+ */
+
+// Model directories: the low-level reader (a RinModel, no Extractor, no backend start) and writer.
+export { loadModel as loadModelDir, saveModel, type ModelMeta } from './io/modelDir.ts';
+
+// Text and data
+export { splitText, type TextSentence, type TextToken } from './text/split.ts';
+export { describeReport } from './data/load.ts';
+export { writeDataset, OUTPUT_FORMATS, type OutputFormat, type Written } from './data/write.ts';
+export { validateDataset } from './data/validate.ts';
+export { loadVectors, type Vectors } from './data/embeddings.ts';
+export { loadVectorTable, vectorCacheDir, DEFAULT_VECTORS, type VectorTable } from './data/vectorTable.ts';
+export { tokenize } from './data/casrel.ts';
+export { type Vocabs, nerTags, entityTypesOf } from './data/vocab.ts';
+
+// Model
+export { DEFAULT_MODEL, DEFAULT_TRAIN, modelConfig, trainConfig, type Variant } from './model/config.ts';
+export { PRESETS, type Preset } from './model/presets.ts';
+export { forward, type Logits, type ForwardOptions } from './model/rin.ts';
+export { type Batch, makeBatch } from './model/batch.ts';
+
+// Training and evaluation
+export { resolveSettings } from './train/trainer.ts';
+export { predict, type PredictOptions, type PredictResult } from './eval/predict.ts';
+export { seenSplit } from './eval/seen.ts';
+export { type Prediction, type PredictedTriple } from './eval/decode.ts';
+export type { ScoreOptions } from './eval/metrics.ts';
+export { codeVersion } from './version.ts';

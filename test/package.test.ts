@@ -1,0 +1,96 @@
+/**
+ * The package as a user gets it: `npm pack` (prepack builds dist/), `npm install` of the tarball
+ * in an empty folder, then the `rin` command through npx, a plain-Node ESM import (no tsx), and
+ * the type declarations through a consumer's tsc. Offline: npm's cache holds every dependency
+ * after `npm ci`.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const version: string = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version;
+const tmp = mkdtempSync(join(tmpdir(), 'rin-package-test-'));
+const app = join(tmp, 'app');
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+const sentence = 'Aarhus is in Denmark.';
+const npmFlags = ['--prefer-offline', '--no-audit', '--no-fund'];
+
+/** The children see neither the test runner nor a backend or cache choice of the caller. */
+function env(): NodeJS.ProcessEnv {
+  const e = { ...process.env };
+  for (const k of ['NODE_TEST_CONTEXT', 'RIN_BACKEND', 'RIN_DEBUG', 'NODE_OPTIONS']) delete e[k];
+  return e;
+}
+
+function run(cmd: string, args: string[], cwd: string): string {
+  const r = spawnSync(cmd, args, { cwd, env: env(), encoding: 'utf8', timeout: 120_000 });
+  if (r.error) throw r.error;
+  assert.equal(r.status, 0, `${cmd} ${args.join(' ')} (in ${cwd}): exit ${r.status}\n--- stdout\n${r.stdout.slice(-3000)}\n--- stderr\n${r.stderr.slice(-3000)}`);
+  return r.stdout;
+}
+
+let tarball = '';
+
+before(() => {
+  const packDir = join(tmp, 'pack');
+  mkdirSync(packDir);
+  run('npm', ['pack', '--pack-destination', packDir, ...npmFlags], repo);
+  const [name] = readdirSync(packDir).filter((f) => f.endsWith('.tgz'));
+  tarball = join(packDir, name);
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  run('npm', ['install', tarball, ...npmFlags], app);
+});
+
+/** The Aarhus → Denmark triple the shipped model finds, whatever its score. */
+function assertAarhus(triples: { subject: { text: string }; relation: string; object: { text: string } }[]) {
+  assert.deepEqual(triples.map((t) => `${t.subject.text} ${t.relation} ${t.object.text}`), ['Aarhus country Denmark']);
+}
+
+test('the tarball holds the build, the shipped model and nothing else of the repository', () => {
+  const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n');
+  for (const f of ['package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/internals.js', 'package/dist/cli/main.js', 'package/dist/serve/page.html', 'package/models/webnlg-exact-rin/weights.bin', 'package/models/webnlg-exact-rin/vocab.json']) {
+    assert.ok(files.includes(f), `${f} is in the tarball`);
+  }
+  const strays = files.filter((f) => !/^package\/(dist\/|models\/webnlg-exact-rin\/|package\.json$|README\.md$|LICENSE)/.test(f));
+  assert.deepEqual(strays, [], 'only dist/, the shipped model, package.json and README');
+});
+
+test('npx rin --version and npx rin extract run from the installed package', () => {
+  assert.equal(run('npx', ['--no', 'rin', '--version'], app).trim(), version);
+  const [result] = JSON.parse(`[${run('npx', ['--no', 'rin', 'extract', '--json', sentence], app).trim().split('\n').join(',')}]`);
+  assertAarhus(result.triples);
+});
+
+test('plain Node imports rin (ESM, no tsx) and extracts with the shipped model', () => {
+  const code = `
+    import { loadModel } from 'rin';
+    import { loadModelDir } from 'rin/internals';
+    if (typeof loadModelDir !== 'function') throw new Error('rin/internals has no loadModelDir');
+    const model = await loadModel();
+    console.log(JSON.stringify(model.extract(${JSON.stringify(sentence)}).triples));`;
+  assertAarhus(JSON.parse(run(process.execPath, ['--input-type=module', '-e', code], app)));
+});
+
+test("the type declarations resolve for a TypeScript consumer", () => {
+  // @ts-expect-error proves Extraction is the real type: were it `any` (unresolved), the
+  // directive would be unused and tsc would fail.
+  writeFileSync(join(app, 'consumer.ts'), `import type { Extraction } from 'rin';
+import type { loadModelDir } from 'rin/internals';
+export const count = (x: Extraction): number => x.triples.length;
+export type Dir = ReturnType<typeof loadModelDir>;
+// @ts-expect-error: triples is an array, not a number
+export const wrong: number = ({} as Extraction).triples;
+`);
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: [] },
+    files: ['consumer.ts'],
+  }));
+  run(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', app], app);
+});
