@@ -43,7 +43,8 @@ let created = 0;
  * stays the plain name.
  */
 export function makeVariable(values: Float32Array, shape: number[], trainable: boolean, name: string): tf.Variable {
-  return tf.variable(tf.tensor(values, shape), trainable, `${name}#${created++}`);
+  // tidy releases the source tensor (the variable keeps its data), else it outlives the variable.
+  return tf.tidy(() => tf.variable(tf.tensor(values, shape), trainable, `${name}#${created++}`));
 }
 
 /** The trainable variables in parameter order (the order optimiser state is saved in). */
