@@ -20,7 +20,7 @@ fold() {
   cp "$DATA/ade-spert/ade_types.json" "$dir/ade_types.json"
   node --import tsx scripts/split-dev.ts "$DATA/ade-spert/ade_split_${k}_train.json.gz" "$dir/ade_train.json" "$dir/ade_dev.json" 0.1 "$((k + 1))" > "$dir/split.log"
   echo "$(date -u +%H:%M:%S) start fold $k"
-  node bin/rin.js train --preset "$PRESET" --train "$dir/ade_train.json" --dev "$dir/ade_dev.json" --out "$dir" \
+  node bin/rin.js train --overwrite --preset "$PRESET" --train "$dir/ade_train.json" --dev "$dir/ade_dev.json" --out "$dir" \
     "${VECTORS[@]}" --epochs "$EPOCHS" --patience 5 --seed 1 --no-progress > "$dir/train.log" 2>&1 \
     || { echo "fold $k failed, see $dir/train.log"; return 1; }
   node bin/rin.js eval --model "$dir/model" --data "$DATA/ade-spert/ade_split_${k}_test.json.gz" --json --no-progress > "$dir/test-scores.json" 2> "$dir/eval.log"

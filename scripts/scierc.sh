@@ -12,7 +12,7 @@ DATA=${DATA:-../shared/data}
 PRESET=${PRESET:-paper}
 # The old recipe's figures used batch 10; the default recipe keeps its own (20) unless BATCH is set.
 if [ "$PRESET" = paper ]; then VECTORS=(--embeddings "$DATA/embeddings/glove.6B.100d.subset.txt.gz"); BATCH=${BATCH:-10}; else VECTORS=(); fi
-node bin/rin.js train --preset "$PRESET" --train "$DATA/scierc-spert/scierc_train.json.gz" --dev "$DATA/scierc-spert/scierc_dev.json.gz" \
+node bin/rin.js train --overwrite --preset "$PRESET" --train "$DATA/scierc-spert/scierc_train.json.gz" --dev "$DATA/scierc-spert/scierc_dev.json.gz" \
   "${VECTORS[@]}" --epochs "${EPOCHS:-30}" --patience 8 ${BATCH:+--batch-size "$BATCH"} --seed 1 --out "$OUT" --no-progress
 node bin/rin.js eval --model "$OUT/model" --data "$DATA/scierc-spert/scierc_dev.json.gz" --no-progress --json > "$OUT/dev-scores.json"
 node bin/rin.js eval --model "$OUT/model" --data "$DATA/scierc-spert/scierc_dev.json.gz" --no-progress --per-relation

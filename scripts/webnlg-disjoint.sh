@@ -16,7 +16,7 @@ if [ "$PRESET" = paper ]; then
 else
   EXTRA=()
 fi
-node bin/rin.js train --preset "$PRESET" --train "$SPLIT/train_triples.json.gz" --dev "$SPLIT/dev_triples.json.gz" "${EXTRA[@]}" \
+node bin/rin.js train --overwrite --preset "$PRESET" --train "$SPLIT/train_triples.json.gz" --dev "$SPLIT/dev_triples.json.gz" "${EXTRA[@]}" \
   --self-pairs --epochs "${EPOCHS:-30}" --patience "${PATIENCE:-6}" --seed "${SEED:-3}" --out "$OUT" --no-progress
 node bin/rin.js eval --model "$OUT/model" --data "$SPLIT/dev_triples.json.gz" --seen-from "$SPLIT/train_triples.json.gz" --no-progress
 node bin/rin.js eval --model "$OUT/model" --data "$DATA/wild-dev/dev.json.gz" --seen-from "$SPLIT/train_triples.json.gz" --no-progress

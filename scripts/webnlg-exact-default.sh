@@ -9,7 +9,7 @@ OUT=${1:-runs/webnlg-exact-default}
 DATA=${DATA:-../shared/data}
 TRAIN=${TRAIN:-$DATA/webnlg-exact/train_triples.json.gz}
 DEV=${DEV:-$DATA/webnlg-exact/dev_triples.json.gz}
-node bin/rin.js train --train "$TRAIN" --dev "$DEV" --self-pairs \
+node bin/rin.js train --overwrite --train "$TRAIN" --dev "$DEV" --self-pairs \
   --epochs "${EPOCHS:-30}" --patience "${PATIENCE:-6}" --seed "${SEED:-3}" --out "$OUT" --no-progress
 node bin/rin.js eval --model "$OUT/model" --data "$DEV" --seen-from "$TRAIN" --no-progress
 node bin/rin.js eval --model "$OUT/model" --data "$DATA/wild-dev/dev.json.gz" --seen-from "$TRAIN" --no-progress

@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-runs/webnlg-exact}
 DATA=${DATA:-../shared/data}
-node bin/rin.js train --preset paper --train "$DATA/webnlg-exact/train_triples.json.gz" --dev "$DATA/webnlg-exact/dev_triples.json.gz" \
+node bin/rin.js train --overwrite --preset paper --train "$DATA/webnlg-exact/train_triples.json.gz" --dev "$DATA/webnlg-exact/dev_triples.json.gz" \
   --embeddings "$DATA/embeddings/glove.6B.100d.subset.txt.gz" --extra-words 6000 --self-pairs \
   --epochs 30 --patience 6 --seed "${SEED:-3}" --out "$OUT" --no-progress
 node bin/rin.js eval --model "$OUT/model" --data "$DATA/webnlg-exact/dev_triples.json.gz" --no-progress

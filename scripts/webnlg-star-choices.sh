@@ -12,7 +12,7 @@ mkdir -p "$OUT"
 COMMON=(--train "$DATA/webnlg-zeng/train.json.gz" --dev "$DATA/webnlg-zeng/valid.json.gz"
         --embeddings "$DATA/embeddings/glove.6B.100d.subset.txt.gz"
         --epochs 30 --patience 5 --no-progress --seed 1)
-node bin/rin.js train --preset paper "${COMMON[@]}" --self-pairs --partial-ner chunk --out "$OUT/rin-k3-chunk-seed1" > "$OUT/rin-k3-chunk-seed1.log" 2>&1 &
-node bin/rin.js train --preset paper "${COMMON[@]}" --out "$OUT/rin-k3-noself-seed1" > "$OUT/rin-k3-noself-seed1.log" 2>&1 &
+node bin/rin.js train --overwrite --preset paper "${COMMON[@]}" --self-pairs --partial-ner chunk --out "$OUT/rin-k3-chunk-seed1" > "$OUT/rin-k3-chunk-seed1.log" 2>&1 &
+node bin/rin.js train --overwrite --preset paper "${COMMON[@]}" --out "$OUT/rin-k3-noself-seed1" > "$OUT/rin-k3-noself-seed1.log" 2>&1 &
 wait
 node --import tsx scripts/summarize.ts "$OUT"

@@ -13,7 +13,7 @@ COMMON=(--train "$DATA/webnlg-zeng/train.json.gz" --dev "$DATA/webnlg-zeng/valid
 run() {
   local name=$1; shift
   echo "$(date -u +%H:%M:%S) start $name"
-  node bin/rin.js train --preset paper "${COMMON[@]}" --out "$OUT/$name" "$@" > "$OUT/$name.log" 2>&1 || { echo "$name failed, see $OUT/$name.log"; return 1; }
+  node bin/rin.js train --overwrite --preset paper "${COMMON[@]}" --out "$OUT/$name" "$@" > "$OUT/$name.log" 2>&1 || { echo "$name failed, see $OUT/$name.log"; return 1; }
   echo "$(date -u +%H:%M:%S) done  $name: $(tail -n 1 "$OUT/$name.log")"
 }
 ( run rin-k3-seed1 --seed 1; run rin-k1 --rounds 1; run bilstm_s --variant bilstm_s ) &

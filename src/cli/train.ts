@@ -26,7 +26,10 @@ data
                         vocabulary, for raw text beyond the training words (default 0)
   --format F            auto | casrel | zeng | spert | jsonl (default auto)
   --spans S             auto | full | head: whole entities or last words only (default auto)
-  --resume              continue DIR/checkpoint after an interrupted run
+  --resume              continue the run of DIR/checkpoint (an error if there is none) with its
+                        settings; only --epochs, --patience and --lr may change (each is logged)
+  --overwrite           train into a DIR that holds an earlier run's model: its model,
+                        checkpoint and metrics are replaced (without it, such a DIR is refused)
 
 model (preset paper: the paper's values)
   --variant V           rin | rin_rnn | rin_linear | bilstm | bilstm_s (default rin)
@@ -48,7 +51,8 @@ model (preset paper: the paper's values)
 
 training
   --epochs N            at most N epochs (paper 60, default preset 40)
-  --patience N          stop after N epochs without a better dev F1 (paper 10, default preset 8)
+  --patience N          stop after N epochs without a better dev F1, N ≥ 1 (paper 10, default
+                        preset 8)
   --lr X                Adam learning rate (default 0.001)
   --batch-size N        sentences per batch (paper 50, default preset 20)
   --clip-norm X         global gradient norm clip, 0 = off (default 5)
@@ -72,7 +76,7 @@ training
 export async function trainCommand(argv: string[]): Promise<void> {
   const { values: v } = parse('train', argv, {
     train: { type: 'string' }, dev: { type: 'string' }, out: { type: 'string' }, embeddings: { type: 'string' },
-    'no-lowercase': { type: 'boolean' }, 'extra-words': { type: 'string' }, format: { type: 'string' }, spans: { type: 'string' }, resume: { type: 'boolean' },
+    'no-lowercase': { type: 'boolean' }, 'extra-words': { type: 'string' }, format: { type: 'string' }, spans: { type: 'string' }, resume: { type: 'boolean' }, overwrite: { type: 'boolean' },
     variant: { type: 'string' }, rounds: { type: 'string' }, ablate: { type: 'string' }, 'hidden-dim': { type: 'string' },
     'task-dim': { type: 'string' }, 'int-dim': { type: 'string' }, 'self-pairs': { type: 'boolean' }, 'freeze-embeddings': { type: 'boolean' },
     epochs: { type: 'string' }, patience: { type: 'string' }, lr: { type: 'string' }, 'batch-size': { type: 'string' },
@@ -92,7 +96,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     }
   }
   const ablate = new Set<string>(String(v.ablate ?? '').split(',').filter(Boolean));
-  for (const a of ablate as Set<string>) if (!['rel', 'ent', 'h'].includes(a)) throw new UserError(`rin train: --ablate takes rel, ent and h, got "${a}"`);
+  for (const a of ablate as Set<string>) if (!['rel', 'ent', 'h'].includes(a)) throw new UserError(`--ablate takes rel, ent and h, got "${a}"`);
   const n = (name: string) => num('train', name, v[name as keyof typeof v] as string | undefined);
   const model: Partial<ModelConfig> = {
     ...fileCfg.model,
@@ -138,6 +142,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     training,
     load: { format: fmt, spans },
     resume: v.resume,
+    overwrite: v.overwrite,
     progress: !v['no-progress'],
   });
 }

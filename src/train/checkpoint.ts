@@ -1,15 +1,16 @@
 /**
  * Training checkpoints: everything needed to continue a killed run exactly where the last
- * finished epoch left it — model (as a model directory), optimiser moments, RNG state, history.
- * Written atomically after every epoch.
+ * finished epoch left it — model (as a model directory), optimiser moments by parameter name
+ * (adam.ts), RNG state, history. Written atomically after every epoch.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../data/types.ts';
 import { type LoadModelOptions, type RinModel, loadModel, saveModel } from '../io/modelDir.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
-import { packWeights, unpackWeights } from '../io/weights.ts';
+import { type WeightSpec, packWeights, unpackWeights } from '../io/weights.ts';
+import { disposeParams } from '../model/params.ts';
+import { Adam, type SavedMoments } from './adam.ts';
 
 export interface EpochRecord {
   epoch: number;
@@ -32,63 +33,67 @@ export interface TrainState {
   history: EpochRecord[];
 }
 
-export function saveCheckpoint(dir: string, model: RinModel, opt: tf.AdamOptimizer, state: TrainState): void {
-  saveModel(join(dir, 'model'), model);
-  // Adam's own getWeights() is async; its moments are plain variables we can read directly.
-  const named = optimizerTensors(opt);
-  const { manifest, data } = packWeights(named);
-  writeFileAtomic(join(dir, 'optimizer.bin'), data);
-  // state.json last: it names an epoch only once that epoch's files are all in place.
-  writeFileAtomic(join(dir, 'state.json'), JSON.stringify({ ...state, optimizer: manifest }, null, 1) + '\n');
+/** What state.json holds besides the TrainState: the optimiser's step count and where its moments sit in optimizer.bin. */
+interface AdamRecord {
+  step: number;
+  /** `NAME/m` and `NAME/v` for each trainable parameter NAME. */
+  moments: WeightSpec[];
 }
 
-type AdamInternals = {
-  iterations_: number;
-  accumulatedFirstMoment: { originalName: string; variable: tf.Variable }[];
-  accumulatedSecondMoment: { originalName: string; variable: tf.Variable }[];
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-};
-
-function optimizerTensors(opt: tf.AdamOptimizer): { name: string; tensor: tf.Tensor }[] {
-  const o = opt as unknown as AdamInternals;
-  return [
-    { name: 'accBeta1', tensor: o.accBeta1 },
-    { name: 'accBeta2', tensor: o.accBeta2 },
-    ...o.accumulatedFirstMoment.map((m, i) => ({ name: `m${i}`, tensor: m.variable })),
-    ...o.accumulatedSecondMoment.map((m, i) => ({ name: `v${i}`, tensor: m.variable })),
-  ];
+export function saveCheckpoint(dir: string, model: RinModel, opt: Adam, state: TrainState): void {
+  saveModel(join(dir, 'model'), model);
+  const { manifest, data } = packWeights(opt.named());
+  writeFileAtomic(join(dir, 'optimizer.bin'), data);
+  const adam: AdamRecord = { step: opt.step, moments: manifest };
+  // state.json last: it names an epoch only once that epoch's files are all in place.
+  writeFileAtomic(join(dir, 'state.json'), JSON.stringify({ ...state, adam }, null, 1) + '\n');
 }
 
 export function hasCheckpoint(dir: string): boolean {
   return existsSync(join(dir, 'state.json'));
 }
 
-/** Load a checkpoint; the optimiser is rebuilt with its moments in parameter order. */
-export function loadCheckpoint(dir: string, lr: number, load: LoadModelOptions = {}): { model: RinModel; opt: tf.AdamOptimizer; state: TrainState } {
+const START_OVER = 'start a new run (drop --resume, add --overwrite)';
+
+/** Load a checkpoint: the model, the optimiser (at the model's learning rate) and the run's state. */
+export function loadCheckpoint(dir: string, load: LoadModelOptions = {}): { model: RinModel; opt: Adam; state: TrainState } {
   const file = join(dir, 'state.json');
-  let raw: TrainState & { optimizer: { name: string; shape: number[]; offset: number }[] };
+  let raw: TrainState & { adam?: AdamRecord; optimizer?: unknown };
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new UserError(`${file}: corrupt checkpoint (${(e as Error).message}); delete the checkpoint folder to start over`);
+    throw new UserError(`${file}: corrupt checkpoint (${(e as Error).message}); ${START_OVER}`);
   }
+  // Before adam.ts, tfjs's moments were saved by position (m0, v0, ...): nothing to check them against.
+  if (!raw.adam) throw new UserError(`${file}: checkpoint from an older rin (optimiser state without parameter names) cannot be resumed safely; ${START_OVER}`);
+  const { adam, optimizer: _old, ...state } = raw;
+  const moments = readMoments(dir, adam);
   const model = loadModel(join(dir, 'model'), load);
-  const values = unpackWeights(raw.optimizer, readFileSync(join(dir, 'optimizer.bin')), join(dir, 'optimizer.bin'));
-  const opt = tf.train.adam(lr);
-  const o = opt as unknown as AdamInternals;
-  const vars = [...model.params.values()].filter((v) => v.trainable);
-  const t = (name: string) => {
-    const w = values.get(name);
-    if (!w) throw new UserError(`${dir}: corrupt checkpoint (optimizer.bin has no ${name})`);
-    return tf.tensor(w.values, w.shape);
-  };
-  if (values.has('m0')) {
-    o.accBeta1.assign(t('accBeta1'));
-    o.accBeta2.assign(t('accBeta2'));
-    o.accumulatedFirstMoment = vars.map((v, i) => ({ originalName: `${v.name}/m`, variable: tf.variable(t(`m${i}`), false) }));
-    o.accumulatedSecondMoment = vars.map((v, i) => ({ originalName: `${v.name}/v`, variable: tf.variable(t(`v${i}`), false) }));
+  try {
+    return { model, opt: Adam.restore(model.params, model.train.lr, adam.step, moments, dir), state };
+  } catch (e) {
+    disposeParams(model.params);
+    throw e;
   }
-  const { optimizer: _omit, ...state } = raw;
-  return { model, opt, state };
+}
+
+/** optimizer.bin as parameter name → {shape, m, v}. */
+function readMoments(dir: string, adam: AdamRecord): Map<string, SavedMoments> {
+  const bin = join(dir, 'optimizer.bin');
+  let values: Map<string, { shape: number[]; values: Float32Array }>;
+  try {
+    values = unpackWeights(adam.moments, readFileSync(bin), bin);
+  } catch (e) {
+    throw new UserError(`corrupt checkpoint: ${(e as Error).message}; ${START_OVER}`);
+  }
+  const out = new Map<string, SavedMoments>();
+  for (const [key, w] of values) {
+    const [, name, which] = /^(.*)\/([mv])$/.exec(key) ?? [];
+    if (!name) throw new UserError(`${bin}: corrupt checkpoint (unexpected entry "${key}"); ${START_OVER}`);
+    const entry = out.get(name) ?? { shape: w.shape, m: new Float32Array(0), v: new Float32Array(0) };
+    entry[which as 'm' | 'v'] = w.values;
+    out.set(name, entry);
+  }
+  for (const [name, e] of out) if (e.m.length !== e.v.length || !e.m.length) throw new UserError(`${bin}: corrupt checkpoint (parameter "${name}" lacks m or v); ${START_OVER}`);
+  return out;
 }

@@ -2,14 +2,13 @@
  * One pass over the training data: shuffled length-bucketed batches, the training-time input
  * noise of the recipe (rare words → <unk>, hidden or swapped entity mentions), one optimiser step each.
  */
-import type * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../engine/rng.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import { type EncodedSentence, makeBatch } from '../model/batch.ts';
 import type { TrainConfig } from '../model/config.ts';
 import { bucketedBatches } from './batches.ts';
 import { Progress } from './progress.ts';
-import { trainStep } from './step.ts';
+import { type Updater, trainStep } from './step.ts';
 
 export interface EpochLoss {
   loss: number;
@@ -88,7 +87,7 @@ export function noisy(s: EncodedSentence, noise: Noise, tc: Pick<TrainConfig, 'u
  * pass over the data, or as many whole passes as reach TrainConfig.minEpochUpdates, so a small
  * data set (CoNLL04: 46 batches a pass) is trained and judged in as many updates as a large one.
  */
-export function runEpoch(model: RinModel, opt: tf.Optimizer, data: EncodedSentence[], noise: Noise, rng: Rng, label: string, showProgress: boolean): EpochLoss {
+export function runEpoch(model: RinModel, opt: Updater, data: EncodedSentence[], noise: Noise, rng: Rng, label: string, showProgress: boolean): EpochLoss {
   const { train: tc } = model;
   const t0 = Date.now();
   const perPass = Math.ceil(data.length / tc.batchSize);
@@ -100,7 +99,7 @@ export function runEpoch(model: RinModel, opt: tf.Optimizer, data: EncodedSenten
   return { loss: sum.loss / n, nerLoss: sum.nerLoss / n, relLoss: sum.relLoss / n, sentences: n, seconds: (Date.now() - t0) / 1000 };
 }
 
-function onePass(model: RinModel, opt: tf.Optimizer, data: EncodedSentence[], noise: Noise, rng: Rng, sum: { loss: number; nerLoss: number; relLoss: number; sentences: number }, bar: Progress): void {
+function onePass(model: RinModel, opt: Updater, data: EncodedSentence[], noise: Noise, rng: Rng, sum: { loss: number; nerLoss: number; relLoss: number; sentences: number }, bar: Progress): void {
   const { config: cfg, train: tc } = model;
   const order = bucketedBatches(data.map((s) => s.words.length), tc.batchSize, rng);
   for (const idx of order) {

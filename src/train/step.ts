@@ -14,7 +14,12 @@ export interface StepResult {
   gradNorm: number;
 }
 
-export function trainStep(params: Params, cfg: ModelConfig, opt: tf.Optimizer, batch: Batch, seed: number, clipNorm: number): StepResult {
+/** What applies the gradients: our Adam (adam.ts), or any tf.Optimizer (tfjs types its map as Variables). */
+export interface Updater {
+  applyGradients(grads: Record<string, tf.Variable>): void;
+}
+
+export function trainStep(params: Params, cfg: ModelConfig, opt: Updater, batch: Batch, seed: number, clipNorm: number): StepResult {
   let parts: number[] = [];
   const { value, grads } = tf.variableGrads(() => {
     const l = loss(forward(params, cfg, batch, { training: true, seed }), batch, cfg.selfPairs);
@@ -30,7 +35,7 @@ export function trainStep(params: Params, cfg: ModelConfig, opt: tf.Optimizer, b
       g.dispose();
     }
   }
-  opt.applyGradients(grads as unknown as Parameters<typeof opt.applyGradients>[0]);
+  opt.applyGradients(grads as Record<string, tf.Variable>);
   const v = value.dataSync()[0];
   tf.dispose([value, ...Object.values(grads)]);
   if (!Number.isFinite(v)) throw new Error(`loss became ${v}; lower the learning rate`);

@@ -3,7 +3,7 @@
  * followed by dev evaluation, model selection and early stopping on dev F1 (selection.ts), an
  * atomic checkpoint and a line of metrics.jsonl.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Encoder, type EncodeStats, describeStats, newStats } from '../data/encode.ts';
 import { describeReport, type LoadOptions, loadDataset } from '../data/load.ts';
@@ -19,6 +19,7 @@ import { PRESETS, PRESET_NAMES, type PresetName } from '../model/presets.ts';
 import { disposeParams } from '../model/params.ts';
 import { type EpochRecord, saveCheckpoint } from './checkpoint.ts';
 import { mentionWords, runEpoch, wordCounts } from './epoch.ts';
+import { checkOut, claimOut } from './outDir.ts';
 import { startRun } from './resume.ts';
 import { epochLine, epochRecord, isBetter } from './selection.ts';
 import type { VectorOptions } from './newModel.ts';
@@ -35,8 +36,10 @@ export interface TrainOptions extends VectorOptions {
   model?: Partial<ModelConfig>;
   training?: Partial<TrainConfig>;
   load?: LoadOptions;
-  /** Continue from out/checkpoint if it exists. */
+  /** Continue the run of out/checkpoint (an error if there is none). */
   resume?: boolean;
+  /** Replace an earlier run's model in `out` (without it, training into such a folder is refused). */
+  overwrite?: boolean;
   /** Progress and messages go here (default: stderr). */
   log?: (line: string) => void;
   progress?: boolean;
@@ -72,15 +75,16 @@ export function resolveSettings(o: Pick<TrainOptions, 'preset' | 'model' | 'trai
 
 export async function train(o: TrainOptions): Promise<TrainResult> {
   const log = o.log ?? ((l: string) => process.stderr.write(l + '\n'));
+  // Cheap checks first: settings, then the output folder, before any data is read.
+  const settings = resolveSettings(o);
+  const outOpts = { resume: !!o.resume, overwrite: !!o.overwrite };
+  const ckDir = checkOut(o.out, outOpts);
   const backend = await initBackend();
   const trainSet = loadDataset(o.train, o.load);
   const devSet = loadDataset(o.dev, o.load);
   log(describeReport(trainSet));
   log(describeReport(devSet));
   if (!trainSet.sentences.length) throw new UserError(`${o.train}: no usable training sentences`);
-  const ckDir = join(o.out, 'checkpoint');
-  mkdirSync(o.out, { recursive: true });
-  const settings = resolveSettings(o);
   const { model, opt, state } = startRun({ ckDir, resume: !!o.resume, ...settings, given: { model: o.model ?? {}, training: o.training ?? {} }, vectors: o }, trainSet, log);
   const { config: cfg, train: tc } = model;
 
@@ -91,6 +95,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   for (const l of describeStats(trainStats, 'train')) log(l);
   log(`backend ${backend}; preset ${model.meta.preset ?? 'paper'}; ${data.length} training sentences, ${model.vocabs.relations.length} relations, ${model.vocabs.words.length} words; variant ${cfg.variant}, K=${cfg.rounds}, seed ${tc.seed}`);
 
+  claimOut(o.out, outOpts, log);
   const noise = { counts: wordCounts(data), mentions: mentionWords(data) };
   const rng = new Rng(0);
   rng.state = state.rngState;

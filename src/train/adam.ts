@@ -1,0 +1,108 @@
+/**
+ * Adam (Kingma & Ba 2015) whose state is ours: moments keyed by parameter name plus the step
+ * count, so a checkpoint can be checked against the model by name and shape instead of reading
+ * tfjs's private fields by position. The arithmetic is tf.train.adam's (tfjs 4), op for op, so
+ * runs are the ones it gave: β^t kept in float32, bias correction by division, ε = 1e-7 added to √v̂.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { UserError } from '../data/types.ts';
+import type { Params } from '../model/params.ts';
+
+const BETA1 = 0.9;
+const BETA2 = 0.999;
+const EPSILON = 1e-7;
+
+export interface Moments {
+  m: tf.Variable;
+  v: tf.Variable;
+}
+
+/** One parameter's moments as plain arrays (a checkpoint). */
+export interface SavedMoments {
+  shape: number[];
+  m: Float32Array;
+  v: Float32Array;
+}
+
+/** β^t as tfjs computes it: a float32 scalar multiplied by β once per step. */
+function powF32(beta: number, t: number): number {
+  const b = Math.fround(beta);
+  let acc = b;
+  for (let k = 1; k < t; k++) acc = Math.fround(acc * b);
+  return acc;
+}
+
+const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((x, k) => x === b[k]);
+
+export class Adam {
+  /** Parameter name → moments, one entry per trainable parameter. */
+  readonly moments = new Map<string, Moments>();
+  /** Updates applied so far. */
+  step = 0;
+  /** tf.Variable name → parameter name (gradients come keyed by the former). */
+  private readonly paramOf = new Map<string, string>();
+
+  constructor(private readonly params: Params, public lr: number) {
+    for (const [name, p] of params) {
+      if (!p.trainable) continue;
+      this.paramOf.set(p.name, name);
+      this.moments.set(name, { m: tf.tidy(() => tf.zerosLike(p).variable(false)), v: tf.tidy(() => tf.zerosLike(p).variable(false)) });
+    }
+  }
+
+  /** An optimiser in the state a checkpoint saved; a name or shape that does not fit the model is a UserError. */
+  static restore(params: Params, lr: number, step: number, saved: Map<string, SavedMoments>, where: string): Adam {
+    const fix = 'the checkpoint does not fit this version of rin; start a new run (drop --resume, add --overwrite)';
+    for (const [name, p] of params) {
+      if (!p.trainable) continue;
+      const s = saved.get(name);
+      if (!s) throw new UserError(`${where}: no optimiser state for parameter "${name}"; ${fix}`);
+      if (!sameShape(s.shape, p.shape)) throw new UserError(`${where}: optimiser state for parameter "${name}" has shape [${s.shape}], the model's is [${p.shape}]; ${fix}`);
+    }
+    for (const name of saved.keys()) if (!params.get(name)?.trainable) throw new UserError(`${where}: optimiser state for "${name}", which is not a trainable parameter of the model; ${fix}`);
+    const opt = new Adam(params, lr);
+    opt.step = step;
+    for (const [name, { m, v }] of opt.moments) {
+      const s = saved.get(name)!;
+      // assign() shares the source's data, so the source tensors are released right after.
+      tf.tidy(() => {
+        m.assign(tf.tensor(s.m, s.shape));
+        v.assign(tf.tensor(s.v, s.shape));
+      });
+    }
+    return opt;
+  }
+
+  /** One update from gradients keyed by tf.Variable name (what tf.variableGrads returns). */
+  applyGradients(grads: tf.NamedTensorMap): void {
+    this.step++;
+    // 1 - β^t as tfjs's float32 scalar ops give it.
+    const c1 = Math.fround(1 - powF32(BETA1, this.step));
+    const c2 = Math.fround(1 - powF32(BETA2, this.step));
+    tf.tidy(() => {
+      for (const [varName, g] of Object.entries(grads)) {
+        const name = this.paramOf.get(varName);
+        if (name === undefined) throw new Error(`Adam: gradient for ${varName}, which is not a trainable parameter of this optimiser's model`);
+        const p = this.params.get(name)!;
+        const { m, v } = this.moments.get(name)!;
+        const m1 = tf.add(tf.mul(m, BETA1), tf.mul(g, 1 - BETA1));
+        const v1 = tf.add(tf.mul(v, BETA2), tf.mul(tf.square(g), 1 - BETA2));
+        const mHat = tf.div(m1, c1);
+        const vHat = tf.div(v1, c2);
+        m.assign(m1);
+        v.assign(v1);
+        p.assign(tf.add(tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), EPSILON)), -this.lr), p));
+      }
+    });
+  }
+
+  /** The moments as named tensors, `NAME/m` and `NAME/v` (for packWeights). */
+  named(): { name: string; tensor: tf.Tensor }[] {
+    return [...this.moments].flatMap(([name, { m, v }]) => [{ name: `${name}/m`, tensor: m }, { name: `${name}/v`, tensor: v }]);
+  }
+
+  dispose(): void {
+    for (const { m, v } of this.moments.values()) tf.dispose([m, v]);
+    this.moments.clear();
+  }
+}
