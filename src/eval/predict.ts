@@ -16,6 +16,12 @@ import { type LogitValues, type Prediction, decode } from './decode.ts';
 
 export interface PredictOptions {
   batchSize?: number;
+  /**
+   * Most padded tokens B·n in one model call (B sentences padded to n words), so memory does not
+   * grow with the input: a batch of long sentences holds fewer of them. Predictions do not change
+   * (scores only within float32 rounding).
+   */
+  maxBatchTokens?: number;
   /** Extract a triple when p ≥ threshold (0.5 in the paper). */
   threshold?: number;
   /** Sentences longer than this are not run; each is reported as a problem. */
@@ -25,6 +31,9 @@ export interface PredictOptions {
   /** The sentences already encoded (as evaluate() has them), so they are not POS-tagged twice. */
   encoded?: EncodedSentence[];
 }
+
+/** 32 sentences of up to 32 words, 5 of 200: about 110 MB of tensors at once with 171 relations. */
+export const DEFAULT_MAX_BATCH_TOKENS = 1024;
 
 export interface PredictResult {
   predictions: Prediction[];
@@ -61,7 +70,7 @@ export function predict(model: RinModel, sentences: Sentence[], opts: PredictOpt
     } else runnable.push(k);
   });
   const encoded = runnable.map((k) => opts.encoded?.[k] ?? enc.encodeInput(sentences[k]).enc);
-  const batches = sortedBatches(encoded.map((e) => e.words.length), batchSize);
+  const batches = sortedBatches(encoded.map((e) => e.words.length), batchSize, opts.maxBatchTokens ?? DEFAULT_MAX_BATCH_TOKENS);
   const bar = new Progress('predict', runnable.length, process.stderr, opts.progress ?? false);
   let done = 0;
   for (const idx of batches) {

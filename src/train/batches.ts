@@ -16,10 +16,21 @@ export function bucketedBatches(lengths: number[], batchSize: number, rng: Rng, 
   return rng.shuffle(batches);
 }
 
-/** Fixed batches of sentences sorted by length (for prediction: order does not matter, speed does). */
-export function sortedBatches(lengths: number[], batchSize: number): number[][] {
+/**
+ * Fixed batches of sentences sorted by length (for prediction: order does not matter, speed does).
+ * A batch also stops before its padded size B·n passes `maxTokens` (n: its longest sentence): a
+ * model call's memory grows with B·n (about 100 kB a token with 171 relations), so this bounds it
+ * whatever the input. A sentence longer than the budget still runs, alone.
+ */
+export function sortedBatches(lengths: number[], batchSize: number, maxTokens = Infinity): number[][] {
   const idx = [...lengths.keys()].sort((a, b) => lengths[a] - lengths[b]);
   const out: number[][] = [];
-  for (let k = 0; k < idx.length; k += batchSize) out.push(idx.slice(k, k + batchSize));
+  let batch: number[] = [];
+  for (const k of idx) {
+    const n = lengths[k]; // the longest so far: sorted ascending
+    if (batch.length && (batch.length >= batchSize || (batch.length + 1) * n > maxTokens)) (out.push(batch), (batch = []));
+    batch.push(k);
+  }
+  if (batch.length) out.push(batch);
   return out;
 }
