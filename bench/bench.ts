@@ -54,7 +54,7 @@ function bench(name: string, B: number, n: number, l: number, K: number, preset:
   const step = () => trainStep(params, cfg, opt, batch, rng.int(), 5);
   const infer = () => {
     const v = inferLogits(params, cfg, batch);
-    decode({ n, B, lengths: batch.lengths, ...v }, relations, false, 0.5, [], cfg.tagDecoding);
+    decode({ n, B, lengths: batch.lengths, ...v }, relations, { selfPairs: false, threshold: 0.5, tagDecoding: cfg.tagDecoding });
   };
   const time = (f: () => void) => {
     for (let k = 0; k < 2; k++) f(); // warm-up: kernel set-up, Adam's moment variables

@@ -136,6 +136,18 @@ test('web page: highlighted entities and relation arcs in chromium', { timeout: 
       assert.ok(manager.to.x < manager.from.x, 'the manager arc points left, at John van den Brom');
     });
 
+    await t.test('after emoji (offsets count code points; the page indexes UTF-16) the marks hold the entities exactly', async () => {
+      const text = 'Fun 😀😀 fact: ' + SENTENCE;
+      await page.fill('#text', text);
+      await page.click('#extract');
+      await page.waitForFunction(() => /😀😀/.test(document.getElementById('result')!.textContent ?? ''));
+      const marks = await page.$$eval('mark.entity', (ms) => ms.map((m) => m.textContent));
+      const res = await fetch(server.url + '/extract', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+      const { result } = (await res.json()) as { result: { entities: { text: string }[] } };
+      assert.ok(result.entities.length >= 2);
+      assert.deepEqual(marks, result.entities.map((e) => e.text), 'each mark is its entity, not shifted by the emoji');
+    });
+
     await t.test('a text without entities says so', async () => {
       await page.fill('#text', 'it is what it is .');
       await page.click('#extract');

@@ -18,6 +18,7 @@ import { UserError } from '../src/data/types.ts';
 import { type Extraction, type Extractor, type Mention, TimeLimitError } from '../src/extract/extractor.ts';
 import { loadModel } from '../src/extract/load.ts';
 import { FORMAT_VERSION } from '../src/io/modelDir.ts';
+import { loadDataset } from '../src/data/load.ts';
 import { splitText } from '../src/text/split.ts';
 import { TINY_CORPUS, rawText, trainTinyModel } from './fixtures.ts';
 import { setup } from './helpers.ts';
@@ -128,25 +129,30 @@ test('splitText: BOM, form feed, ideographic space and other Unicode spaces keep
 
 // ---------------------------------------------------------------- Extractor contracts
 
+/** Code points start to end of `text`: what extraction offsets count (not UTF-16 units). */
+const cpSlice = (text: string, start: number, end: number) => [...text].slice(start, end).join('');
+
 /** Every contract of one Extraction for its input text. */
 function checkExtraction(text: string, r: Extraction, threshold = 0.5) {
   assert.equal(r.text, text);
-  assert.deepEqual(r.sentences, splitText(text).map(({ start, end }) => ({ start, end })));
+  assert.equal(r.offsetUnit, 'codepoint');
+  assert.deepEqual(r.sentences.map((s) => cpSlice(text, s.start, s.end)), splitText(text).map((s) => text.slice(s.start, s.end)));
   const key = (m: Mention) => `${m.start}:${m.end}`;
   const inSentence = (m: Mention) => r.sentences.some((s) => s.start <= m.start && m.end <= s.end);
   for (const m of r.entities) {
-    assert.equal(text.slice(m.start, m.end), m.text, `mention at ${m.start}`);
+    assert.equal(cpSlice(text, m.start, m.end), m.text, `mention at ${m.start}`);
     assert.ok(m.end > m.start && m.text.trim() === m.text, `mention ${JSON.stringify(m.text)} is not empty and not padded`);
     assert.ok(inSentence(m), `mention ${JSON.stringify(m.text)} lies inside one sentence`);
   }
   assert.equal(new Set(r.entities.map(key)).size, r.entities.length, 'no entity listed twice');
-  for (let k = 1; k < r.entities.length; k++) assert.ok(r.entities[k - 1].start <= r.entities[k].start, 'entities in text order');
+  for (let k = 1; k < r.entities.length; k++) assert.ok(r.entities[k - 1].end <= r.entities[k].start, 'entities in text order, none overlapping another');
   const byKey = new Map(r.entities.map((m) => [key(m), m]));
   for (const t of r.triples) {
     for (const m of [t.subject, t.object]) {
-      assert.equal(text.slice(m.start, m.end), m.text);
+      assert.equal(cpSlice(text, m.start, m.end), m.text);
       assert.deepEqual(byKey.get(key(m)), m, `triple mention ${JSON.stringify(m.text)} is among the entities`);
     }
+    assert.ok(t.subject.end <= t.object.start || t.object.end <= t.subject.start, `subject and object do not overlap: ${JSON.stringify(t)}`);
     assert.ok(x.model.vocabs.relations.includes(t.relation), `relation ${t.relation}`);
     assert.ok(t.score >= threshold && t.score <= 1, `score ${t.score} ≥ threshold ${threshold}`);
     assert.ok(r.sentences.some((s) => s.start <= Math.min(t.subject.start, t.object.start) && Math.max(t.subject.end, t.object.end) <= s.end), 'a triple stays within a sentence');
@@ -188,7 +194,7 @@ test('extract(string) gives one Extraction, extract(array) an array in the same 
 
 test('empty and whitespace-only text give an empty result without throwing', () => {
   for (const t of ['', ' ', '\n\t  \r\n']) {
-    assert.deepEqual(x.extract(t), { text: t, sentences: [], entities: [], triples: [], warnings: [] });
+    assert.deepEqual(x.extract(t), { text: t, offsetUnit: 'codepoint', sentences: [], entities: [], triples: [], warnings: [] });
   }
   const mixed = x.extract(['', RAW[0], '   ']);
   assert.deepEqual(mixed[0].entities, []);
@@ -228,14 +234,14 @@ test('maxTokens: a longer sentence is cut with a warning, offsets stay right, no
   const text = `${RAW[0]} ${RAW[3]}`; // 7 + 10 tokens
   const second = splitText(text)[1];
   assert.equal(second.tokens.length, 10);
-  const r = x.extract(text, { maxTokens: 4, threshold: 0.001 });
+  const r = x.extract(text, { maxTokens: 5, threshold: 0.001 });
   checkExtraction(text, r, 0.001);
   assert.equal(r.warnings.length, 2, r.warnings.join('\n'));
   assert.match(r.warnings[0], /7 tokens at character 0\b/);
   assert.match(r.warnings[1], new RegExp(`10 tokens at character ${second.start}\\b`));
-  // Pieces of 4 tokens: no mention and no triple spans two pieces.
+  // Pieces of 5 tokens ("Peter was born in Rome" is one): no mention and no triple spans two pieces.
   const pieceOf = new Map<number, number>();
-  for (const s of splitText(text)) s.tokens.forEach((t, k) => { pieceOf.set(t.start, s.start * 1000 + Math.floor(k / 4)); pieceOf.set(t.end, s.start * 1000 + Math.floor(k / 4)); });
+  for (const s of splitText(text)) s.tokens.forEach((t, k) => { pieceOf.set(t.start, s.start * 1000 + Math.floor(k / 5)); pieceOf.set(t.end, s.start * 1000 + Math.floor(k / 5)); });
   const piece = (m: Mention) => {
     const a = pieceOf.get(m.start), b = pieceOf.get(m.end);
     assert.ok(a !== undefined && b !== undefined, `mention ${JSON.stringify(m.text)} is on token boundaries`);
@@ -280,8 +286,9 @@ test('extractStream: a non-string names its index in the whole stream', async ()
   await assert.rejects(collect(x.extractStream(texts, { group: 2 })), (e: unknown) => e instanceof UserError && /text 3\b/.test((e as Error).message));
 });
 
-test('extractAsync equals extract, and a deadline in the past is a TimeLimitError', async () => {
+test('extractAsync equals extract (a string gives one result, a list a list), and a deadline in the past is a TimeLimitError', async () => {
   assert.deepEqual(await x.extractAsync(TEXTS, { chunk: 1 }), x.extract(TEXTS));
+  assert.deepEqual(await x.extractAsync(RAW[0]), x.extract(RAW[0]));
   assert.deepEqual(await x.extractAsync(TEXTS, { deadline: Date.now() + 60_000, threshold: 0.01 }), x.extract(TEXTS, { threshold: 0.01 }));
   await assert.rejects(x.extractAsync(TEXTS, { deadline: Date.now() - 1 }), (e: unknown) => e instanceof TimeLimitError && e.name === 'TimeLimitError' && /time limit/.test(e.message));
   await assert.rejects(x.extractAsync(['ok', 3 as unknown as string]), (e: unknown) => e instanceof UserError && /text 1\b/.test((e as Error).message));
@@ -336,7 +343,7 @@ function inChild(call: string, timeoutMs = 20_000): Promise<string> {
 }
 
 
-test('options out of range (maxTokens not a positive integer, threshold outside (0, 1)) are a UserError naming the option', () => {
+test('options out of range (maxTokens not a positive integer, threshold outside [0, 1]) are a UserError naming the option', () => {
   for (const [opts, name] of [[{ maxTokens: NaN }, 'maxTokens'], [{ maxTokens: 2.5 }, 'maxTokens'], [{ threshold: NaN }, 'threshold'], [{ threshold: 1.5 }, 'threshold'], [{ threshold: -0.1 }, 'threshold']] as const) {
     assert.throws(() => x.extract(RAW[0], opts), (e: unknown) => e instanceof UserError && e.message.includes(name), JSON.stringify(opts));
   }
@@ -436,4 +443,25 @@ test('the overfitted model: offsets are right after leading whitespace, tabs, ne
     entities: [{ text: 'John   Smith', start: 0, end: 12 }, { text: 'London', start: 25, end: 31 }],
     triples: [{ subject: { text: 'John   Smith', start: 0, end: 12 }, relation: 'born_in', object: { text: 'London', start: 25, end: 31 } }],
   });
+});
+
+test('offsets count code points both ways: an extraction after emoji, written as a JSONL record, reads back to the same mentions', () => {
+  const text = `😀😀 ${RAW[0]}`; // two astral characters: 2 code points, 4 UTF-16 units
+  const r = x.extract(text);
+  checkExtraction(text, r);
+  assert.equal(r.offsetUnit, 'codepoint');
+  const john = r.entities.find((m) => m.text === 'John Smith');
+  assert.deepEqual(john && [john.start, john.end], [3, 13], 'code points, not UTF-16 units (5, 15)');
+  // The same offsets as training data: rin's JSONL format counts code points too.
+  const record = {
+    text,
+    entities: r.entities.map(({ start, end }) => ({ start, end })),
+    relations: r.triples.map((t) => ({ head: r.entities.findIndex((m) => m.start === t.subject.start), tail: r.entities.findIndex((m) => m.start === t.object.start), type: t.relation })),
+  };
+  const file = join(tmp, 'astral.jsonl');
+  writeFileSync(file, JSON.stringify(record) + '\n');
+  const [s] = loadDataset(file).sentences;
+  const words = (sp: { start: number; end: number }) => s.tokens.slice(sp.start, sp.end).join(' ');
+  assert.deepEqual(s.triples.map((t) => [words(t.subject), t.relation, words(t.object)]), r.triples.map((t) => [t.subject.text, t.relation, t.object.text]));
+  assert.ok(r.triples.length > 0);
 });

@@ -286,7 +286,7 @@ function approxTriples(actual: Prediction['triples'], expected: { subject: Span;
 }
 
 test('decode: time-major layout, entities from BIESO, p >= 0.5 <=> logit >= 0, subject span from the entity ending at the head', () => {
-  const [p0, p1] = decode(scenario(), ['r0', 'r1'], false);
+  const [p0, p1] = decode(scenario(), ['r0', 'r1'], { selfPairs: false });
   assert.deepEqual(p0.entities, [span(0, 2), span(2, 3)]);
   // Head word 1 is the end of entity (0,2); head word 2 is entity (2,3).
   approxTriples(p0.triples, [{ subject: span(0, 2), relation: 'r0', object: span(2, 3), score: sigmoid(1.5) }]);
@@ -296,7 +296,7 @@ test('decode: time-major layout, entities from BIESO, p >= 0.5 <=> logit >= 0, s
 });
 
 test('decode: selfPairs on adds the (w, t, w) cell; bias is added per relation', () => {
-  const [p0, p1] = decode(scenario(), ['r0', 'r1'], true);
+  const [p0, p1] = decode(scenario(), ['r0', 'r1'], { selfPairs: true });
   approxTriples(p0.triples, [
     { subject: span(0, 2), relation: 'r0', object: span(2, 3), score: sigmoid(1.5) },
     { subject: span(2, 3), relation: 'r1', object: span(2, 3), score: sigmoid(2) },
@@ -306,14 +306,14 @@ test('decode: selfPairs on adds the (w, t, w) cell; bias is added per relation',
 
 test('decode: the threshold moves the logit cut to log(p / (1 - p))', () => {
   // p >= 0.8 <=> x >= log 4 = 1.386: keeps 1.5 and 2, drops 0.
-  const [p0, p1] = decode(scenario(), ['r0', 'r1'], true, 0.8);
+  const [p0, p1] = decode(scenario(), ['r0', 'r1'], { selfPairs: true, threshold: 0.8 });
   assert.deepEqual(p0.triples.map((t) => t.relation), ['r0', 'r1']);
   assert.deepEqual(p1.triples, []);
   // p >= 0.85 <=> x >= 1.735: keeps only the self pair (x = 2).
-  const [q0] = decode(scenario(), ['r0', 'r1'], true, 0.85);
+  const [q0] = decode(scenario(), ['r0', 'r1'], { selfPairs: true, threshold: 0.85 });
   assert.deepEqual(q0.triples.map((t) => t.relation), ['r1']);
   // A low threshold admits the x = -0.001 cell of sentence 1.
-  const [, r1] = decode(scenario(), ['r0', 'r1'], false, 0.4);
+  const [, r1] = decode(scenario(), ['r0', 'r1'], { selfPairs: false, threshold: 0.4 });
   assert.deepEqual(r1.triples.map((t) => [t.relation, t.subject.start, t.object.start]), [['r0', 0, 1], ['r1', 0, 1]]);
 });
 
@@ -324,11 +324,11 @@ test('decode: every passing (i, j) pair is extracted, including rows whose best 
   for (let i = 0; i < 4; i++) L.tag(i, 0, 0);
   [1, -10, 1, -3].forEach((x, i) => L.a(i, 0, 0, x));
   [-10, 0, -10, 3.5].forEach((x, j) => L.c(j, 0, 0, x));
-  const [p] = decode(L.v, ['r'], false);
+  const [p] = decode(L.v, ['r'], { selfPairs: false });
   // x(i, j) = a[i] + c[j] >= 0: (0,1)=1, (0,3)=4.5, (2,1)=1, (2,3)=4.5; (3,3)=0.5 is a self pair; (3,1)=-3.
   assert.deepEqual(p.triples.map((t) => [t.subject.start, t.object.start]), [[0, 1], [0, 3], [2, 1], [2, 3]]);
   assert.deepEqual(p.entities, []);
-  const [q] = decode(L.v, ['r'], true);
+  const [q] = decode(L.v, ['r'], { selfPairs: true });
   assert.deepEqual(q.triples.map((t) => [t.subject.start, t.object.start]), [[0, 1], [0, 3], [2, 1], [2, 3], [3, 3]]);
 });
 
@@ -342,7 +342,22 @@ test('decode: NER arg-max over T tags read time-major; padding never becomes an 
   L.tag(1, 1, 4);
   L.tag(0, 2, 0);
   L.tag(1, 2, 4);
-  const preds = decode(L.v, ['r'], false);
+  const preds = decode(L.v, ['r'], { selfPairs: false });
   assert.deepEqual(preds.map((p) => p.entities), [[span(0, 2)], [span(0, 1)], [span(1, 2)]]);
   assert.ok(preds.every((p) => p.triples.length === 0));
+});
+
+test('decode with entityPairs: only cells between predicted entities, so mentions are entities and never overlap', () => {
+  // 4 words tagged S O S O: entities [0,1) and [2,3). a = [1, -10, 1, -3], c = [2, 0, 3.5, 3.5].
+  const L = logits(4, 1, 1);
+  L.v.lengths = [4];
+  [4, 0, 4, 0].forEach((tag, i) => L.tag(i, 0, tag));
+  [1, -10, 1, -3].forEach((x, i) => L.a(i, 0, 0, x));
+  [2, 0, 3.5, 3.5].forEach((x, j) => L.c(j, 0, 0, x));
+  const pairs = (p: Prediction) => p.triples.map((t) => [t.subject.start, t.object.start]);
+  // Every cell: (0,1) and (0,3) pass too, with single-word mentions that are not entities.
+  assert.deepEqual(pairs(decode(L.v, ['r'], {})[0]), [[0, 1], [0, 2], [0, 3], [2, 0], [2, 1], [2, 3], [3, 2]]);
+  const [p] = decode(L.v, ['r'], { entityPairs: true });
+  assert.deepEqual(pairs(p), [[0, 2], [2, 0]]);
+  for (const t of p.triples) for (const m of [t.subject, t.object]) assert.ok(p.entities.some((e) => e.start === m.start && e.end === m.end));
 });

@@ -183,15 +183,15 @@ test("decode: 'viterbi' recovers the entities arg-max drops or cuts; the default
   for (let b = 0; b < B; b++) for (let i = 0; i < 3; i++) rows[b][i].forEach((x, k) => (ner[(i * B + b) * T + k] = x));
   const v: LogitValues = { n: 3, B, lengths: [3, 2], ner, a: new Float32Array(3 * B).fill(-10), c: new Float32Array(3 * B).fill(-10), bias: new Float32Array(1) };
   const entities = (preds: Prediction[]) => preds.map((p) => p.entities);
-  assert.deepEqual(entities(decode(v, ['r'], false)), [[{ start: 1, end: 3 }], []]);
-  assert.deepEqual(entities(decode(v, ['r'], false, 0.5, [], 'argmax')), [[{ start: 1, end: 3 }], []]);
-  assert.deepEqual(entities(decode(v, ['r'], false, 0.5, [], 'viterbi')), [[{ start: 0, end: 3 }], [{ start: 0, end: 2 }]]);
+  assert.deepEqual(entities(decode(v, ['r'], { selfPairs: false })), [[{ start: 1, end: 3 }], []]);
+  assert.deepEqual(entities(decode(v, ['r'], { selfPairs: false, threshold: 0.5, tagDecoding: 'argmax' })), [[{ start: 1, end: 3 }], []]);
+  assert.deepEqual(entities(decode(v, ['r'], { selfPairs: false, threshold: 0.5, tagDecoding: 'viterbi' })), [[{ start: 0, end: 3 }], [{ start: 0, end: 2 }]]);
 });
 
 test("decode: 'viterbi' with typed tags gives the span its type", () => {
   // T = 9, types x and y; arg-max B-x E-y (dropped), Viterbi B-x E-x.
   const rows = [[0, 6, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 4, 0, 0, 0, 5, 0]];
   const v: LogitValues = { n: 2, B: 1, lengths: [2], ner: flat(rows), a: new Float32Array(2).fill(-10), c: new Float32Array(2).fill(-10), bias: new Float32Array(1) };
-  assert.deepEqual(decode(v, ['r'], false, 0.5, ['x', 'y'])[0].entities, []);
-  assert.deepEqual(decode(v, ['r'], false, 0.5, ['x', 'y'], 'viterbi')[0].entities, [{ start: 0, end: 2, type: 'x' }]);
+  assert.deepEqual(decode(v, ['r'], { types: ['x', 'y'] })[0].entities, []);
+  assert.deepEqual(decode(v, ['r'], { types: ['x', 'y'], tagDecoding: 'viterbi' })[0].entities, [{ start: 0, end: 2, type: 'x' }]);
 });

@@ -6,6 +6,7 @@
  * The text is tokenised by splitText; all its sentences form ONE token sequence (a record is one
  * model input), and tokens are cut at entity boundaries so every entity is a run of whole tokens.
  */
+import { utf16Offsets } from '../text/offsets.ts';
 import { splitText, type TextToken } from '../text/split.ts';
 import { type KindedProblem, type ProblemKind, SHAPE_NAMES, type TypeInventory, buildSentence, readParts, recordShape } from './spert.ts';
 import type { Problem, Sentence } from './types.ts';
@@ -21,15 +22,6 @@ export interface JsonlStats {
 
 export function newJsonlStats(): JsonlStats {
   return { cuts: 0, trimmed: 0 };
-}
-
-/** Code point offset → UTF-16 offset; undefined when the text has no surrogate pairs (the two agree). */
-function unitOffsets(text: string): number[] | undefined {
-  if (!/[\uD800-\uDFFF]/.test(text)) return undefined;
-  const out = [0];
-  let u = 0;
-  for (const ch of text) out.push((u += ch.length));
-  return out;
 }
 
 /** Cut tokens at every entity boundary that falls inside one. */
@@ -70,7 +62,7 @@ export function parseJsonlRecord(file: string, record: number, rec: unknown, pro
   if (!text.trim()) return skip('empty', 'empty text');
   const parts = readParts(r);
   if (typeof parts === 'string') return skip('wrong field type', parts);
-  const units = unitOffsets(text);
+  const units = utf16Offsets(text);
   const length = units ? units.length - 1 : text.length;
   const at = (cp: number) => (units ? units[cp] : cp);
   const label = (k: number) => {

@@ -4,7 +4,10 @@
  * read into spans (S, or B I* E).
  * RE: every cell (i, t, j) with p ≥ threshold (§3: p ≥ 0.5). With separable logits a cell can
  * only pass if a[i,t] + b[t] + max_j c[j,t] does, so most rows are skipped without a scan.
- * A triple's subject/object span is the predicted entity ending at its head word, else the word alone.
+ * A triple's subject/object span is the predicted entity ending at its head word, else the word
+ * alone; with `entityPairs` only cells between two predicted entities' last words are read, so
+ * a triple's mentions are entities and never overlap (what raw-text extraction wants; the paper
+ * scores every cell).
  */
 import { type Entity, UserError } from '../data/types.ts';
 import { tagParts } from '../data/vocab.ts';
@@ -75,33 +78,43 @@ export function checkThreshold(threshold: number): number {
 /** How NER tags are read from the logits: per-word arg-max, or the best valid BIESO sequence. */
 export type TagDecoding = 'argmax' | 'viterbi';
 
-/**
- * `types`: the model's entity types (empty when untyped), so spans carry their type.
- * `tagDecoding`: 'argmax' (the default, as trained and reported) or 'viterbi', which never
- * yields a broken sequence that biesoSpans would drop.
- */
-export function decode(v: LogitValues, relations: string[], selfPairs: boolean, threshold = 0.5, types: string[] = [], tagDecoding: TagDecoding = 'argmax'): Prediction[] {
+export interface DecodeOptions {
+  /** Also read (w, t, w) cells (the model was trained with them). */
+  selfPairs?: boolean;
+  /** p ≥ threshold makes a triple (default 0.5, as the paper). */
+  threshold?: number;
+  /** The model's entity types (empty when untyped), so spans carry their type. */
+  types?: string[];
+  /** 'argmax' (default) or 'viterbi', which never yields a broken sequence that biesoSpans would drop. */
+  tagDecoding?: TagDecoding;
+  /** Only triples between predicted entities (by their last words). */
+  entityPairs?: boolean;
+}
+
+export function decode(v: LogitValues, relations: string[], o: DecodeOptions = {}): Prediction[] {
   const { n, B, lengths } = v;
   const l = relations.length;
   const T = v.ner.length / (n * B);
-  const cut = Math.log(checkThreshold(threshold) / (1 - threshold)); // sigmoid(x) ≥ threshold ⇔ x ≥ cut
+  const threshold = checkThreshold(o.threshold ?? 0.5);
+  const cut = Math.log(threshold / (1 - threshold)); // sigmoid(x) ≥ threshold ⇔ x ≥ cut
   const preds: Prediction[] = [];
   for (let b = 0; b < B; b++) {
     const len = lengths[b];
     const rowOf = (i: number) => (i * B + b) * T;
-    const tags = tagDecoding === 'viterbi' ? viterbiTags(v.ner, rowOf, len, T) : argmaxTags(v.ner, rowOf, len, T);
-    const entities = biesoSpans(tags, types);
+    const tags = o.tagDecoding === 'viterbi' ? viterbiTags(v.ner, rowOf, len, T) : argmaxTags(v.ner, rowOf, len, T);
+    const entities = biesoSpans(tags, o.types);
     const endingAt = new Map(entities.map((e) => [e.end - 1, e]));
     const spanOf = (i: number): Entity => endingAt.get(i) ?? { start: i, end: i + 1 };
+    const heads = o.entityPairs ? [...endingAt.keys()] : Array.from({ length: len }, (_, i) => i);
     const triples: PredictedTriple[] = [];
     for (let t = 0; t < l; t++) {
       let maxC = -Infinity;
-      for (let j = 0; j < len; j++) maxC = Math.max(maxC, v.c[(j * B + b) * l + t]);
-      for (let i = 0; i < len; i++) {
+      for (const j of heads) maxC = Math.max(maxC, v.c[(j * B + b) * l + t]);
+      for (const i of heads) {
         const ai = v.a[(i * B + b) * l + t] + v.bias[t];
         if (ai + maxC < cut) continue;
-        for (let j = 0; j < len; j++) {
-          if (j === i && !selfPairs) continue;
+        for (const j of heads) {
+          if (j === i && !o.selfPairs) continue;
           const x = ai + v.c[(j * B + b) * l + t];
           if (x >= cut) triples.push({ subject: spanOf(i), relation: relations[t], object: spanOf(j), score: 1 / (1 + Math.exp(-x)) });
         }

@@ -12,7 +12,7 @@ import type { ModelConfig } from '../model/config.ts';
 import type { Params } from '../model/params.ts';
 import { sortedBatches } from '../train/batches.ts';
 import { Progress } from '../train/progress.ts';
-import { type LogitValues, type Prediction, decode } from './decode.ts';
+import { type LogitValues, type Prediction, checkThreshold, decode } from './decode.ts';
 
 export interface PredictOptions {
   batchSize?: number;
@@ -24,6 +24,8 @@ export interface PredictOptions {
   maxBatchTokens?: number;
   /** Extract a triple when p ≥ threshold (0.5 in the paper). */
   threshold?: number;
+  /** Only triples between predicted entities (decode.ts); the paper reads every cell. */
+  entityPairs?: boolean;
   /** Sentences longer than this are not run; each is reported as a problem. */
   maxLength?: number;
   /** Show a progress line. */
@@ -57,6 +59,7 @@ export function inferLogits(params: Params, cfg: ModelConfig, batch: Batch): Pic
 export function predict(model: RinModel, sentences: Sentence[], opts: PredictOptions = {}): PredictResult {
   const enc = encoderFor(model.vocabs, model.table, model.config.shapeFeatures);
   const types = entityTypesOf(model.vocabs.ner);
+  const threshold = checkThreshold(opts.threshold ?? 0.5); // before any work
   const batchSize = opts.batchSize ?? 32;
   const maxLength = opts.maxLength ?? model.train.maxLength;
   const problems: Problem[] = [];
@@ -76,7 +79,7 @@ export function predict(model: RinModel, sentences: Sentence[], opts: PredictOpt
   for (const idx of batches) {
     const batch = makeBatch(idx.map((k) => encoded[k]), model.table);
     const values = inferLogits(model.params, model.config, batch);
-    const preds = decode({ n: batch.n, B: batch.B, lengths: batch.lengths, ...values }, model.vocabs.relations, model.config.selfPairs, opts.threshold ?? 0.5, types, model.config.tagDecoding);
+    const preds = decode({ n: batch.n, B: batch.B, lengths: batch.lengths, ...values }, model.vocabs.relations, { selfPairs: model.config.selfPairs, threshold, types, tagDecoding: model.config.tagDecoding, entityPairs: opts.entityPairs });
     idx.forEach((k, b) => (predictions[runnable[k]] = preds[b]));
     done += idx.length;
     bar.update(done);

@@ -1,7 +1,8 @@
 /**
  * Raw text → triples with full entity spans and character offsets: split and tokenize
  * (text/split.ts), run the model over all sentences at once (batched by length), decode, and
- * map token spans back to the text.
+ * map token spans back to the text. Offsets count code points (text/offsets.ts), as rin's JSONL
+ * data does; a triple links two predicted entities, so its mentions never overlap.
  */
 import { setImmediate as nextTick } from 'node:timers/promises';
 import type { Entity, Sentence } from '../data/types.ts';
@@ -10,13 +11,14 @@ import type { Prediction } from '../eval/decode.ts';
 import { predict } from '../eval/predict.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import { disposeParams } from '../model/params.ts';
+import { toCodePoints } from '../text/offsets.ts';
 import { type TextSentence, splitText } from '../text/split.ts';
 
 /** A stretch of the input text naming an entity. */
 export interface Mention {
-  /** The text itself: `input.slice(start, end)`. */
+  /** The text itself: the input's code points start to end (`[...input].slice(start, end).join('')`). */
   text: string;
-  /** Character offsets into the input, end exclusive. */
+  /** Offsets into the input in Unicode code points (not UTF-16 units), end exclusive. */
   start: number;
   end: number;
   /** The entity type, for models trained on typed data (e.g. "Drug"). */
@@ -33,6 +35,8 @@ export interface ExtractedTriple {
 
 export interface Extraction {
   text: string;
+  /** What offsets count: always "codepoint" (Python's str indices; an emoji is 1, not 2 as in JavaScript). */
+  offsetUnit: 'codepoint';
   /** Sentence boundaries (character offsets) as the tokenizer found them. */
   sentences: { start: number; end: number }[];
   /** Every entity found, with or without a relation, in text order. */
@@ -88,6 +92,8 @@ function checkText(t: unknown, k: number): string {
 }
 
 export class Extractor {
+  private disposed = false;
+
   /** @param model a loaded model; @param path where it was loaded from. */
   constructor(readonly model: RinModel, readonly path: string) {}
 
@@ -95,6 +101,7 @@ export class Extractor {
   extract(text: string, opts?: ExtractOptions): Extraction;
   extract(texts: string[], opts?: ExtractOptions): Extraction[];
   extract(input: string | string[], opts: ExtractOptions = {}): Extraction | Extraction[] {
+    this.checkLive();
     const texts = Array.isArray(input) ? input.map(checkText) : [checkText(input, 0)];
     const { results, pieces } = this.prepare(texts, opts);
     this.assemble(texts, results, pieces, this.run(pieces, opts));
@@ -105,8 +112,11 @@ export class Extractor {
    * Like extract(), but yields to the event loop every `chunk` sentences (a server stays
    * responsive) and gives up with TimeLimitError once `deadline` has passed.
    */
-  async extractAsync(texts: string[], opts: AsyncExtractOptions = {}): Promise<Extraction[]> {
-    texts.forEach(checkText);
+  async extractAsync(text: string, opts?: AsyncExtractOptions): Promise<Extraction>;
+  async extractAsync(texts: string[], opts?: AsyncExtractOptions): Promise<Extraction[]>;
+  async extractAsync(input: string | string[], opts: AsyncExtractOptions = {}): Promise<Extraction | Extraction[]> {
+    this.checkLive();
+    const texts = Array.isArray(input) ? input.map(checkText) : [checkText(input, 0)];
     const { results, pieces } = this.prepare(texts, opts);
     const chunk = opts.chunk ?? 32;
     const preds: Prediction[] = [];
@@ -116,11 +126,12 @@ export class Extractor {
       await nextTick();
     }
     this.assemble(texts, results, pieces, preds);
-    return results;
+    return Array.isArray(input) ? results : results[0];
   }
 
   /** Extract from a stream of texts (e.g. lines of a corpus), `group` texts per model call, in order. */
   async *extractStream(texts: Iterable<string> | AsyncIterable<string>, opts: ExtractOptions & { group?: number } = {}): AsyncGenerator<Extraction> {
+    this.checkLive();
     const group = opts.group ?? 32;
     let pending: string[] = [];
     let index = 0;
@@ -135,9 +146,14 @@ export class Extractor {
     if (pending.length) yield* this.extract(pending, opts);
   }
 
-  /** Free the model's tensors. */
+  /** Free the model's tensors; the extractor cannot be used afterwards. */
   dispose(): void {
-    disposeParams(this.model.params);
+    if (!this.disposed) disposeParams(this.model.params);
+    this.disposed = true;
+  }
+
+  private checkLive(): void {
+    if (this.disposed) throw new Error(`the model from ${this.path} was disposed; load it again to extract`);
   }
 
   private prepare(texts: string[], opts: AsyncExtractOptions & { group?: number }): { results: Extraction[]; pieces: Piece[] } {
@@ -146,12 +162,13 @@ export class Extractor {
     const pieces: Piece[] = [];
     const results = texts.map((text, textIndex): Extraction => {
       const sentences = splitText(text);
+      const cp = toCodePoints(text);
       const warnings: string[] = [];
       for (const s of sentences) {
-        if (s.tokens.length > maxTokens) warnings.push(`a sentence of ${s.tokens.length} tokens at character ${s.start} was cut into pieces of ${maxTokens} tokens; relations across pieces are not found`);
+        if (s.tokens.length > maxTokens) warnings.push(`a sentence of ${s.tokens.length} tokens at character ${cp(s.start)} was cut into pieces of ${maxTokens} tokens; relations across pieces are not found`);
         for (let k = 0; k < s.tokens.length; k += maxTokens) pieces.push({ textIndex, tokens: s.tokens.slice(k, k + maxTokens) });
       }
-      return { text, sentences: sentences.map(({ start, end }) => ({ start, end })), entities: [], triples: [], warnings };
+      return { text, offsetUnit: 'codepoint', sentences: sentences.map(({ start, end }) => ({ start: cp(start), end: cp(end) })), entities: [], triples: [], warnings };
     });
     return { results, pieces };
   }
@@ -159,16 +176,19 @@ export class Extractor {
   private run(pieces: Piece[], opts: ExtractOptions): Prediction[] {
     if (!pieces.length) return [];
     const sentences: Sentence[] = pieces.map((p, k) => ({ tokens: p.tokens.map((t) => t.text), triples: [], source: { file: 'text', record: k } }));
-    return predict(this.model, sentences, { threshold: opts.threshold, batchSize: opts.batchSize ?? 32, maxLength: Infinity, progress: opts.progress && sentences.length >= 100 }).predictions;
+    return predict(this.model, sentences, { entityPairs: true, threshold: opts.threshold, batchSize: opts.batchSize ?? 32, maxLength: Infinity, progress: opts.progress && sentences.length >= 100 }).predictions;
   }
 
   private assemble(texts: string[], results: Extraction[], pieces: Piece[], preds: Prediction[]): void {
+    const cps = texts.map((t) => toCodePoints(t));
     pieces.forEach((p, k) => {
       const text = texts[p.textIndex];
       const r = results[p.textIndex];
+      const cp = cps[p.textIndex];
       const mention = (s: Entity): Mention => {
-        const start = p.tokens[s.start].start, end = p.tokens[s.end - 1].end;
-        return s.type === undefined ? { text: text.slice(start, end), start, end } : { text: text.slice(start, end), start, end, type: s.type };
+        const from = p.tokens[s.start].start, to = p.tokens[s.end - 1].end; // UTF-16
+        const m = { text: text.slice(from, to), start: cp(from), end: cp(to) };
+        return s.type === undefined ? m : { ...m, type: s.type };
       };
       const seen = new Set<string>(); // pieces cover disjoint stretches of text: duplicates only within one
       const add = (m: Mention) => {
