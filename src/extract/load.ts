@@ -9,7 +9,10 @@ import { initBackend } from '../engine/backend.ts';
 import { type LoadModelOptions, loadModel as loadModelDir } from '../io/modelDir.ts';
 import { Extractor } from './extractor.ts';
 
-/** The model shipped with the package: RIN trained on WebNLG with full entity spans. */
+/**
+ * The model shipped with the package: RIN trained on WebNLG with full entity spans. Two levels up
+ * is the package root from src/extract/ (a checkout, tsx) and from dist/extract/ (the built package).
+ */
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../models/webnlg-exact-rin', import.meta.url));
 
 /**
