@@ -1,10 +1,13 @@
 /**
  * A saved model is a directory:
- *   model.json   format version, code version, seed, model config, training config, data facts, weight manifest
+ *   model.json   format version, code version, seed, model config, training config, data facts, weight
+ *                manifest, and the size and sha256 of weights.bin
  *   vocab.json   words, POS tags, NER tags, relations
  *   weights.bin  float32 weights (little-endian), laid out as the manifest says
- * Written atomically (io/atomic.ts); loading checks every part and says what is wrong.
+ * Written atomically (io/atomic.ts); loading checks every part (sizes, checksum, finite weights)
+ * and says what is wrong.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SpanKind } from '../data/types.ts';
@@ -65,12 +68,22 @@ export function sizesOf(v: Vocabs) {
 export function saveModel(dir: string, m: RinModel): void {
   const { manifest, data } = packWeights([...m.params].map(([name, tensor]) => ({ name, tensor })));
   const vectors: VectorsRef | undefined = m.table && { source: m.table.source, sha256: m.table.sha256, dim: m.table.dim, count: m.table.count };
-  const head = { format: FORMAT, formatVersion: FORMAT_VERSION, meta: { ...m.meta, codeVersion: codeVersion() }, config: m.config, train: m.train, ...(vectors ? { vectors } : {}), weights: manifest };
+  const sums = { weightsBytes: data.byteLength, weightsSha256: sha256(data) };
+  const head = { format: FORMAT, formatVersion: FORMAT_VERSION, meta: { ...m.meta, codeVersion: codeVersion() }, config: m.config, train: m.train, ...(vectors ? { vectors } : {}), ...sums, weights: manifest };
   writeDirAtomic(dir, {
     'model.json': JSON.stringify(head, null, 2) + '\n',
     'vocab.json': JSON.stringify(m.vocabs) + '\n',
     'weights.bin': data,
   });
+}
+
+const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+/** weights.bin against what model.json says of it (models saved before the checksum have only the manifest). */
+function checkWeightsFile(bytes: Buffer, head: { weightsBytes?: number; weightsSha256?: string }): string | undefined {
+  if (head.weightsBytes !== undefined && bytes.length !== head.weightsBytes) return `weights.bin has ${bytes.length} bytes, model.json says ${head.weightsBytes}`;
+  if (head.weightsSha256 !== undefined && sha256(bytes) !== head.weightsSha256) return 'weights.bin does not match the sha256 in model.json (damaged or replaced)';
+  return undefined;
 }
 
 function readPart(dir: string, name: string): Buffer {
@@ -90,7 +103,7 @@ function parsePart<T>(dir: string, name: string): T {
 
 export function loadModel(dir: string, opts: LoadModelOptions = {}): RinModel {
   if (!existsSync(dir)) throw new UserError(`${dir}: no such model directory`);
-  const head = parsePart<{ format?: string; formatVersion?: number; meta: ModelMeta; config: Partial<ModelConfig>; train: Partial<TrainConfig>; vectors?: VectorsRef; weights: WeightSpec[] }>(dir, 'model.json');
+  const head = parsePart<{ format?: string; formatVersion?: number; meta: ModelMeta; config: Partial<ModelConfig>; train: Partial<TrainConfig>; vectors?: VectorsRef; weightsBytes?: number; weightsSha256?: string; weights: WeightSpec[] }>(dir, 'model.json');
   if (typeof head !== 'object' || head === null || Array.isArray(head)) throw new UserError(`${dir}: corrupt model directory (model.json is not an object)`);
   if (head.format !== FORMAT) throw new UserError(`${dir}: model.json is not a rin model (format "${head.format}")`);
   if (head.formatVersion !== FORMAT_VERSION) throw new UserError(`${dir}: model format version ${head.formatVersion} is not supported by this version of rin (${codeVersion()} reads version ${FORMAT_VERSION})`);
@@ -105,9 +118,12 @@ export function loadModel(dir: string, opts: LoadModelOptions = {}): RinModel {
   const vocabs = parsePart<Vocabs>(dir, 'vocab.json');
   if (typeof vocabs !== 'object' || vocabs === null) throw bad('vocab.json is not an object');
   for (const k of ['words', 'pos', 'ner', 'relations'] as const) if (!Array.isArray(vocabs[k])) throw bad(`vocab.json has no "${k}" list`);
+  const bytes = readPart(dir, 'weights.bin');
+  const damage = checkWeightsFile(bytes, head);
+  if (damage) throw bad(damage);
   let values;
   try {
-    values = unpackWeights(head.weights, readPart(dir, 'weights.bin'), 'weights.bin');
+    values = unpackWeights(head.weights, bytes, 'weights.bin', { exact: true, finite: true });
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw bad((e as Error).message);
