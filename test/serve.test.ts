@@ -3,22 +3,27 @@
  * the GET routes, POST /extract giving exactly what the library gives, a structured 4xx for every
  * kind of bad request (the server answering the next good one each time), the body and batch
  * limits, the time limit (503), 16 concurrent requests, a short request not waiting for a long
- * one, and close(). The model is a tiny RIN overfitted on TINY_CORPUS, so results are not empty.
+ * one, overload (503 overloaded at once), memory bounded per model call, a 413 closing its
+ * keep-alive connection, and close(). The model is a tiny RIN overfitted on TINY_CORPUS, so
+ * results are not empty.
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Server as HttpServer } from 'node:http';
+import { Agent, Server as HttpServer, request as httpRequest } from 'node:http';
 import { type AddressInfo, createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
 import type { Extraction, Extractor } from '../src/extract/extractor.ts';
 import { loadModel } from '../src/extract/load.ts';
 import { type RunningServer, startServer } from '../src/serve/server.ts';
 import { splitText } from '../src/text/split.ts';
 import { UserError } from '../src/data/types.ts';
+import { predict } from '../src/eval/predict.ts';
+import { serveHelp } from '../src/cli/serve.ts';
 import { TINY_CORPUS, rawText, trainTinyModel } from './fixtures.ts';
-import { setup } from './helpers.ts';
+import { assertClose, setup } from './helpers.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rin-serve-'));
 let x: Extractor;
@@ -52,6 +57,7 @@ const RAW = TINY_CORPUS.map(([t]) => rawText(t));
 const viaJson = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
 interface Reply {
+  retryAfter?: string | null;
   status: number;
   type: string;
   body: any;
@@ -95,14 +101,15 @@ async function assertServes(base: string, text = RAW[0]) {
 
 // ---------------------------------------------------------------- GET routes
 
-test('GET /health, /model and / answer; an unknown route is a JSON 404', async () => {
+test('GET /health, /model, /favicon.ico and / answer, naming the model without its path; an unknown route is a JSON 404', async () => {
   assert.match(srv.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.notEqual(new URL(srv.url).port, '0');
   const h = await call(`${srv.url}/health`);
   assert.equal(h.status, 200);
   assert.match(h.type, /^application\/json/);
   assert.equal(h.body.status, 'ok');
-  assert.equal(h.body.model, modelDir);
+  assert.equal(h.body.model, basename(modelDir), 'the model\'s name, not where it lives');
+  assert.ok(!h.text.includes(tmp), `no filesystem path in /health: ${h.text}`);
 
   const m = await call(`${srv.url}/model`);
   assert.equal(m.status, 200);
@@ -111,6 +118,8 @@ test('GET /health, /model and / answer; an unknown route is a JSON 404', async (
   assert.deepEqual([...m.body.relations].sort(), ['based_in', 'born_in', 'lives_in', 'works_for']);
   assert.equal(m.body.readme, null, 'the trained model directory has no README.md');
   assert.deepEqual(m.body.config, x.model.config);
+  assert.equal(m.body.name, basename(modelDir));
+  assert.ok(!m.text.includes(tmp), 'no filesystem path in /model');
 
   // A model directory with a card: /model gives it as a string.
   const withCard = join(tmp, 'with-card');
@@ -127,6 +136,11 @@ test('GET /health, /model and / answer; an unknown route is a JSON 404', async (
     await s2.close();
     y.dispose();
   }
+
+  const icon = await call(`${srv.url}/favicon.ico`);
+  assert.equal(icon.status, 200, 'the browser\'s icon request is not a 404');
+  assert.match(icon.type, /^image\/svg\+xml/);
+  assert.match(icon.text, /^<svg[\s>]/);
 
   const page = await call(`${srv.url}/`);
   assert.equal(page.status, 200);
@@ -283,6 +297,99 @@ test('a short request does not wait for a long one to finish', async () => {
   assert.equal(a.body.result.sentences.length, splitText(long).length);
   assert.deepEqual(b.body, { result: viaJson(x.extract(RAW[0])) });
   assert.deepEqual(order, ['short', 'long']);
+});
+
+// ---------------------------------------------------------------- overload, memory, keep-alive
+
+/** A text of about `chars` characters made of the tiny corpus's sentences. */
+function textOf(chars: number, from = 0): string {
+  let t = '';
+  for (let k = from; t.length < chars; k++) t += RAW[k % RAW.length] + ' ';
+  return t;
+}
+
+test('overload: beyond the queue budget a request gets 503 overloaded with Retry-After at once; the admitted ones and small ones are served', async () => {
+  const s = await start({ maxQueueChars: 50_000, timeLimitMs: 60_000 });
+  const large = Array.from({ length: 6 }, (_, k) => textOf(40_000, k));
+  const t0 = Date.now();
+  const timed = (p: Promise<Reply>, what: string) => p.then((r) => ({ ...r, what, ms: Date.now() - t0 }));
+  const bigs = large.map((text, k) => timed(postWithHeaders(s.url, { text }), `large ${k}`));
+  await new Promise((r) => setTimeout(r, 30));
+  const small = timed(postWithHeaders(s.url, { text: RAW[0] }), 'small');
+  const replies = await Promise.all([...bigs, small]);
+  const ok = replies.filter((r) => r.status === 200 && r.what !== 'small');
+  const refused = replies.filter((r) => r.status !== 200);
+  const show = replies.map((r) => `${r.what}: ${r.status} ${r.ms} ms ${r.text.slice(0, 100)}`).join('\n');
+  assert.ok(ok.length >= 1, `some large requests are served:\n${show}`);
+  assert.ok(refused.length >= 1, `the rest are refused:\n${show}`);
+  for (const r of refused) {
+    assertError(r, 503, 'overloaded', /queue/);
+    assert.ok(Number(r.retryAfter) >= 1, `Retry-After in whole seconds: ${r.retryAfter}`);
+    assert.ok(r.ms < Math.max(...ok.map((o) => o.ms)), `refused at once, not after the work ahead of it:\n${show}`);
+  }
+  const served = ok[0];
+  assert.deepEqual(served.body, { result: viaJson(x.extract(large[Number(served.what.split(' ')[1])])) });
+  const tiny = replies[replies.length - 1];
+  assert.equal(tiny.status, 200, `a small request is served while large ones run:\n${show}`);
+  assert.deepEqual(tiny.body, { result: viaJson(x.extract(RAW[0])) });
+  assert.ok(tiny.ms < Math.max(...ok.map((o) => o.ms)), `the small request did not wait for the large ones:\n${show}`);
+  await assertServes(s.url);
+  assert.match(serveHelp, /--max-queue-chars N/);
+});
+
+/** POST /extract, keeping the Retry-After header. */
+async function postWithHeaders(base: string, v: unknown): Promise<Reply & { retryAfter: string | null }> {
+  const res = await fetch(`${base}/extract`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(v) });
+  const text = await res.text();
+  const type = res.headers.get('content-type') ?? '';
+  return { status: res.status, type, text, body: /json/.test(type) ? JSON.parse(text) : undefined, retryAfter: res.headers.get('retry-after') };
+}
+
+test('memory: a model call is bounded by tokens, so a long text does not need more tensor memory than a medium one, and results do not change', async () => {
+  const peak = async (text: string) => (await tf.profile(() => void x.extract(text))).peakBytes;
+  const medium = await peak('word '.repeat(1000)); // 5 pieces of 200 tokens
+  const long = await peak('word '.repeat(6400)); // 32 pieces of 200 tokens: one batch of 32 before the token budget
+  assert.ok(long < 1.5 * medium, `peak tensor bytes: ${long} for 6400 tokens, ${medium} for 1000`);
+  // The budget changes how sentences are grouped, not what is predicted (scores: up to float32 rounding).
+  const sentences = splitText(textOf(3000) + ' ' + 'word '.repeat(450)).map((q, k) => ({ tokens: q.tokens.map((t) => t.text), triples: [], source: { file: 'text', record: k } }));
+  const run = (maxBatchTokens: number) => predict(x.model, sentences, { maxBatchTokens, maxLength: Infinity }).predictions;
+  const scores = (ps: ReturnType<typeof run>) => ps.flatMap((p) => p.triples.map((t) => t.score));
+  const shape = (ps: ReturnType<typeof run>) => ps.map((p) => ({ ...p, triples: p.triples.map((t) => ({ ...t, score: 0 })) }));
+  const all = run(Infinity);
+  assert.ok(all.some((p) => p.triples.length), 'the text has triples to compare');
+  for (const maxBatchTokens of [1, 64, 300]) {
+    const some = run(maxBatchTokens);
+    assert.deepEqual(shape(some), shape(all), `maxBatchTokens ${maxBatchTokens}`);
+    assertClose(scores(some), scores(all), 1e-5, `scores with maxBatchTokens ${maxBatchTokens}`);
+  }
+});
+
+test('a 413 closes the connection it does not read (Connection: close), so a keep-alive client\'s next request succeeds', async () => {
+  const s = await start({ maxBytes: 200 });
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const { hostname, port } = new URL(s.url);
+  const send = (method: string, path: string, body?: string) =>
+    new Promise<{ status: number; connection: string | undefined; text: string }>((resolve, reject) => {
+      const req = httpRequest({ host: hostname, port, method, path, agent, headers: body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (d) => (text += d)).on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, text }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  try {
+    assert.equal((await send('GET', '/health')).status, 200);
+    const big = await send('POST', '/extract', JSON.stringify({ text: 'word '.repeat(1000) }));
+    assert.equal(big.status, 413, big.text);
+    assert.equal(big.connection, 'close', 'the reply says the connection closes');
+    const next = await send('GET', '/health');
+    assert.equal(next.status, 200, 'the next request on the same agent succeeds');
+    const good = await send('POST', '/extract', JSON.stringify({ text: RAW[0] }));
+    assert.equal(good.status, 200, good.text);
+    assert.equal(good.connection, 'keep-alive', 'a read body keeps the connection');
+  } finally {
+    agent.destroy();
+  }
 });
 
 /**

@@ -5,7 +5,7 @@ import { num, parse } from './args.ts';
 
 export const serveHelp = `rin serve — an HTTP service and a web page for extraction
 
-usage: rin serve [--port 8080] [--host 127.0.0.1] [--model DIR]
+usage: rin serve [--port 8080] [--host 127.0.0.1] [--model DIR] [--max-queue-chars 200000]
 
   --model DIR         a model directory (default: the model shipped with rin)
   --embeddings FILE   the word vectors an open-vocabulary model was trained with, if not
@@ -15,11 +15,17 @@ usage: rin serve [--port 8080] [--host 127.0.0.1] [--model DIR]
   --max-bytes N       largest request body (default 100000)
   --max-texts N       most texts in one batch request (default 100)
   --time-limit-ms N   time one request may take (default 10000)
+  --max-queue-chars N characters of text queued or running at once (default 200000); a
+                      request beyond it gets 503 "overloaded" at once, with Retry-After.
+                      Small requests (up to 2000 characters) have a tenth of it again of
+                      their own, so they are served while large ones run. Lower it if
+                      admitted requests hit the time limit under load
 
 routes
   GET  /           the web page: type text, see entities and relation arcs
   POST /extract    {"text": "..."} → {"result": ...}; {"texts": [...]} → {"results": [...]}
                    optional "threshold"; errors are {"error": {"code", "message"}} with a 4xx/503
+                   (503 "time_limit" or "overloaded")
   GET  /health     {"status": "ok", ...}
   GET  /model      the model card: relations, configuration, training facts, README
 `;
@@ -27,12 +33,12 @@ routes
 export async function serveCommand(argv: string[]): Promise<void> {
   const { values: v } = parse('serve', argv, {
     model: { type: 'string' }, embeddings: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' },
-    'max-bytes': { type: 'string' }, 'max-texts': { type: 'string' }, 'time-limit-ms': { type: 'string' },
+    'max-bytes': { type: 'string' }, 'max-texts': { type: 'string' }, 'time-limit-ms': { type: 'string' }, 'max-queue-chars': { type: 'string' },
   });
   if (v.help) return void process.stdout.write(serveHelp);
   const n = (name: string) => num('serve', name, v[name]);
   const x = await loadModel(v.model, { embeddings: v.embeddings, log: (l: string) => process.stderr.write(l + '\n') });
-  const server = await startServer(x, { host: v.host, port: n('port'), maxBytes: n('max-bytes'), maxTexts: n('max-texts'), timeLimitMs: n('time-limit-ms') });
+  const server = await startServer(x, { host: v.host, port: n('port'), maxBytes: n('max-bytes'), maxTexts: n('max-texts'), timeLimitMs: n('time-limit-ms'), maxQueueChars: n('max-queue-chars') });
   process.stderr.write(`rin serve: listening on ${server.url} (model ${x.path}); Ctrl+C stops\n`);
   await new Promise<void>((done) => {
     const stop = () => void server.close().then(done);

@@ -2,16 +2,19 @@
  * The HTTP service (hono): POST /extract, GET /health, GET /model, and the web page at /.
  * Every error is JSON {"error": {"code", "message"}} with a 4xx/5xx status; one bad request
  * never stops the server. Small concurrent requests share model calls (batcher.ts); large ones
- * yield to the event loop between chunks of sentences, so requests interleave and one past its
- * time limit is stopped.
+ * run one at a time, chunked, with small ones between their chunks; one past its time limit is
+ * stopped. Work is admitted up to a budget of characters (admission.ts); beyond it, 503 overloaded
+ * with Retry-After at once. Small requests have a budget of their own, so large ones never crowd
+ * them out. The model is named by its directory's name (card.ts).
  */
 import { readFileSync } from 'node:fs';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { UserError } from '../data/types.ts';
 import { type Extractor, TimeLimitError } from '../extract/extractor.ts';
-import { modelCard } from '../extract/load.ts';
+import { Admission } from './admission.ts';
 import { Batcher } from './batcher.ts';
+import { publicCard } from './card.ts';
 import { codeVersion } from '../version.ts';
 
 export interface ServiceOptions {
@@ -21,11 +24,15 @@ export interface ServiceOptions {
   maxTexts?: number;
   /** Time a request may take, in ms (default 10 000). */
   timeLimitMs?: number;
+  /** Characters of text queued or running at once before requests are refused (default 200 000). */
+  maxQueueChars?: number;
 }
 
 type Status = 400 | 404 | 413 | 415 | 500 | 503;
 
 const page = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
+/** The browser asks for /favicon.ico on every page load: a tiny icon rather than a 404 in its console. */
+const icon = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M3 12 Q8 1 13 12" fill="none" stroke="#36c" stroke-width="2"/><circle cx="3" cy="12" r="2.5" fill="#c63"/><circle cx="13" cy="12" r="2.5" fill="#c63"/></svg>';
 
 function fail(c: Context, status: Status, code: string, message: string) {
   return c.json({ error: { code, message } }, status);
@@ -55,17 +62,27 @@ export function createApp(x: Extractor, o: ServiceOptions = {}): Hono {
   const maxBytes = o.maxBytes ?? 100_000;
   const maxTexts = o.maxTexts ?? 100;
   const timeLimitMs = o.timeLimitMs ?? 10_000;
-  const card = modelCard(x);
+  const maxQueueChars = o.maxQueueChars ?? 200_000;
+  if (!(maxQueueChars >= 1)) throw new UserError(`the queue budget (--max-queue-chars) must be at least 1 character, got ${maxQueueChars}`);
+  const card = publicCard(x);
   const batcher = new Batcher(x, 2000, Math.min(32, maxTexts));
+  const lanes = { large: new Admission(maxQueueChars), small: new Admission(Math.max(2000, maxQueueChars / 10)) };
   const app = new Hono();
 
   app.get('/', (c) => c.html(page));
-  app.get('/health', (c) => c.json({ status: 'ok', version: codeVersion(), model: card.path }));
+  app.get('/favicon.ico', (c) => c.body(icon, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=86400' }));
+  app.get('/health', (c) => c.json({ status: 'ok', version: codeVersion(), model: card.name }));
   app.get('/model', (c) => c.json(card));
 
   app.post(
     '/extract',
-    bodyLimit({ maxSize: maxBytes, onError: (c) => fail(c, 413, 'body_too_large', `the request body is over ${maxBytes} bytes`) }),
+    bodyLimit({
+      maxSize: maxBytes,
+      onError: (c) => {
+        c.header('connection', 'close'); // the rest of the body is not read: the socket cannot carry another request
+        return fail(c, 413, 'body_too_large', `the request body is over ${maxBytes} bytes`);
+      },
+    }),
     async (c) => {
       const type = c.req.header('content-type') ?? '';
       if (!/^application\/json\s*(;|$)/i.test(type)) return fail(c, 415, 'unsupported_media_type', `send JSON with Content-Type: application/json (got "${type || 'none'}")`);
@@ -85,13 +102,23 @@ export function createApp(x: Extractor, o: ServiceOptions = {}): Hono {
       }
       const req = readRequest(body, maxTexts);
       if (Array.isArray(req)) return fail(c, 400, req[0], req[1]);
+      const chars = req.texts.reduce((n, t) => n + t.length, 0);
+      const lane = batcher.isSmall(req.texts) ? lanes.small : lanes.large;
+      if (!lane.enter(chars)) {
+        c.header('retry-after', String(lane.retryAfter()));
+        return fail(c, 503, 'overloaded', `the service is busy: ${lane.load} characters of text are queued (at most ${lane.maxChars}) and this request has ${chars}; retry later (Retry-After) or send less text per request`);
+      }
+      let done = false;
       try {
         const results = await batcher.extract(req.texts, { threshold: req.threshold, deadline: Date.now() + timeLimitMs });
+        done = true;
         return c.json(req.batch ? { results } : { result: results[0] });
       } catch (e) {
         if (e instanceof TimeLimitError) return fail(c, 503, 'time_limit', `the request took longer than ${timeLimitMs} ms (${e.message}); send less text per request`);
         if (e instanceof UserError) return fail(c, 400, 'bad_request', e.message);
         throw e;
+      } finally {
+        lane.leave(chars, done);
       }
     },
   );

@@ -3,7 +3,9 @@
  * sentences costs little more than one of a single sentence (per-op overhead dominates), so 8
  * concurrent clients are served several times faster than one by one. Results are the same as
  * extracting each request alone (batching across texts does not change predictions).
- * Large requests do not queue here: they run chunked (Extractor.extractAsync) and interleave.
+ * Large requests run one at a time, in order of arrival, chunked (Extractor.extractAsync yields
+ * between chunks of sentences), so small requests' batches run between their chunks; one at a
+ * time because interleaving several large ones would only make all of them late.
  */
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { type Extraction, type Extractor, TimeLimitError } from '../extract/extractor.ts';
@@ -19,17 +21,26 @@ interface Job {
 export class Batcher {
   private waiting: Job[] = [];
   private busy = false;
+  private largeTail: Promise<unknown> = Promise.resolve();
 
   /**
    * @param x the extractor
-   * @param maxChars requests with more characters than this bypass the queue
+   * @param maxChars requests with more characters than this are large
    * @param maxTexts most texts run in one model call
    */
   constructor(private readonly x: Extractor, private readonly maxChars = 2000, private readonly maxTexts = 32) {}
 
+  /** Small requests share model calls; large ones run chunked, one after another. */
+  isSmall(texts: string[]): boolean {
+    return texts.length <= this.maxTexts && texts.reduce((n, t) => n + t.length, 0) <= this.maxChars;
+  }
+
   extract(texts: string[], o: { threshold?: number; deadline: number }): Promise<Extraction[]> {
-    const chars = texts.reduce((n, t) => n + t.length, 0);
-    if (chars > this.maxChars || texts.length > this.maxTexts) return this.x.extractAsync(texts, o);
+    if (!this.isSmall(texts)) {
+      const run = this.largeTail.then(() => this.x.extractAsync(texts, o)); // waiting in line counts towards the deadline
+      this.largeTail = run.catch(() => {});
+      return run;
+    }
     return new Promise((resolve, reject) => {
       this.waiting.push({ texts, ...o, resolve, reject });
       void this.drain();
