@@ -82,7 +82,7 @@ test('plain Node imports rin (ESM, no tsx) and extracts with the shipped model',
 });
 
 test("the type declarations resolve for a TypeScript consumer", () => {
-  // @ts-expect-error proves Extraction is the real type: were it `any` (unresolved), the
+  // The expect-error line proves Extraction is the real type: were it `any` (unresolved), the
   // directive would be unused and tsc would fail.
   writeFileSync(join(app, 'consumer.ts'), `import type { Extraction } from 'rin';
 import type { loadModelDir } from 'rin/internals';
