@@ -455,3 +455,26 @@ test('real data: ADE fold 0 test (427 sentences, 2 entity types, 1070 entities, 
   assert.deepEqual([v.entities, v.relations, v.overlaps.pairs], [1070, 666, 12]);
   assert.ok(v.usable);
 });
+
+test('symmetric relations are put in text order when read (training never sees one fact both ways); both directions become one', () => {
+  const d = freshDir();
+  write(d, 'drugs_types.json', JSON.stringify(TYPES));
+  const ds = loadDataset(write(d, 'drugs_train.json', jsonArray([{
+    tokens: ['Aspirin', 'is', 'like', 'ibuprofen', 'and', 'naproxen', 'causes', 'rash'],
+    entities: [{ type: 'Drug', start: 0, end: 1 }, { type: 'Drug', start: 3, end: 4 }, { type: 'Drug', start: 5, end: 6 }, { type: 'Effect', start: 7, end: 8 }],
+    relations: [
+      { type: 'Similar', head: 1, tail: 0 }, // tail-first: becomes (Aspirin, Similar, ibuprofen)
+      { type: 'Similar', head: 2, tail: 1 },
+      { type: 'Similar', head: 1, tail: 2 }, // the same fact again, the other way
+      { type: 'Causes', head: 3, tail: 2 }, // not symmetric: kept as it is
+    ],
+  }])));
+  const words = (s: Sentence, sp: { start: number; end: number }) => s.tokens.slice(sp.start, sp.end).join(' ');
+  const s = ds.sentences[0];
+  assert.deepEqual(s.triples.map((t) => [words(s, t.subject), t.relation, words(s, t.object)]), [
+    ['Aspirin', 'Similar', 'ibuprofen'],
+    ['ibuprofen', 'Similar', 'naproxen'],
+    ['rash', 'Causes', 'naproxen'],
+  ]);
+  assert.ok(ds.report.notes.some((n) => /2 triples of symmetric relations \(Similar\) put in text order; 1 duplicate dropped/.test(n)), ds.report.notes.join('\n'));
+});

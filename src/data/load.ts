@@ -6,6 +6,7 @@ import { type CasrelStats, parseCasrel, parseRel2id } from './casrel.ts';
 import { readJson, readText } from './files.ts';
 import { describeJsonlStats, newJsonlStats, parseJsonl, parseJsonlRecord } from './jsonl.ts';
 import { type KindedProblem, SHAPE_NAMES, findTypesFile, inventoryOf, parseSpert, readTypes, recordShape } from './spert.ts';
+import { canonicalSymmetric } from './symmetric.ts';
 import { type Dataset, type Problem, type Sentence, type SpanKind, UserError } from './types.ts';
 import { isZeng, parseZeng } from './zeng.ts';
 
@@ -175,6 +176,8 @@ export function loadDataset(file: string, opts: LoadOptions = {}): LoadedDataset
     }
   }
   const kept = sentences.filter((s): s is Sentence => s !== null);
+  const canonical = canonicalSymmetric(kept, symmetric);
+  if (canonical) notes.push(canonical);
   if (entityTypes) {
     const untyped = kept.reduce((n, s) => n + (s.entities ?? []).filter((e) => e.type === undefined).length, 0);
     if (untyped) notes.push(`${untyped} entities have no type while others do; training leaves them untagged`);
