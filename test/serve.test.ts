@@ -22,6 +22,7 @@ import { splitText } from '../src/text/split.ts';
 import { UserError } from '../src/data/types.ts';
 import { predict } from '../src/eval/predict.ts';
 import { serveHelp } from '../src/cli/serve.ts';
+import { Admission } from '../src/serve/admission.ts';
 import { TINY_CORPUS, rawText, trainTinyModel } from './fixtures.ts';
 import { assertClose, setup } from './helpers.ts';
 
@@ -437,4 +438,20 @@ test('a port already in use is a UserError naming it, not an internal error', as
   const port = Number(new URL(srv.url).port);
   await assert.rejects(startServer(x, { port }), (e: unknown) => e instanceof UserError && /already in use/.test((e as Error).message) && (e as Error).message.includes(String(port)));
   assert.equal((await fetch(`${srv.url}/health`)).status, 200, 'the first server still serves');
+});
+
+test('admission: once a rate is known, work that would not be done within the time limit is refused, and Retry-After follows the rate', () => {
+  let now = 0;
+  const a = new Admission(100_000, 10_000, () => now);
+  assert.ok(a.enter(5000), 'an idle queue takes a request');
+  now += 1000;
+  a.leave(5000, true); // 5000 characters a second
+  assert.equal(a.retryAfter(), 1);
+  assert.ok(a.enter(40_000), '8 s of work: within 10 s');
+  assert.ok(!a.enter(20_000), '12 s of work: refused though under the character budget');
+  assert.ok(a.enter(5000), '9 s of work: taken');
+  assert.equal(a.retryAfter(), 9);
+  assert.ok(!a.enter(60_000) && a.load === 45_000, 'over the character budget: refused');
+  a.leave(45_000, false);
+  assert.ok(a.enter(200_000), 'an idle queue takes even a request over the budget');
 });

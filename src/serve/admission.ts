@@ -2,8 +2,10 @@
  * Admission control: a bounded amount of work, measured in characters of text (a cheap proxy for
  * tokens, known before any tokenisation), may be queued or running at once. A request beyond it is
  * refused at once (503 overloaded) instead of joining a queue it would time out in, so under
- * overload some requests succeed and the rest fail fast. Retry-After comes from the rate work has
- * been done at so far.
+ * overload some requests succeed and the rest fail fast. Once some work is done, a request is also
+ * refused when the work queued with it would not be done within `maxWaitMs` at the rate seen so
+ * far (on a busy machine that rate is lower than the budget assumes). Retry-After comes from that
+ * rate too.
  */
 export class Admission {
   private queued = 0;
@@ -11,8 +13,12 @@ export class Admission {
   private busyMs = 0;
   private busySince = 0;
 
-  /** @param maxChars characters of text queued or running at once */
-  constructor(readonly maxChars: number) {}
+  /**
+   * @param maxChars characters of text queued or running at once
+   * @param maxWaitMs refuse work that would not be done within this (the request time limit)
+   * @param now the clock (tests pass their own)
+   */
+  constructor(readonly maxChars: number, private readonly maxWaitMs = Infinity, private readonly now = Date.now) {}
 
   /** Characters of text queued or running now. */
   get load(): number {
@@ -24,8 +30,8 @@ export class Admission {
    * than the whole budget still runs when nothing else does.
    */
   enter(chars: number): boolean {
-    if (this.queued > 0 && this.queued + chars > this.maxChars) return false;
-    if (this.queued === 0) this.busySince = Date.now();
+    if (this.queued > 0 && (this.queued + chars > this.maxChars || this.msFor(this.queued + chars) > this.maxWaitMs)) return false;
+    if (this.queued === 0) this.busySince = this.now();
     this.queued += chars;
     return true;
   }
@@ -34,14 +40,17 @@ export class Admission {
   leave(chars: number, done: boolean): void {
     this.queued -= chars;
     if (done) this.charsDone += chars;
-    if (this.queued === 0) this.busyMs += Date.now() - this.busySince;
+    if (this.queued === 0) this.busyMs += this.now() - this.busySince;
   }
 
   /** Whole seconds until the work queued now is done, at the rate seen so far (1 to 60; 1 before any is done). */
   retryAfter(): number {
-    const ms = this.busyMs + (this.queued > 0 ? Date.now() - this.busySince : 0);
-    if (!this.charsDone || !ms) return 1;
-    const charsPerSec = (this.charsDone * 1000) / ms;
-    return Math.min(60, Math.max(1, Math.ceil(this.queued / charsPerSec)));
+    return Math.min(60, Math.max(1, Math.ceil(this.msFor(this.queued) / 1000)));
+  }
+
+  /** Time to get through `chars` at the rate seen so far (0 while there is no rate yet). */
+  private msFor(chars: number): number {
+    const busy = this.busyMs + (this.queued > 0 ? this.now() - this.busySince : 0);
+    return this.charsDone && busy ? (chars * busy) / this.charsDone : 0;
   }
 }

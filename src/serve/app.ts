@@ -66,7 +66,7 @@ export function createApp(x: Extractor, o: ServiceOptions = {}): Hono {
   if (!(maxQueueChars >= 1)) throw new UserError(`the queue budget (--max-queue-chars) must be at least 1 character, got ${maxQueueChars}`);
   const card = publicCard(x);
   const batcher = new Batcher(x, 2000, Math.min(32, maxTexts));
-  const lanes = { large: new Admission(maxQueueChars), small: new Admission(Math.max(2000, maxQueueChars / 10)) };
+  const lanes = { large: new Admission(maxQueueChars, timeLimitMs), small: new Admission(Math.max(2000, maxQueueChars / 10)) };
   const app = new Hono();
 
   app.get('/', (c) => c.html(page));
