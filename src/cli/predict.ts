@@ -1,5 +1,6 @@
 import { describeReport, loadDataset } from '../data/load.ts';
-import { UserError } from '../data/types.ts';
+import { type Entity, type Sentence, UserError } from '../data/types.ts';
+import type { Prediction } from '../eval/decode.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { initBackend } from '../engine/backend.ts';
 import { predict } from '../eval/predict.ts';
@@ -20,10 +21,21 @@ usage: rin predict --model DIR --data FILE [--out FILE.jsonl] [options]
   --no-progress         no progress lines
 
 One JSON line per sentence:
-  {"record": 0, "text": "...", "entities": [{"text", "start", "end"}],
+  {"record": 0, "text": "...", "entities": [{"text", "start", "end", "type"?}],
    "triples": [{"subject": {"text", "start", "end"}, "relation", "object": {...}, "score"}]}
-start/end are token positions, end exclusive.
+start/end are token positions, end exclusive; "type" for models trained on typed entities.
 `;
+
+/** One output line: spans as token positions, with the entity type when the model predicts types. */
+export function predictionLine(s: Sentence, p: Prediction): string {
+  const span = (x: Entity) => ({ text: s.tokens.slice(x.start, x.end).join(' '), start: x.start, end: x.end, ...(x.type === undefined ? {} : { type: x.type }) });
+  return JSON.stringify({
+    record: s.source.record,
+    text: s.tokens.join(' '),
+    entities: p.entities.map(span),
+    triples: p.triples.map((t) => ({ subject: span(t.subject), relation: t.relation, object: span(t.object), score: Number(t.score.toFixed(4)) })),
+  }) + '\n';
+}
 
 export async function predictCommand(argv: string[]): Promise<void> {
   const { values: v } = parse('predict', argv, {
@@ -37,16 +49,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
   process.stderr.write(describeReport(data) + '\n');
   const { predictions, problems } = predict(model, data.sentences, { threshold: num('predict', 'threshold', v.threshold), progress: !v['no-progress'] });
   for (const p of problems) process.stderr.write(`${p.file} record ${p.record}: ${p.message}\n`);
-  const lines = data.sentences.map((s, k) => {
-    const span = (x: { start: number; end: number }) => ({ text: s.tokens.slice(x.start, x.end).join(' '), start: x.start, end: x.end });
-    const p = predictions[k];
-    return JSON.stringify({
-      record: s.source.record,
-      text: s.tokens.join(' '),
-      entities: p.entities.map(span),
-      triples: p.triples.map((t) => ({ subject: span(t.subject), relation: t.relation, object: span(t.object), score: Number(t.score.toFixed(4)) })),
-    }) + '\n';
-  });
+  const lines = data.sentences.map((s, k) => predictionLine(s, predictions[k]));
   if (!v.out) return void process.stdout.write(lines.join(''));
   // Written whole and renamed into place: a failed run leaves no partial file.
   try {

@@ -109,7 +109,8 @@ export interface Scores {
 }
 
 /**
- * Score predictions against gold sentences. `goldEntities` are the NER targets (see encode.ts).
+ * Score predictions against gold sentences. `goldEntities` are the data's entities (NER is
+ * scored against them, boundaries only).
  * `mode` is the headline match: 'exact' for full-span data, 'partial' otherwise.
  */
 export function score(gold: Sentence[], preds: Prediction[], goldEntities: Span[][], spanMode: 'partial' | 'exact', o: ScoreOptions = {}): Scores {
