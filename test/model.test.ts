@@ -136,10 +136,13 @@ test('dropout only in training, and reproducible from its seed', () => {
   const cfg = modelConfig({ ...TINY, inputDropout: 0.5 });
   const p = randomParams(cfg, 6);
   const batch = makeBatch([sentence(new Rng(13), 6)]);
-  const get = (training: boolean, seed: number) => tf.tidy(() => forward(p, cfg, batch, { training, seed }).a.dataSync());
+  const get = (training: boolean, seed: number) => tf.tidy(() => forward(p, cfg, batch, training ? { training, seed } : { training }).a.dataSync());
   assert.deepEqual([...get(false, 1)], [...get(false, 2)], 'no dropout at inference');
   assert.deepEqual([...get(true, 1)], [...get(true, 1)], 'same seed, same mask');
   assert.notDeepEqual([...get(true, 1)], [...get(true, 2)], 'another seed, another mask');
+  // Without a seed every call would repeat one mask: a training call must name its seed.
+  const noSeed = { training: true } as unknown as { training: true; seed: number };
+  assert.throws(() => forward(p, cfg, batch, noSeed), /training needs an integer seed/);
 });
 
 test('config validation lists every problem', () => {

@@ -22,16 +22,16 @@ export interface Logits extends RelLogits {
   ner: tf.Tensor2D;
 }
 
-export interface ForwardOptions {
-  /** Apply dropout. */
-  training: boolean;
-  /** Seed of the dropout mask (vary it per step). */
-  seed?: number;
-}
+/**
+ * Inference, or training with dropout. A training call needs the seed of its dropout masks:
+ * a default would repeat one mask at every step (vary the seed per step).
+ */
+export type ForwardOptions = { training: false } | { training: true; seed: number };
 
 export function forward(p: Params, cfg: ModelConfig, batch: Batch, opts: ForwardOptions): Logits {
   const { n, B } = batch;
-  const H = encode(p, cfg, batch, opts.training, opts.seed ?? 0); // [n*B, hiddenDim]
+  if (opts.training && !Number.isInteger(opts.seed)) throw new Error(`forward: training needs an integer seed for the dropout masks (vary it per step), got ${opts.seed}`);
+  const H = encode(p, cfg, batch, opts.training, opts.training ? opts.seed : 0); // [n*B, hiddenDim]
   if (cfg.variant === 'bilstm') {
     return { ner: nerLogits(p, H), ...relLogits(p, H, n, B) };
   }
