@@ -3,7 +3,7 @@
  * errors are one line ("rin CMD: error: ..."), exit 2, and leave nothing behind.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { assertOneLineError, rin, show } from './cli-run.ts';
@@ -35,4 +35,21 @@ test('usage errors name the command once', () => {
   assertOneLineError(rin(['convert', '--to', 'jsonl', 'only-one']), /^rin convert: error: expected IN and OUT files/);
   assertOneLineError(rin(['extract', '--threshold', 'x', SENTENCE]), /^rin extract: error: --threshold must be a number/);
   assertOneLineError(rin(['validate']), /^rin validate: error: expected one FILE/);
+});
+
+test('extract --jsonl: every output record names its input line; blank lines are skipped, a non-UTF-8 line is an error record, not the end of the file', { timeout: 90_000 }, () => {
+  const d = tmp.fresh();
+  const good = (t: string) => Buffer.from(JSON.stringify({ text: t, id: t.length }) + '\n');
+  const latin1 = Buffer.from('{"text": "Caf\xe9 Zurich is in Switzerland."}\n', 'latin1'); // é as one byte 0xE9
+  const file = tmp.write(d, 'in.jsonl', Buffer.concat([good(SENTENCE), Buffer.from('\n'), latin1, good('Rome is in Italy.')]));
+  const out = join(d, 'out.jsonl');
+  const r = rin(['extract', '--jsonl', '--file', file, '--out', out, '--no-progress']);
+  assert.equal(r.code, 2, show(r)); // one line could not be read
+  assert.match(r.stderr, /line 3: not valid UTF-8/);
+  const records = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(records.map((x) => x.line), [1, 3, 4]);
+  assert.equal(records[0].id, SENTENCE.length, 'input fields are kept');
+  assert.equal(records[0].text, SENTENCE);
+  assert.match(records[1].error, /line 3: not valid UTF-8/);
+  assert.equal(records[2].text, 'Rome is in Italy.');
 });

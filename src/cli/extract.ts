@@ -14,38 +14,63 @@ usage: rin extract "TEXT" ...            one result per TEXT argument
        echo "TEXT" | rin extract         stdin, when there is no TEXT and no --file
        rin extract --jsonl --file in.jsonl --out out.jsonl
                                          a corpus: one {"text": "..."} (or "...") per line in,
-                                         one JSON result per line out, in the same order
+                                         one JSON result per line out, in the same order, each
+                                         with "line" (its input line number; blank lines are
+                                         skipped, an unreadable line is an {"line", "error"} record)
 
   --model DIR       a model directory (default: the model shipped with rin, WebNLG, 211 relations)
   --embeddings FILE the word vectors an open-vocabulary model was trained with, if not
                     the npm package or the file its model.json names
-  --json            print JSON (default on a terminal: a readable view)
+  --json            print JSON (default: a readable view, also when piped)
   --jsonl           JSON Lines in and out (see above); input fields other than "text" are kept
   --out FILE        write the output here instead of standard output (written whole, atomically)
   --threshold X     report a triple when its probability is at least X (default 0.5)
   --no-progress     no progress line on long inputs
 
-Each result: {"text", "sentences": [{"start","end"}], "entities": [{"text","start","end"}],
-"triples": [{"subject": {"text","start","end"}, "relation", "object": {...}, "score"}], "warnings"}
-start/end are character offsets into the text, end exclusive.
+Each result: {"text", "offsetUnit": "codepoint", "sentences": [{"start","end"}],
+"entities": [{"text","start","end"}], "triples": [{"subject": {"text","start","end"}, "relation",
+"object": {...}, "score"}], "warnings"}
+start/end count Unicode code points into the text (as Python's str and rin's JSONL data do; an
+emoji is 1, though JavaScript's String.length counts 2), end exclusive.
 `;
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Bytes → text; a file that is not UTF-8 is refused, not half-read. */
-function decode(bytes: Buffer, where: string): string {
+function decode(bytes: Uint8Array, where: string): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     throw new UserError(`${where}: not valid UTF-8 text (convert it first, e.g. iconv -t UTF-8)`);
   }
 }
 
-function readInput(file: string | undefined): { text: string; where: string } {
+function readBytes(file: string | undefined): { bytes: Buffer; where: string } {
   const where = !file || file === '-' ? 'standard input' : file;
   try {
-    return { text: decode(readFileSync(!file || file === '-' ? 0 : file), where), where };
+    return { bytes: readFileSync(!file || file === '-' ? 0 : file), where };
   } catch (e) {
-    if (e instanceof UserError) throw e;
     throw new UserError(`cannot read ${where}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
+
+function readInput(file: string | undefined): { text: string; where: string } {
+  const { bytes, where } = readBytes(file);
+  return { text: decode(bytes, where), where };
+}
+
+/** The lines of a byte buffer, each decoded alone: one bad line does not reject the others. */
+function* byteLines(bytes: Buffer): Generator<{ line: number; raw?: string }> {
+  let start = 0;
+  for (let line = 1; start < bytes.length; line++) {
+    let end = bytes.indexOf(10, start);
+    if (end < 0) end = bytes.length;
+    try {
+      yield { line, raw: utf8.decode(bytes.subarray(start, end)) };
+    } catch {
+      yield { line };
+    }
+    start = end + 1;
   }
 }
 
@@ -69,25 +94,30 @@ interface JsonlRecord {
   error?: string;
 }
 
-function readJsonl(text: string, where: string): JsonlRecord[] {
+function readJsonl(bytes: Buffer, where: string): JsonlRecord[] {
   const out: JsonlRecord[] = [];
-  text.split('\n').forEach((raw, k) => {
-    const line = k + 1;
-    if (!raw.trim()) return;
-    let v: unknown;
-    try {
-      v = JSON.parse(raw);
-    } catch (e) {
-      return void out.push({ line, error: `${where} line ${line}: not valid JSON (${(e as Error).message})` });
-    }
-    if (typeof v === 'string') return void out.push({ line, text: v });
-    if (typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { text?: unknown }).text === 'string') {
-      const { text: t, ...fields } = v as Record<string, unknown>;
-      return void out.push({ line, text: t as string, fields });
-    }
-    out.push({ line, error: `${where} line ${line}: expected {"text": "..."} or a JSON string` });
-  });
+  for (const { line, raw } of byteLines(bytes)) {
+    const r = raw === undefined ? { line, error: `${where} line ${line}: not valid UTF-8 (convert the file, e.g. iconv -t UTF-8)` } : parseLine(line, raw, where);
+    if (r) out.push(r);
+  }
   return out;
+}
+
+/** One JSONL line → a text to extract from, an error record, or nothing (a blank line). */
+function parseLine(line: number, raw: string, where: string): JsonlRecord | undefined {
+  if (!raw.trim()) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch (e) {
+    return { line, error: `${where} line ${line}: not valid JSON (${(e as Error).message})` };
+  }
+  if (typeof v === 'string') return { line, text: v };
+  if (typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { text?: unknown }).text === 'string') {
+    const { text: t, ...fields } = v as Record<string, unknown>;
+    return { line, text: t as string, fields };
+  }
+  return { line, error: `${where} line ${line}: expected {"text": "..."} or a JSON string` };
 }
 
 export async function extractCommand(argv: string[]): Promise<void> {
@@ -105,8 +135,8 @@ export async function extractCommand(argv: string[]): Promise<void> {
   let failed = 0;
 
   if (v.jsonl) {
-    const { text, where } = readInput(v.file);
-    const records = readJsonl(text, where);
+    const { bytes, where } = readBytes(v.file);
+    const records = readJsonl(bytes, where);
     const bar = new Progress('extract', records.length, process.stderr, !v['no-progress'] && records.length >= 100);
     let done = 0;
     const results = x.extractStream((function* () {
@@ -119,7 +149,7 @@ export async function extractCommand(argv: string[]): Promise<void> {
         emit(JSON.stringify({ line: r.line, error: r.error }) + '\n');
       } else {
         const res = (await results.next()).value as Extraction;
-        emit(JSON.stringify({ ...r.fields, ...res }) + '\n');
+        emit(JSON.stringify({ line: r.line, ...r.fields, ...res }) + '\n');
       }
       bar.update(++done);
     }
