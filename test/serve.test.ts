@@ -442,6 +442,14 @@ test('a port already in use is a UserError naming it, not an internal error', as
 
 test('admission: once a rate is known, work that would not be done within the time limit is refused, and Retry-After follows the rate', () => {
   let now = 0;
+  const slow = new Admission(100_000, 10_000, () => now);
+  assert.ok(slow.enter(50_000) && slow.enter(40_000), 'no rate yet: the character budget alone');
+  now += 11_000;
+  slow.leave(50_000, false); // timed out: nothing done in 11 s
+  assert.ok(!slow.enter(1000), 'only failures so far: one request at a time');
+  assert.equal(slow.retryAfter(), 60);
+  slow.leave(40_000, false);
+  assert.ok(slow.enter(1000), 'idle: taken');
   const a = new Admission(100_000, 10_000, () => now);
   assert.ok(a.enter(5000), 'an idle queue takes a request');
   now += 1000;

@@ -10,6 +10,7 @@
 export class Admission {
   private queued = 0;
   private charsDone = 0;
+  private finished = 0;
   private busyMs = 0;
   private busySince = 0;
 
@@ -39,6 +40,7 @@ export class Admission {
   /** The request's work is over; `done`: it completed (so it counts towards the rate). */
   leave(chars: number, done: boolean): void {
     this.queued -= chars;
+    this.finished++;
     if (done) this.charsDone += chars;
     if (this.queued === 0) this.busyMs += this.now() - this.busySince;
   }
@@ -48,9 +50,13 @@ export class Admission {
     return Math.min(60, Math.max(1, Math.ceil(this.msFor(this.queued) / 1000)));
   }
 
-  /** Time to get through `chars` at the rate seen so far (0 while there is no rate yet). */
+  /**
+   * Time to get through `chars` at the rate seen so far: 0 before anything finished; Infinity when
+   * only failures (time limits) finished, so such a lane takes one request at a time.
+   */
   private msFor(chars: number): number {
     const busy = this.busyMs + (this.queued > 0 ? this.now() - this.busySince : 0);
-    return this.charsDone && busy ? (chars * busy) / this.charsDone : 0;
+    if (!this.finished || !busy) return 0;
+    return this.charsDone ? (chars * busy) / this.charsDone : Infinity;
   }
 }
