@@ -18,6 +18,8 @@ usage: rin eval --model DIR --data FILE [options]
   --format F            auto | casrel | zeng | spert | jsonl (default auto)
   --spans S             auto | full | head (default auto: full when any entity has several words)
   --threshold X         extract a triple when p ≥ X (default 0.5, as the paper)
+  --entity-pairs        read relation cells only between predicted entities, as rin extract
+                        does (default: every cell, as the paper)
   --per-relation        also print scores per relation
   --seen-from TRAIN     also split the scores by whether the entities occur in TRAIN (the
                         training file): seen / unseen triples and entities
@@ -40,7 +42,7 @@ precision, recall and F1 under the headline match; the gold column counts each p
 export async function evalCommand(argv: string[]): Promise<void> {
   const { values: v } = parse('eval', argv, {
     model: { type: 'string' }, embeddings: { type: 'string' }, data: { type: 'string' }, format: { type: 'string' }, spans: { type: 'string' },
-    threshold: { type: 'string' }, 'per-relation': { type: 'boolean' }, 'seen-from': { type: 'string' }, 'seen-format': { type: 'string' }, 'tag-decoding': { type: 'string' }, json: { type: 'boolean' }, 'no-progress': { type: 'boolean' },
+    threshold: { type: 'string' }, 'per-relation': { type: 'boolean' }, 'seen-from': { type: 'string' }, 'seen-format': { type: 'string' }, 'tag-decoding': { type: 'string' }, 'entity-pairs': { type: 'boolean' }, json: { type: 'boolean' }, 'no-progress': { type: 'boolean' },
   });
   if (v.help) return void process.stdout.write(evalHelp);
   await initBackend();
@@ -56,7 +58,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
     // Whole-span strings never equal last words: the split would call everything unseen.
     if (train.spans !== data.spans) process.stderr.write(`note: ${train.file} has ${train.spans} spans but ${data.file} has ${data.spans} spans; seen/unseen compares their mention strings as they are\n`);
   }
-  const ev = evaluate(model, data.sentences, data.spans, { threshold: num('eval', 'threshold', v.threshold), progress: !v['no-progress'], symmetric: data.symmetric });
+  const ev = evaluate(model, data.sentences, data.spans, { threshold: num('eval', 'threshold', v.threshold), entityPairs: v['entity-pairs'], progress: !v['no-progress'], symmetric: data.symmetric });
   for (const p of ev.problems) process.stderr.write(`${p.file} record ${p.record}: ${p.message}\n`);
   for (const n of ev.notes) process.stderr.write(`note: ${n}\n`);
   const seen = train && seenSplit(train.sentences, data.sentences, ev.predictions, ev.scores.mode, { symmetric: data.symmetric });
