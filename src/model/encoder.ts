@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { embeddingLookup, reverseTime } from '../engine/ops.ts';
 import type { ModelConfig } from './config.ts';
-import { CHAR_WIDTH, type Params, get } from './params.ts';
+import { CHAR_WIDTH, type Params, mat, vec } from './params.ts';
 import { MAX_CHARS, SHAPE_SIZE } from '../data/wordFeatures.ts';
 import type { Batch } from './batch.ts';
 
@@ -68,9 +68,9 @@ export function encode(p: Params, cfg: ModelConfig, batch: Batch, training: bool
   const { n } = batch;
   let x = inputFeatures(p, cfg, batch); // [n*B, in]
   if (training && cfg.inputDropout > 0) x = tf.dropout(x, cfg.inputDropout, undefined, seed) as tf.Tensor2D; // [n*B, in]
-  const proj = (dir: string) => dense(x, get(p, `lstm.${dir}.W`) as tf.Tensor2D, get(p, `lstm.${dir}.b`) as tf.Tensor1D); // [n*B, 4h]
+  const proj = (dir: 'fw' | 'bw') => dense(x, mat(p, `lstm.${dir}.W`), vec(p, `lstm.${dir}.b`)); // [n*B, 4h]
   const xBwRev = reverseTime(proj('bw'), n); // [n*B, 4h], time reversed
-  const H = biLstm(proj('fw'), xBwRev, get(p, 'lstm.fw.U') as tf.Tensor2D, get(p, 'lstm.bw.U') as tf.Tensor2D, batch.mask, n); // [n*B, 2h]
+  const H = biLstm(proj('fw'), xBwRev, mat(p, 'lstm.fw.U'), mat(p, 'lstm.bw.U'), batch.mask, n); // [n*B, 2h]
   if (training && cfg.hiddenDropout > 0) return tf.dropout(H, cfg.hiddenDropout, undefined, seed + 1) as tf.Tensor2D; // [n*B, 2h]
   return H;
 }
@@ -78,7 +78,7 @@ export function encode(p: Params, cfg: ModelConfig, batch: Batch, training: bool
 /** One position's input: word ⊕ POS (§5.1), then the char CNN and shape features when configured. */
 function inputFeatures(p: Params, cfg: ModelConfig, batch: Batch): tf.Tensor2D {
   const N = batch.words.length;
-  const parts = [wordVectors(p, cfg, batch), embeddingLookup(get(p, 'emb.pos') as tf.Tensor2D, batch.pos)]; // [N, wordDim], [N, posDim]
+  const parts = [wordVectors(p, cfg, batch), embeddingLookup(mat(p, 'emb.pos'), batch.pos)]; // [N, wordDim], [N, posDim]
   if (cfg.charDim > 0) parts.push(charFeatures(p, batch)); // [N, charFilters]
   if (cfg.shapeFeatures) {
     if (!batch.shape) throw new Error('the model reads word shapes: the batch has none');
@@ -93,7 +93,7 @@ function inputFeatures(p: Params, cfg: ModelConfig, batch: Batch): tf.Tensor2D {
  * correction; id 0 adds nothing, so an unseen word is exactly its pre-trained vector.
  */
 function wordVectors(p: Params, cfg: ModelConfig, batch: Batch): tf.Tensor2D {
-  const table = get(p, 'emb.word') as tf.Tensor2D;
+  const table = mat(p, 'emb.word');
   if (cfg.wordInput === 'closed') return embeddingLookup(table, batch.words); // [N, d]
   if (!batch.vectors) throw new Error('an open-vocabulary model needs the pre-trained vectors in its batch (makeBatch with the table)');
   const pre = tf.tensor2d(batch.vectors, [batch.words.length, cfg.wordDim]); // [N, d]
@@ -120,9 +120,9 @@ function charFeatures(p: Params, batch: Batch): tf.Tensor2D {
         if (at >= 0 && at < L) window[k][u * L + c] = batch.chars[u * MAX_CHARS + at];
       }
     }
-  const E = get(p, 'emb.char') as tf.Tensor2D;
+  const E = mat(p, 'emb.char');
   const win = tf.concat(window.map((ids) => embeddingLookup(E, ids, true)), 1) as tf.Tensor2D; // [U*L, w*c]
-  const conv = dense(win, get(p, 'char.W') as tf.Tensor2D, get(p, 'char.b') as tf.Tensor1D, 'relu'); // [U*L, F]
+  const conv = dense(win, mat(p, 'char.W'), vec(p, 'char.b'), 'relu'); // [U*L, F]
   const F = conv.shape[1];
   // ReLU output is ≥ 0, so zeroing the padding never changes a word's max.
   const masked = tf.mul(conv, tf.tensor2d(inWord, [U * L, 1])); // [U*L, F]
@@ -132,7 +132,7 @@ function charFeatures(p: Params, batch: Batch): tf.Tensor2D {
 
 /** Eq. 11: h̃ = ReLU(W_f h + b_f), with separate weights for fr (relations) and fg (entities). */
 export function taskFeatures(p: Params, H: tf.Tensor2D): { hRel: tf.Tensor2D; hEnt: tf.Tensor2D } {
-  const hRel = dense(H, get(p, 'fr.W') as tf.Tensor2D, get(p, 'fr.b') as tf.Tensor1D, 'relu'); // [n*B, d]
-  const hEnt = dense(H, get(p, 'fg.W') as tf.Tensor2D, get(p, 'fg.b') as tf.Tensor1D, 'relu'); // [n*B, d]
+  const hRel = dense(H, mat(p, 'fr.W'), vec(p, 'fr.b'), 'relu'); // [n*B, d]
+  const hEnt = dense(H, mat(p, 'fg.W'), vec(p, 'fg.b'), 'relu'); // [n*B, d]
   return { hRel, hEnt };
 }

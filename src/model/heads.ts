@@ -3,11 +3,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { dense } from './encoder.ts';
-import { type Params, get } from './params.ts';
+import { type Params, mat, vec } from './params.ts';
 
 /** Eq. 8 before the softmax: NER logits W_g h̄ + b_g, [n*B, T]. */
 export function nerLogits(p: Params, hEnt: tf.Tensor2D): tf.Tensor2D {
-  return dense(hEnt, get(p, 'ner.W') as tf.Tensor2D, get(p, 'ner.b') as tf.Tensor1D); // [n*B, T]
+  return dense(hEnt, mat(p, 'ner.W'), vec(p, 'ner.b')); // [n*B, T]
 }
 
 /** The RE logits in separable form: logit[i, t, j] = a[i, t] + c[j, t] + bias[t]. */
@@ -27,11 +27,11 @@ export interface RelLogits {
  * and no [n, n, l] tensor is ever needed.
  */
 export function relLogits(p: Params, hRel: tf.Tensor2D, n: number, B: number): RelLogits {
-  const l = get(p, 're.b').shape[0];
-  const subj = dense(hRel, get(p, 're.Wm') as tf.Tensor2D, undefined, 'relu'); // [n*B, r]
-  const obj = dense(hRel, get(p, 're.Wr') as tf.Tensor2D, undefined, 'relu'); // [n*B, r]
-  const a = tf.reshape(dense(subj, get(p, 're.Wp1') as tf.Tensor2D), [n, B, l]) as tf.Tensor3D; // [n, B, l]
-  const c = tf.reshape(dense(obj, get(p, 're.Wp2') as tf.Tensor2D), [n, B, l]) as tf.Tensor3D; // [n, B, l]
-  const bias = tf.clone(get(p, 're.b')) as tf.Tensor1D; // [l]; a copy, so disposing the logits never frees the variable
+  const l = vec(p, 're.b').shape[0];
+  const subj = dense(hRel, mat(p, 're.Wm'), undefined, 'relu'); // [n*B, r]
+  const obj = dense(hRel, mat(p, 're.Wr'), undefined, 'relu'); // [n*B, r]
+  const a = tf.reshape(dense(subj, mat(p, 're.Wp1')), [n, B, l]) as tf.Tensor3D; // [n, B, l]
+  const c = tf.reshape(dense(obj, mat(p, 're.Wp2')), [n, B, l]) as tf.Tensor3D; // [n, B, l]
+  const bias = tf.clone(vec(p, 're.b')); // [l]; a copy, so disposing the logits never frees the variable
   return { a, c, bias };
 }

@@ -7,7 +7,7 @@ import { constants, maxOverOtherWords, tanh } from '../engine/ops.ts';
 import type { ModelConfig } from './config.ts';
 import { dense } from './encoder.ts';
 import type { RelLogits } from './heads.ts';
-import { type Params, get } from './params.ts';
+import { type Params, type Updater, mat, vec } from './params.ts';
 
 /**
  * Eq. 1-2: ŷ[i, t] = max_{j≠i} p(<w_i, t, w_j>), the chance that word i is the subject of
@@ -33,29 +33,29 @@ export function interaction(
   H: tf.Tensor2D, // [n*B, hiddenDim]
 ): tf.Tensor2D {
   let s = tf.zeros([H.shape[0], cfg.intDim]) as tf.Tensor2D; // [n*B, dx]
-  if (cfg.intUsesRel) s = tf.add(s, dense(yRel, get(p, 'int.Wrel') as tf.Tensor2D)); // [n*B, dx]
-  if (cfg.intUsesEnt) s = tf.add(s, dense(yEnt, get(p, 'int.Went') as tf.Tensor2D)); // [n*B, dx]
-  if (cfg.intUsesH) s = tf.add(s, dense(H, get(p, 'int.Wh') as tf.Tensor2D)); // [n*B, dx]
-  return tf.relu(tf.add(s, get(p, 'int.b'))) as tf.Tensor2D; // [n*B, dx]
+  if (cfg.intUsesRel) s = tf.add(s, dense(yRel, mat(p, 'int.Wrel'))); // [n*B, dx]
+  if (cfg.intUsesEnt) s = tf.add(s, dense(yEnt, mat(p, 'int.Went'))); // [n*B, dx]
+  if (cfg.intUsesH) s = tf.add(s, dense(H, mat(p, 'int.Wh'))); // [n*B, dx]
+  return tf.relu(tf.add(s, vec(p, 'int.b'))) as tf.Tensor2D; // [n*B, dx]
 }
 
 /** Eq. 4-7, the GRU update of one task feature (prefix 'updR' for H̃, 'updG' for H̄). */
-export function gruUpdate(p: Params, prefix: string, h: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
+export function gruUpdate(p: Params, prefix: Updater, h: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
   const hx = tf.concat([h, x], 1) as tf.Tensor2D; // [N, d+dx]
-  const z = tf.sigmoid(dense(hx, get(p, `${prefix}.Wz`) as tf.Tensor2D)); // Eq. 4 [N, d]
-  const u = tf.sigmoid(dense(hx, get(p, `${prefix}.Wu`) as tf.Tensor2D)); // Eq. 5 [N, d]
+  const z = tf.sigmoid(dense(hx, mat(p, `${prefix}.Wz`))); // Eq. 4 [N, d]
+  const u = tf.sigmoid(dense(hx, mat(p, `${prefix}.Wu`))); // Eq. 5 [N, d]
   const ux = tf.concat([tf.mul(u, h), x], 1) as tf.Tensor2D; // [N, d+dx]
-  const hCand = tanh(dense(ux, get(p, `${prefix}.Wo`) as tf.Tensor2D)); // Eq. 6 [N, d]
+  const hCand = tanh(dense(ux, mat(p, `${prefix}.Wo`))); // Eq. 6 [N, d]
   return tf.add(tf.mul(tf.sub(constants().one, z), h), tf.mul(z, hCand)) as tf.Tensor2D; // Eq. 7 [N, d]
 }
 
 /** Fig. 3 "RIN (RNN)": h_new = tanh(W (h ⊕ x) + b). */
-export function rnnUpdate(p: Params, prefix: string, h: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
+export function rnnUpdate(p: Params, prefix: Updater, h: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
   const hx = tf.concat([h, x], 1) as tf.Tensor2D; // [N, d+dx]
-  return tanh(dense(hx, get(p, `${prefix}.W`) as tf.Tensor2D, get(p, `${prefix}.b`) as tf.Tensor1D)) as tf.Tensor2D; // [N, d]
+  return tanh(dense(hx, mat(p, `${prefix}.W`), vec(p, `${prefix}.b`))) as tf.Tensor2D; // [N, d]
 }
 
 /** Table 5 "RIN−γ": INT and the GRUs replaced by a linear map, h_new = W h + b. */
-export function linearUpdate(p: Params, prefix: string, h: tf.Tensor2D): tf.Tensor2D {
-  return dense(h, get(p, `${prefix}.W`) as tf.Tensor2D, get(p, `${prefix}.b`) as tf.Tensor1D); // [N, d]
+export function linearUpdate(p: Params, prefix: Updater, h: tf.Tensor2D): tf.Tensor2D {
+  return dense(h, mat(p, `${prefix}.W`), vec(p, `${prefix}.b`)); // [N, d]
 }

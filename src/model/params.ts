@@ -9,6 +9,24 @@ import { SHAPE_SIZE } from '../data/wordFeatures.ts';
 
 export type Params = Map<string, tf.Variable>;
 
+type Dir = 'fw' | 'bw';
+/** The two updaters: of H̃ (relations) and of H̄ (entities). */
+export type Updater = 'updR' | 'updG';
+
+/** Every matrix of the model, by block (see paramShapes): a misspelt name does not compile. */
+export type MatrixName =
+  | 'emb.word' | 'emb.pos' | 'emb.char' | 'char.W' // input embeddings and the char CNN
+  | `lstm.${Dir}.${'W' | 'U'}` // BiLSTM (§4.4)
+  | 'fr.W' | 'fg.W' // task features (Eq. 11)
+  | 'ner.W' | 're.Wm' | 're.Wr' | 're.Wp1' | 're.Wp2' // heads (Eq. 8-10)
+  | 'int.Wrel' | 'int.Went' | 'int.Wh' // INT (Eq. 3)
+  | `${Updater}.${'Wz' | 'Wu' | 'Wo' | 'W'}`; // updaters (Eq. 4-7; RNN and linear baselines)
+
+/** Every bias vector of the model, by block. */
+export type VectorName = 'char.b' | `lstm.${Dir}.b` | 'fr.b' | 'fg.b' | 'ner.b' | 're.b' | 'int.b' | `${Updater}.b`;
+
+export type ParamName = MatrixName | VectorName;
+
 /** Characters the char CNN reads at once. */
 export const CHAR_WIDTH = 3;
 
@@ -60,10 +78,10 @@ function glorot(rng: Rng, rows: number, cols: number): Float32Array {
 }
 
 /** The shape of every parameter, in creation order. */
-export function paramShapes(cfg: ModelConfig, s: Sizes): [string, number[]][] {
+export function paramShapes(cfg: ModelConfig, s: Sizes): [ParamName, number[]][] {
   const h = cfg.hiddenDim / 2;
   const inDim = inputDim(cfg);
-  const shapes: [string, number[]][] = [
+  const shapes: [ParamName, number[]][] = [
     ['emb.word', [s.words, cfg.wordDim]],
     ['emb.pos', [s.posTags, cfg.posDim]],
   ];
@@ -71,7 +89,7 @@ export function paramShapes(cfg: ModelConfig, s: Sizes): [string, number[]][] {
     // Char CNN (Ma & Hovy 2016): a window of CHAR_WIDTH characters → charFilters, max over the word.
     shapes.push(['emb.char', [s.chars, cfg.charDim]], ['char.W', [CHAR_WIDTH * cfg.charDim, cfg.charFilters]], ['char.b', [cfg.charFilters]]);
   }
-  for (const dir of ['fw', 'bw']) {
+  for (const dir of ['fw', 'bw'] as const) {
     shapes.push([`lstm.${dir}.W`, [inDim, 4 * h]], [`lstm.${dir}.U`, [h, 4 * h]], [`lstm.${dir}.b`, [4 * h]]);
   }
   // bilstm feeds H straight into the heads; every other variant has fr and fg (Eq. 11).
@@ -87,14 +105,14 @@ export function paramShapes(cfg: ModelConfig, s: Sizes): [string, number[]][] {
     const d = cfg.taskDim;
     const x = cfg.intDim;
     if (cfg.variant === 'rin_linear') {
-      for (const u of ['updR', 'updG']) shapes.push([`${u}.W`, [d, d]], [`${u}.b`, [d]]);
+      for (const u of ['updR', 'updG'] as const) shapes.push([`${u}.W`, [d, d]], [`${u}.b`, [d]]);
     } else {
       // Eq. 3: x = ReLU(Wa (ŷ ⊕ ȳ ⊕ h) + ba), Wa split by input so an ablation just drops a block.
       if (cfg.intUsesRel) shapes.push(['int.Wrel', [s.relations, x]]);
       if (cfg.intUsesEnt) shapes.push(['int.Went', [s.nerTags, x]]);
       if (cfg.intUsesH) shapes.push(['int.Wh', [cfg.hiddenDim, x]]);
       shapes.push(['int.b', [x]]);
-      for (const u of ['updR', 'updG']) {
+      for (const u of ['updR', 'updG'] as const) {
         if (cfg.variant === 'rin') {
           // Eq. 4-6, no biases as in the paper.
           shapes.push([`${u}.Wz`, [d + x, d]], [`${u}.Wu`, [d + x, d]], [`${u}.Wo`, [d + x, d]]);
@@ -151,8 +169,15 @@ export function disposeParams(p: Params): void {
   for (const v of p.values()) v.dispose();
 }
 
-export function get(p: Params, name: string): tf.Variable {
+function get(p: Params, name: ParamName, rank: number): tf.Variable {
   const v = p.get(name);
   if (!v) throw new Error(`missing parameter ${name}`);
+  if (v.rank !== rank) throw new Error(`parameter ${name} has rank ${v.rank}, expected ${rank}`);
   return v;
 }
+
+/** A weight matrix [in, out] by name. */
+export const mat = (p: Params, name: MatrixName) => get(p, name, 2) as tf.Variable<tf.Rank.R2>;
+
+/** A bias vector [out] by name. */
+export const vec = (p: Params, name: VectorName) => get(p, name, 1) as tf.Variable<tf.Rank.R1>;
