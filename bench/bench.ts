@@ -20,7 +20,7 @@ import type { PresetName } from '../src/model/presets.ts';
 import { resolveSettings } from '../src/train/trainer.ts';
 import { disposeParams, initParams } from '../src/model/params.ts';
 import { trainStep } from '../src/train/step.ts';
-import { codeVersion } from '../src/version.ts';
+import { codeVersion } from '../src/core/version.ts';
 
 const backend = await initBackend();
 const reps = Number(process.env.BENCH_REPS ?? 8);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { readJson } from '../src/data/files.ts';
 import { loadModel } from '../src/extract/load.ts';
 import { startServer } from '../src/serve/server.ts';
-import { codeVersion } from '../src/version.ts';
+import { codeVersion } from '../src/core/version.ts';
 
 const data = process.env.BENCH_DATA ?? join(import.meta.dirname, '../../shared/data/webnlg-exact/dev_triples.json.gz');
 const records = readJson(data) as { text: string }[];

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { readJson } from '../src/data/files.ts';
 import { type DisjointOptions, entityDisjointSplit } from '../src/data/disjoint.ts';
-import { writeFileAtomic } from '../src/io/atomic.ts';
+import { writeFileAtomic } from '../src/core/atomic.ts';
 
 interface CasrelRecord {
   text: string;

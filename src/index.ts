@@ -30,7 +30,7 @@ export { PRESET_NAMES, type PresetName } from './model/presets.ts';
 export type { ModelConfig, TrainConfig } from './model/config.ts';
 export { evaluate, type Evaluation, type EvaluateOptions } from './eval/evaluate.ts';
 export { formatScores, type Scores, type PRF, type MatchMode } from './eval/metrics.ts';
-export type { Dataset, Sentence, Span, Entity, SpanKind, Triple, Problem, LoadReport } from './data/types.ts';
+export type { Dataset, Sentence, Span, Entity, SpanKind, Triple, Problem, LoadReport } from './core/types.ts';
 
 // Every user error (bad file, bad record, bad option) is a UserError with a one-line message.
-export { UserError } from './data/types.ts';
+export { UserError } from './core/types.ts';

@@ -28,4 +28,4 @@ export { predict, type PredictOptions, type PredictResult } from './eval/predict
 export { seenSplit } from './eval/seen.ts';
 export { type Prediction, type PredictedTriple } from './eval/decode.ts';
 export type { ScoreOptions } from './eval/metrics.ts';
-export { codeVersion } from './version.ts';
+export { codeVersion } from './core/version.ts';

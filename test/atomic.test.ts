@@ -4,13 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { writeDirAtomic, writeFileAtomic } from '../src/io/atomic.ts';
+import { writeDirAtomic, writeFileAtomic } from '../src/core/atomic.ts';
 import { tempFolders } from './helpers.ts';
 
 const tmp = tempFolders('rin-atomic-');
 
 test('a target under /proc is an error within seconds, not a hang (Node 20 recursive mkdirSync spins there)', () => {
-  const code = `import { writeFileAtomic } from './src/io/atomic.ts';
+  const code = `import { writeFileAtomic } from './src/core/atomic.ts';
     try { writeFileAtomic('/proc/nope/x.json', 'x'); console.log('wrote'); } catch (e) { console.log('error: ' + e.message); }`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 20_000 });
   assert.equal(r.signal, null, 'the write hung and was killed');

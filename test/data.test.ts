@@ -17,7 +17,7 @@ import { loadVectors, vocabVectors } from '../src/data/embeddings.ts';
 import { Encoder, describeStats, newStats } from '../src/data/encode.ts';
 import { Index, NER_TAGS, PAD, UNK, buildVocabs, wordId, type Vocabs } from '../src/data/vocab.ts';
 import { posTags } from '../src/data/pos.ts';
-import { type Sentence, type Triple, UserError } from '../src/data/types.ts';
+import { type Sentence, type Triple, UserError } from '../src/core/types.ts';
 
 const { fresh: freshDir, write } = tempFolders('rin-data-test-');
 const json = (x: unknown) => JSON.stringify(x, null, 1);

@@ -1,7 +1,7 @@
 /** Small labelled sentences for training tests, as Sentence objects and as CasRel JSON, and a tiny model trained on them. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Sentence, Triple } from '../src/data/types.ts';
+import type { Sentence, Triple } from '../src/core/types.ts';
 import { disposeParams } from '../src/model/params.ts';
 import { train } from '../src/train/trainer.ts';
 

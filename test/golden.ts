@@ -14,7 +14,7 @@ import { sizesOf } from '../src/io/modelDir.ts';
 import { makeBatch } from '../src/model/batch.ts';
 import { modelConfig, trainConfig } from '../src/model/config.ts';
 import { disposeParams, initParams } from '../src/model/params.ts';
-import { bucketedBatches } from '../src/train/batches.ts';
+import { bucketedBatches } from '../src/model/batches.ts';
 import { trainStep } from '../src/train/step.ts';
 import { tinySentences } from './fixtures.ts';
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type LogitValues, type Prediction, biesoSpans, decode } from '../src/eval/decode.ts';
 import { formatScores, overlapPatterns, prf, score, tripleKeys } from '../src/eval/metrics.ts';
-import type { Sentence, Span, Triple } from '../src/data/types.ts';
+import type { Sentence, Span, Triple } from '../src/core/types.ts';
 
 const span = (start: number, end: number): Span => ({ start, end });
 const tri = (s: [number, number], relation: string, o: [number, number]): Triple => ({ subject: span(...s), relation, object: span(...o) });

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { NO_OBJECT, type Cell, embeddingLookup, maxOverOtherWords, reverseTime, separableBce, tanh } from '../src/engine/ops.ts';
+import type { Cell } from '../src/core/types.ts';
+import { NO_OBJECT, embeddingLookup, maxOverOtherWords, reverseTime, separableBce, tanh } from '../src/engine/ops.ts';
 import { Rng } from '../src/engine/rng.ts';
 import { assertClose, randn, setup } from './helpers.ts';
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Prediction } from '../src/eval/decode.ts';
 import { type PRF, score } from '../src/eval/metrics.ts';
 import { seenSplit, trainMentions } from '../src/eval/seen.ts';
-import type { Entity, Sentence, Triple } from '../src/data/types.ts';
+import type { Entity, Sentence, Triple } from '../src/core/types.ts';
 import { tempFolders } from './helpers.ts';
 
 const e = (start: number, end: number, type?: string): Entity => (type === undefined ? { start, end } : { start, end, type });

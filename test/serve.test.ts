@@ -19,7 +19,7 @@ import type { Extraction, Extractor } from '../src/extract/extractor.ts';
 import { loadModel } from '../src/extract/load.ts';
 import { type RunningServer, startServer } from '../src/serve/server.ts';
 import { splitText } from '../src/text/split.ts';
-import { UserError } from '../src/data/types.ts';
+import { UserError } from '../src/core/types.ts';
 import { predict } from '../src/eval/predict.ts';
 import { serveHelp } from '../src/cli/serve.ts';
 import { Admission } from '../src/serve/admission.ts';

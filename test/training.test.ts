@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { Encoder, newStats } from '../src/data/encode.ts';
 import { posTags } from '../src/data/pos.ts';
-import { UserError } from '../src/data/types.ts';
+import { UserError } from '../src/core/types.ts';
 import { buildVocabs } from '../src/data/vocab.ts';
 import { Rng } from '../src/engine/rng.ts';
 import { evaluate } from '../src/eval/evaluate.ts';
@@ -19,7 +19,7 @@ import { type RinModel, loadModel, saveModel, sizesOf } from '../src/io/modelDir
 import { makeBatch } from '../src/model/batch.ts';
 import { modelConfig, trainConfig } from '../src/model/config.ts';
 import { disposeParams, initParams } from '../src/model/params.ts';
-import { bucketedBatches } from '../src/train/batches.ts';
+import { bucketedBatches } from '../src/model/batches.ts';
 import { trainStep } from '../src/train/step.ts';
 import { tinySentences } from './fixtures.ts';
 import { setup } from './helpers.ts';

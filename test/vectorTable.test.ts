@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { tempFolders } from './helpers.ts';
 import { DEFAULT_VECTORS, forgetVectorTables, loadVectorTable, vectorCacheDir, type VectorTable } from '../src/data/vectorTable.ts';
-import { UserError } from '../src/data/types.ts';
+import { UserError } from '../src/core/types.ts';
 
 const { fresh: freshDir, write } = tempFolders('rin-vector-table-test-');
 

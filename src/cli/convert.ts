@@ -2,9 +2,9 @@
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describeReport, loadDataset } from '../data/load.ts';
-import { UserError } from '../data/types.ts';
+import { UserError } from '../core/types.ts';
 import { OUTPUT_FORMATS, writeDataset } from '../data/write.ts';
-import { writeFileAtomic } from '../io/atomic.ts';
+import { writeFileAtomic } from '../core/atomic.ts';
 import { FORMATS, choice, parse, required } from './args.ts';
 
 export const convertHelp = `rin convert — convert a dataset file to another format

@@ -1,10 +1,10 @@
 /** `rin extract`: raw text (arguments, a file, stdin, or JSONL) → triples, as text or JSON. */
 import { readFileSync } from 'node:fs';
-import { UserError } from '../data/types.ts';
+import { UserError } from '../core/types.ts';
 import type { Extraction } from '../extract/extractor.ts';
 import { loadModel } from '../extract/load.ts';
-import { writeFileAtomic } from '../io/atomic.ts';
-import { Progress } from '../train/progress.ts';
+import { writeFileAtomic } from '../core/atomic.ts';
+import { Progress } from '../core/progress.ts';
 import { num, parse } from './args.ts';
 
 export const extractHelp = `rin extract — extract (subject, relation, object) triples from English text

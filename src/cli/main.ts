@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** `rin` command line: dispatch to a command; user errors print one clear line, no stack. */
-import { UserError } from '../data/types.ts';
-import { codeVersion } from '../version.ts';
+import { UserError } from '../core/types.ts';
+import { codeVersion } from '../core/version.ts';
 
 type Command = (argv: string[]) => Promise<void>;
 

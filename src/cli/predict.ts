@@ -1,7 +1,7 @@
 import { describeReport, loadDataset } from '../data/load.ts';
-import { type Entity, type Sentence, UserError } from '../data/types.ts';
+import { type Entity, type Sentence, UserError } from '../core/types.ts';
 import type { Prediction } from '../eval/decode.ts';
-import { writeFileAtomic } from '../io/atomic.ts';
+import { writeFileAtomic } from '../core/atomic.ts';
 import { initBackend } from '../engine/backend.ts';
 import { predict } from '../eval/predict.ts';
 import { loadModel } from '../io/modelDir.ts';

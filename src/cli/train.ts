@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UserError } from '../data/types.ts';
+import { UserError } from '../core/types.ts';
 import type { ModelConfig, TrainConfig, Variant } from '../model/config.ts';
 import { train } from '../train/trainer.ts';
 import { PRESET_NAMES } from '../model/presets.ts';

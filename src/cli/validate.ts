@@ -1,6 +1,6 @@
 /** `rin validate`: check a dataset file and report every problem; non-zero exit when unusable. */
 import { describeValidation, validateFile } from '../data/validate.ts';
-import { UserError } from '../data/types.ts';
+import { UserError } from '../core/types.ts';
 import { FORMATS, choice, parse } from './args.ts';
 
 export const validateHelp = `rin validate — check a dataset file before training on it

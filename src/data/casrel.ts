@@ -2,7 +2,7 @@
  * CasRel-style JSON: an array of {"text": "space tokenised ...", "triple_list": [[subj, rel, obj], ...]}.
  * Used by WebNLG*, NYT* (last word of each entity) and the exact WebNLG / NYT (full spans).
  */
-import type { Problem, Sentence, Span, Triple } from './types.ts';
+import type { Problem, Sentence, Span, Triple } from '../core/types.ts';
 
 export function tokenize(text: string): string[] {
   const t = text.trim();

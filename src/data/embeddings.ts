@@ -3,7 +3,7 @@
  * Only the vectors of wanted words are kept, so a large file costs little memory.
  */
 import { readText } from './files.ts';
-import { UserError } from './types.ts';
+import { UserError } from '../core/types.ts';
 
 export interface Vectors {
   dim: number;

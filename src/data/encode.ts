@@ -2,10 +2,9 @@
  * Sentence → ids and gold labels: word and POS ids, BIESO tags (Eq. 12 targets) and the gold
  * relation cells (i, t, j) on the last words of subject and object (Eq. 13 targets).
  */
-import type { Cell } from '../engine/ops.ts';
-import type { EncodedSentence } from '../model/batch.ts';
+import type { Cell, EncodedSentence } from '../core/types.ts';
 import { posTags } from './pos.ts';
-import { type Entity, type Sentence, type SpanKind, sentenceEntities } from './types.ts';
+import { type Entity, type Sentence, type SpanKind, sentenceEntities } from '../core/types.ts';
 import { Index, type Vocabs, entityTypesOf, tagId, wordId } from './vocab.ts';
 import { charIds, shapeBits } from './wordFeatures.ts';
 

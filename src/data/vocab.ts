@@ -3,7 +3,7 @@
  * Word lookup falls back from the exact word to its lowercase form to <unk>, so a word seen
  * only in another case still gets its vector.
  */
-import type { Sentence } from './types.ts';
+import type { Sentence } from '../core/types.ts';
 import { charVocab } from './wordFeatures.ts';
 
 export const PAD = '<pad>';

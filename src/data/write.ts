@@ -2,7 +2,7 @@
  * Writers: sentences → CasRel, SpERT or JSONL text, with a warning for everything the target
  * format cannot hold. The readers in this folder read each output back.
  */
-import { type Entity, type Sentence, sentenceEntities } from './types.ts';
+import { type Entity, type Sentence, sentenceEntities } from '../core/types.ts';
 
 export const OUTPUT_FORMATS = ['casrel', 'spert', 'jsonl'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readJson } from './files.ts';
-import { type Problem, type Sentence, type Triple, UserError } from './types.ts';
+import { type Problem, type Sentence, type Triple, UserError } from '../core/types.ts';
 
 export function isZeng(data: unknown): boolean {
   return Array.isArray(data) && data.length === 2 && Array.isArray(data[0]) && Array.isArray(data[1]) &&

@@ -6,6 +6,7 @@
  * the flat index of (position i, sentence b) is i * B + b.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { Cell } from '../core/types.ts';
 
 type GradResult = { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor | tf.Tensor[] };
 
@@ -93,13 +94,6 @@ export function maxOverOtherWords(c: tf.Tensor3D, lengths: number[], selfPairs =
     };
   });
   return f(c) as tf.Tensor3D;
-}
-
-/** A gold relation cell: subject head word i, relation t, object head word j (all within one sentence). */
-export interface Cell {
-  i: number;
-  t: number;
-  j: number;
 }
 
 /**

@@ -9,7 +9,7 @@
  * a triple's mentions are entities and never overlap (what raw-text extraction wants; the paper
  * scores every cell).
  */
-import { type Entity, UserError } from '../data/types.ts';
+import { type Entity, UserError } from '../core/types.ts';
 import { tagParts } from '../data/vocab.ts';
 import { viterbiTags } from './viterbi.ts';
 

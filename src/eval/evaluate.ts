@@ -1,6 +1,6 @@
 /** Evaluate a model on gold sentences: predict, then score (metrics.ts). */
 import { describeStats, encoderFor, newStats } from '../data/encode.ts';
-import { type Problem, type Sentence, type SpanKind, sentenceEntities } from '../data/types.ts';
+import { type Problem, type Sentence, type SpanKind, sentenceEntities } from '../core/types.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import type { Prediction } from './decode.ts';
 import { type Scores, score } from './metrics.ts';

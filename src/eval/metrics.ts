@@ -10,7 +10,7 @@
  * and types, and the relation) and boundaries-only; a relation the data declares symmetric
  * matches in either direction.
  */
-import { type Entity, type Sentence, type Span, sentenceEntities } from '../data/types.ts';
+import { type Entity, type Sentence, type Span, sentenceEntities } from '../core/types.ts';
 import type { Prediction } from './decode.ts';
 
 export interface PRF {

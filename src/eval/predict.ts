@@ -4,14 +4,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { encoderFor } from '../data/encode.ts';
 import { entityTypesOf } from '../data/vocab.ts';
-import type { Problem, Sentence } from '../data/types.ts';
+import type { Problem, Sentence } from '../core/types.ts';
 import type { RinModel } from '../io/modelDir.ts';
-import { type Batch, type EncodedSentence, makeBatch } from '../model/batch.ts';
+import type { EncodedSentence } from '../core/types.ts';
+import { type Batch, makeBatch } from '../model/batch.ts';
 import { forward } from '../model/rin.ts';
 import type { ModelConfig } from '../model/config.ts';
 import type { Params } from '../model/params.ts';
-import { sortedBatches } from '../train/batches.ts';
-import { Progress } from '../train/progress.ts';
+import { sortedBatches } from '../model/batches.ts';
+import { Progress } from '../core/progress.ts';
 import { type LogitValues, type Prediction, checkThreshold, decode } from './decode.ts';
 
 export interface PredictOptions {

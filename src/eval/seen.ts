@@ -8,7 +8,7 @@
  * spaces; the last word only under partial match). A triple is seen when both its mentions are;
  * a predicted triple is put in a part by its own mentions, so each part has its own P/R/F1.
  */
-import { type Entity, type Sentence, sentenceEntities } from '../data/types.ts';
+import { type Entity, type Sentence, sentenceEntities } from '../core/types.ts';
 import type { Prediction } from './decode.ts';
 import { type MatchMode, type PRF, formatHeader, formatRow, positionKey, prf, relationKeys, spanText, tripleKeys } from './metrics.ts';
 

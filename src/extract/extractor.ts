@@ -5,8 +5,8 @@
  * data does; a triple links two predicted entities, so its mentions never overlap.
  */
 import { setImmediate as nextTick } from 'node:timers/promises';
-import type { Entity, Sentence } from '../data/types.ts';
-import { UserError } from '../data/types.ts';
+import type { Entity, Sentence } from '../core/types.ts';
+import { UserError } from '../core/types.ts';
 import type { Prediction } from '../eval/decode.ts';
 import { predict } from '../eval/predict.ts';
 import type { RinModel } from '../io/modelDir.ts';

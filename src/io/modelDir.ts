@@ -4,20 +4,20 @@
  *                manifest, and the size and sha256 of weights.bin
  *   vocab.json   words, POS tags, NER tags, relations
  *   weights.bin  float32 weights (little-endian), laid out as the manifest says
- * Written atomically (io/atomic.ts); loading checks every part (sizes, checksum, finite weights)
+ * Written atomically (core/atomic.ts); loading checks every part (sizes, checksum, finite weights)
  * and says what is wrong.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SpanKind } from '../data/types.ts';
-import { UserError } from '../data/types.ts';
+import type { SpanKind } from '../core/types.ts';
+import { UserError } from '../core/types.ts';
 import type { Vocabs } from '../data/vocab.ts';
 import { type ModelConfig, type TrainConfig, modelConfig, trainConfig } from '../model/config.ts';
 import { type Params, isTrainable, makeVariable, paramShapes } from '../model/params.ts';
 import { DEFAULT_VECTORS, type VectorTable, loadVectorTable } from '../data/vectorTable.ts';
-import { codeVersion } from '../version.ts';
-import { writeDirAtomic } from './atomic.ts';
+import { codeVersion } from '../core/version.ts';
+import { writeDirAtomic } from '../core/atomic.ts';
 import { type WeightSpec, packWeights, unpackWeights } from './weights.ts';
 
 export const FORMAT = 'rin-model';

@@ -3,7 +3,7 @@
  * the flat index of (position i, sentence b) is i * B + b, so the LSTM reads step i as
  * rows [i*B, (i+1)*B) with no transpose.
  */
-import type { Cell } from '../engine/ops.ts';
+import type { Cell, EncodedSentence } from '../core/types.ts';
 import { MAX_CHARS, SHAPE_SIZE } from '../data/wordFeatures.ts';
 
 export interface Batch {
@@ -31,20 +31,6 @@ export interface Batch {
   ner?: Int32Array;
   /** Gold relation cells per sentence (training only). */
   cells?: Cell[][];
-}
-
-/** One encoded sentence: ids and gold labels, before padding. */
-export interface EncodedSentence {
-  words: number[];
-  pos: number[];
-  /** Open vocabulary: each word's row in the pre-trained table, -1 when it has none. */
-  vec?: number[];
-  /** Each word's character ids (models with a char CNN). */
-  chars?: number[][];
-  /** Each word's shape features as bits (data/wordFeatures.ts order). */
-  shape?: number[];
-  ner?: number[];
-  cells?: Cell[];
 }
 
 /** The pre-trained table rows a batch copies its vectors from. */

@@ -10,12 +10,12 @@
 import { readFileSync } from 'node:fs';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { UserError } from '../data/types.ts';
+import { UserError } from '../core/types.ts';
 import { type Extractor, TimeLimitError } from '../extract/extractor.ts';
 import { Admission } from './admission.ts';
 import { Batcher } from './batcher.ts';
 import { publicCard } from './card.ts';
-import { codeVersion } from '../version.ts';
+import { codeVersion } from '../core/version.ts';
 
 export interface ServiceOptions {
   /** Largest request body accepted, in bytes (default 100 000). */

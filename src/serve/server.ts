@@ -1,7 +1,7 @@
 /** Start the HTTP service on a host and port (port 0: any free port, as tests use). */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { UserError } from '../data/types.ts';
+import { UserError } from '../core/types.ts';
 import type { Extractor } from '../extract/extractor.ts';
 import { type ServiceOptions, createApp } from './app.ts';
 

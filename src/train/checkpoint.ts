@@ -5,9 +5,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../data/types.ts';
+import { UserError } from '../core/types.ts';
 import { type LoadModelOptions, type RinModel, loadModel, saveModel } from '../io/modelDir.ts';
-import { writeFileAtomic } from '../io/atomic.ts';
+import { writeFileAtomic } from '../core/atomic.ts';
 import { type WeightSpec, packWeights, unpackWeights } from '../io/weights.ts';
 import { disposeParams } from '../model/params.ts';
 import { Adam, type SavedMoments } from './adam.ts';

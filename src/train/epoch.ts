@@ -4,10 +4,11 @@
  */
 import type { Rng } from '../engine/rng.ts';
 import type { RinModel } from '../io/modelDir.ts';
-import { type EncodedSentence, makeBatch } from '../model/batch.ts';
+import type { EncodedSentence } from '../core/types.ts';
+import { makeBatch } from '../model/batch.ts';
 import type { TrainConfig } from '../model/config.ts';
-import { bucketedBatches } from './batches.ts';
-import { Progress } from './progress.ts';
+import { bucketedBatches } from '../model/batches.ts';
+import { Progress } from '../core/progress.ts';
 import { type Updater, trainStep } from './step.ts';
 
 export interface EpochLoss {

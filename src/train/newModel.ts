@@ -4,14 +4,14 @@
  */
 import { firstWords, loadVectors, vocabVectors } from '../data/embeddings.ts';
 import { posTags } from '../data/pos.ts';
-import { type Dataset, UserError } from '../data/types.ts';
+import { type Dataset, UserError } from '../core/types.ts';
 import { DEFAULT_VECTORS, type VectorTable, loadVectorTable } from '../data/vectorTable.ts';
 import { type Vocabs, buildVocabs } from '../data/vocab.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import { sizesOf } from '../io/modelDir.ts';
 import type { ModelConfig, TrainConfig } from '../model/config.ts';
 import { initParams } from '../model/params.ts';
-import { codeVersion } from '../version.ts';
+import { codeVersion } from '../core/version.ts';
 
 export interface VectorOptions {
   /** Pre-trained word vectors (GloVe / word2vec text, .gz ok); open vocabulary default: the npm package. */

@@ -4,8 +4,8 @@
  * learning rate can be changed, and each change is logged. Any other setting given with a
  * value other than the checkpoint's is refused, since the run could not honour it.
  */
-import type { Dataset } from '../data/types.ts';
-import { UserError } from '../data/types.ts';
+import type { Dataset } from '../core/types.ts';
+import { UserError } from '../core/types.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import type { ModelConfig, TrainConfig } from '../model/config.ts';
 import { disposeParams } from '../model/params.ts';

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..'); // src/core/ (or dist/core/) → the package root
 
 export const PACKAGE_VERSION: string = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 

@@ -94,3 +94,24 @@ export class UserError extends Error {
     this.name = 'UserError';
   }
 }
+
+/** A gold relation cell: subject head word i, relation t, object head word j (all within one sentence). */
+export interface Cell {
+  i: number;
+  t: number;
+  j: number;
+}
+
+/** One encoded sentence: ids and gold labels, before padding. */
+export interface EncodedSentence {
+  words: number[];
+  pos: number[];
+  /** Open vocabulary: each word's row in the pre-trained table, -1 when it has none. */
+  vec?: number[];
+  /** Each word's character ids (models with a char CNN). */
+  chars?: number[][];
+  /** Each word's shape features as bits (data/wordFeatures.ts order). */
+  shape?: number[];
+  ner?: number[];
+  cells?: Cell[];
+}
