@@ -26,6 +26,6 @@ export { type Batch, makeBatch } from './model/batch.ts';
 export { resolveSettings } from './train/trainer.ts';
 export { predict, type PredictOptions, type PredictResult } from './eval/predict.ts';
 export { seenSplit } from './eval/seen.ts';
-export { type Prediction, type PredictedTriple } from './eval/decode.ts';
+export type { Prediction, PredictedTriple } from './eval/decode.ts';
 export type { ScoreOptions } from './eval/metrics.ts';
 export { codeVersion } from './core/version.ts';

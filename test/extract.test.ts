@@ -407,7 +407,7 @@ function sortGold(g: Gold): Gold {
 const got = (r: Extraction): Gold => ({ entities: r.entities, triples: r.triples.map(({ subject, relation, object }) => ({ subject, relation, object })) });
 
 /** Corpus sentences whose raw text tokenizes to the training tokens (wink reads "Corp." as one abbreviation). */
-const SAME_TOKENS = TINY_CORPUS.map(([t], k) => k).filter((k) => words(RAW[k]).flat().join(' ') === TINY_CORPUS[k][0]);
+const SAME_TOKENS = TINY_CORPUS.map((_, k) => k).filter((k) => words(RAW[k]).flat().join(' ') === TINY_CORPUS[k][0]);
 
 test('the overfitted model gives back its training sentences, typed as raw text: full spans, char offsets, triples', () => {
   assert.ok(SAME_TOKENS.length >= 7, `raw text tokenizes as in training for sentences ${SAME_TOKENS}`);

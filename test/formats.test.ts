@@ -45,8 +45,14 @@ function surface(s: Sentence) {
 async function run(cmd: (argv: string[]) => Promise<void>, argv: string[]): Promise<{ out: string; err: string; error?: unknown }> {
   const [ow, ew] = [process.stdout.write, process.stderr.write];
   let out = '', err = '';
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+  process.stdout.write = ((s: string) => {
+    out += s;
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => {
+    err += s;
+    return true;
+  }) as typeof process.stderr.write;
   try {
     await cmd(argv);
     return { out, err };

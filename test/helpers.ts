@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/engine/backend.ts';
-import { Rng } from '../src/engine/rng.ts';
+import type { Rng } from '../src/engine/rng.ts';
 
 export async function setup(): Promise<void> {
   await initBackend(process.env.RIN_BACKEND === 'cpu' ? 'cpu' : 'wasm');

@@ -8,7 +8,7 @@ import { UserError } from '../core/types.ts';
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
 /** Parsed option values: strings for string options, booleans for flags (checked by parseArgs). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each command reads its own options by name
 export type Values = Record<string, any>;
 
 export function parse(cmd: string, argv: string[], options: OptionSpec): { values: Values; positionals: string[] } {
@@ -19,7 +19,7 @@ export function parse(cmd: string, argv: string[], options: OptionSpec): { value
   }
 }
 
-export function num(cmd: string, name: string, v: string | undefined): number | undefined {
+export function num(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const x = Number(v);
   if (!Number.isFinite(x)) throw new UserError(`--${name} must be a number, got "${v}"`);
@@ -37,7 +37,7 @@ export function defined<T extends object>(o: T): Partial<T> {
 }
 
 /** A string option limited to a few values. */
-export function choice<T extends string>(cmd: string, name: string, v: string | undefined, allowed: readonly T[]): T | undefined {
+export function choice<T extends string>(name: string, v: string | undefined, allowed: readonly T[]): T | undefined {
   if (v === undefined) return undefined;
   if (!allowed.includes(v as T)) throw new UserError(`--${name} must be one of ${allowed.join(', ')}, got "${v}"`);
   return v as T;

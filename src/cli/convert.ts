@@ -28,8 +28,8 @@ place: on any error no OUT is left behind. rin validate IN lists every problem.
 export async function convertCommand(argv: string[]): Promise<void> {
   const { values: v, positionals } = parse('convert', argv, { from: { type: 'string' }, to: { type: 'string' } });
   if (v.help) return void process.stdout.write(convertHelp);
-  const to = choice('convert', 'to', required('convert', 'to', v.to), OUTPUT_FORMATS)!;
-  const from = choice('convert', 'from', v.from, FORMATS);
+  const to = choice('to', required('convert', 'to', v.to), OUTPUT_FORMATS)!;
+  const from = choice('from', v.from, FORMATS);
   if (positionals.length !== 2) throw new UserError(`expected IN and OUT files, got ${positionals.length} arguments (see rin convert --help)`);
   const [input, out] = positionals;
   if (resolve(input) === resolve(out)) throw new UserError(`OUT is IN (${input}); write to another file`);

@@ -48,17 +48,17 @@ export async function evalCommand(argv: string[]): Promise<void> {
   await initBackend();
   const model = loadModel(required('eval', 'model', v.model), { embeddings: v.embeddings, log: (l: string) => process.stderr.write(l + '\n') });
   // Decoding is not learnt: scoring one model both ways measures what Viterbi adds.
-  const decoding = choice('eval', 'tag-decoding', v['tag-decoding'], ['argmax', 'viterbi'] as const);
+  const decoding = choice('tag-decoding', v['tag-decoding'], ['argmax', 'viterbi'] as const);
   if (decoding) model.config = { ...model.config, tagDecoding: decoding };
-  const data = loadDataset(required('eval', 'data', v.data), { format: choice('eval', 'format', v.format, FORMATS), spans: choice('eval', 'spans', v.spans, SPANS) });
+  const data = loadDataset(required('eval', 'data', v.data), { format: choice('format', v.format, FORMATS), spans: choice('spans', v.spans, SPANS) });
   process.stderr.write(describeReport(data) + '\n');
-  const train = v['seen-from'] === undefined ? undefined : loadDataset(v['seen-from'], { format: choice('eval', 'seen-format', v['seen-format'], FORMATS) });
+  const train = v['seen-from'] === undefined ? undefined : loadDataset(v['seen-from'], { format: choice('seen-format', v['seen-format'], FORMATS) });
   if (train) {
     process.stderr.write(describeReport(train) + '\n');
     // Whole-span strings never equal last words: the split would call everything unseen.
     if (train.spans !== data.spans) process.stderr.write(`note: ${train.file} has ${train.spans} spans but ${data.file} has ${data.spans} spans; seen/unseen compares their mention strings as they are\n`);
   }
-  const ev = evaluate(model, data.sentences, data.spans, { threshold: num('eval', 'threshold', v.threshold), entityPairs: v['entity-pairs'], progress: !v['no-progress'], symmetric: data.symmetric });
+  const ev = evaluate(model, data.sentences, data.spans, { threshold: num('threshold', v.threshold), entityPairs: v['entity-pairs'], progress: !v['no-progress'], symmetric: data.symmetric });
   for (const p of ev.problems) process.stderr.write(`${p.file} record ${p.record}: ${p.message}\n`);
   for (const n of ev.notes) process.stderr.write(`note: ${n}\n`);
   const seen = train && seenSplit(train.sentences, data.sentences, ev.predictions, ev.scores.mode, { symmetric: data.symmetric });

@@ -128,7 +128,7 @@ export async function extractCommand(argv: string[]): Promise<void> {
   if (v.help) return void process.stdout.write(extractHelp);
   if (positionals.length && v.file) throw new UserError('give TEXT arguments or --file, not both');
   if (v.jsonl && positionals.length) throw new UserError('--jsonl reads a file or stdin, not TEXT arguments');
-  const threshold = num('extract', 'threshold', v.threshold);
+  const threshold = num('threshold', v.threshold);
   const x = await loadModel(v.model, { embeddings: v.embeddings, log: (l: string) => process.stderr.write(l + '\n') });
   const output: string[] = [];
   const emit = (s: string) => (v.out ? output.push(s) : process.stdout.write(s));

@@ -45,9 +45,9 @@ export async function predictCommand(argv: string[]): Promise<void> {
   if (v.help) return void process.stdout.write(predictHelp);
   await initBackend();
   const model = loadModel(required('predict', 'model', v.model), { embeddings: v.embeddings, log: (l: string) => process.stderr.write(l + '\n') });
-  const data = loadDataset(required('predict', 'data', v.data), { format: choice('predict', 'format', v.format, FORMATS) });
+  const data = loadDataset(required('predict', 'data', v.data), { format: choice('format', v.format, FORMATS) });
   process.stderr.write(describeReport(data) + '\n');
-  const { predictions, problems } = predict(model, data.sentences, { threshold: num('predict', 'threshold', v.threshold), progress: !v['no-progress'] });
+  const { predictions, problems } = predict(model, data.sentences, { threshold: num('threshold', v.threshold), progress: !v['no-progress'] });
   for (const p of problems) process.stderr.write(`${p.file} record ${p.record}: ${p.message}\n`);
   const lines = data.sentences.map((s, k) => predictionLine(s, predictions[k]));
   if (!v.out) return void process.stdout.write(lines.join(''));

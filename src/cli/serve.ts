@@ -36,7 +36,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     'max-bytes': { type: 'string' }, 'max-texts': { type: 'string' }, 'time-limit-ms': { type: 'string' }, 'max-queue-chars': { type: 'string' },
   });
   if (v.help) return void process.stdout.write(serveHelp);
-  const n = (name: string) => num('serve', name, v[name]);
+  const n = (name: string) => num(name, v[name]);
   const x = await loadModel(v.model, { embeddings: v.embeddings, log: (l: string) => process.stderr.write(l + '\n') });
   const server = await startServer(x, { host: v.host, port: n('port'), maxBytes: n('max-bytes'), maxTexts: n('max-texts'), timeLimitMs: n('time-limit-ms'), maxQueueChars: n('max-queue-chars') });
   process.stderr.write(`rin serve: listening on ${server.url} (model ${x.path}); Ctrl+C stops\n`);

@@ -97,7 +97,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   }
   const ablate = new Set<string>(String(v.ablate ?? '').split(',').filter(Boolean));
   for (const a of ablate as Set<string>) if (!['rel', 'ent', 'h'].includes(a)) throw new UserError(`--ablate takes rel, ent and h, got "${a}"`);
-  const n = (name: string) => num('train', name, v[name as keyof typeof v] as string | undefined);
+  const n = (name: string) => num(name, v[name as keyof typeof v] as string | undefined);
   const model: Partial<ModelConfig> = {
     ...fileCfg.model,
     ...defined({
@@ -111,12 +111,12 @@ export async function trainCommand(argv: string[]): Promise<void> {
       intUsesRel: ablate.has('rel') ? false : undefined,
       intUsesEnt: ablate.has('ent') ? false : undefined,
       intUsesH: ablate.has('h') ? false : undefined,
-      wordInput: choice('train', 'word-input', v['word-input'], ['closed', 'open'] as const),
+      wordInput: choice('word-input', v['word-input'], ['closed', 'open'] as const),
       charDim: n('char-dim'),
       charFilters: n('char-filters'),
       shapeFeatures: v['shape-features'] ? true : v['no-shape-features'] ? false : undefined,
       hiddenDropout: n('hidden-dropout'),
-      tagDecoding: choice('train', 'tag-decoding', v['tag-decoding'], ['argmax', 'viterbi'] as const),
+      tagDecoding: choice('tag-decoding', v['tag-decoding'], ['argmax', 'viterbi'] as const),
     }),
   };
   const training: Partial<TrainConfig> = {
@@ -128,13 +128,13 @@ export async function trainCommand(argv: string[]): Promise<void> {
       mentionDropout: n('mention-dropout'), mentionReplace: n('mention-replace'), minWordCount: n('min-word-count'), minEpochUpdates: n('min-epoch-updates'),
     }),
   };
-  const fmt = choice('train', 'format', v.format, FORMATS);
-  const spans = choice('train', 'spans', v.spans, SPANS);
+  const fmt = choice('format', v.format, FORMATS);
+  const spans = choice('spans', v.spans, SPANS);
   await train({
     train: required('train', 'train', v.train),
     dev: required('train', 'dev', v.dev),
     out: required('train', 'out', v.out),
-    preset: choice('train', 'preset', v.preset, PRESET_NAMES),
+    preset: choice('preset', v.preset, PRESET_NAMES),
     embeddings: v.embeddings,
     lowercase: !v['no-lowercase'],
     extraWords: n('extra-words'),

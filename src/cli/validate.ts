@@ -1,5 +1,5 @@
 /** `rin validate`: check a dataset file and report every problem; non-zero exit when unusable. */
-import { describeValidation, validateFile } from '../data/validate.ts';
+import { type Validation, describeValidation, validateFile } from '../data/validate.ts';
 import { UserError } from '../core/types.ts';
 import { FORMATS, choice, parse } from './args.ts';
 
@@ -24,8 +24,8 @@ export async function validateCommand(argv: string[]): Promise<void> {
   if (v.help) return void process.stdout.write(validateHelp);
   if (positionals.length !== 1) throw new UserError(`expected one FILE, got ${positionals.length} (see rin validate --help)`);
   const [file] = positionals;
-  const format = choice('validate', 'format', v.format, FORMATS);
-  let report;
+  const format = choice('format', v.format, FORMATS);
+  let report: Validation;
   try {
     report = validateFile(file, { format });
   } catch (e) {

@@ -23,7 +23,10 @@ export function canonicalSymmetric(sentences: Sentence[], symmetric: string[] | 
         swapped++;
       }
       const key = `${t.subject.start}:${t.subject.end}:${t.relation}:${t.object.start}:${t.object.end}`;
-      if (seen.has(key)) return void dropped++, false;
+      if (seen.has(key)) {
+        dropped++;
+        return false;
+      }
       seen.add(key);
       return true;
     });

@@ -135,7 +135,7 @@ export function separableBce(
             const e = Math.exp(x < 0 ? x : -x);
             const inv = 1 / (1 + e);
             const s = x >= 0 ? inv : e * inv;
-            loss += (x > 0 ? x : 0) + (e < 1e-4 ? e * (1 - e * (0.5 - e / 3)) : Math.log1p(e));
+            loss += Math.max(x, 0) + (e < 1e-4 ? e * (1 - e * (0.5 - e / 3)) : Math.log1p(e));
             ga[ai + t] += s;
             gc[cj + t] += s;
           }

@@ -121,7 +121,7 @@ export function loadModel(dir: string, opts: LoadModelOptions = {}): RinModel {
   const bytes = readPart(dir, 'weights.bin');
   const damage = checkWeightsFile(bytes, head);
   if (damage) throw bad(damage);
-  let values;
+  let values: ReturnType<typeof unpackWeights>;
   try {
     values = unpackWeights(head.weights, bytes, 'weights.bin', { exact: true, finite: true });
   } catch (e) {

@@ -1,5 +1,5 @@
 /** Named float32 tensors ↔ one binary blob plus a JSON manifest. */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 
 export interface WeightSpec {
   name: string;

@@ -28,7 +28,10 @@ export function sortedBatches(lengths: number[], batchSize: number, maxTokens = 
   let batch: number[] = [];
   for (const k of idx) {
     const n = lengths[k]; // the longest so far: sorted ascending
-    if (batch.length && (batch.length >= batchSize || (batch.length + 1) * n > maxTokens)) (out.push(batch), (batch = []));
+    if (batch.length && (batch.length >= batchSize || (batch.length + 1) * n > maxTokens)) {
+      out.push(batch);
+      batch = [];
+    }
     batch.push(k);
   }
   if (batch.length) out.push(batch);
