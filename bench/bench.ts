@@ -46,7 +46,10 @@ function bench(name: string, B: number, n: number, l: number, K: number, preset:
     chars: Array.from({ length: n }, () => Array.from({ length: 3 + Math.floor(rng.next() * 10) }, () => 2 + Math.floor(rng.next() * (chars - 2)))),
     shape: Array.from({ length: n }, () => Math.floor(rng.next() * 256)),
     ner: Array.from({ length: n }, () => (rng.next() < 0.8 ? 0 : 4)),
-    cells: [{ i: 1, t: 0, j: 5 }, { i: 7, t: l - 1, j: 3 }],
+    cells: [
+      { i: 1, t: 0, j: 5 },
+      { i: 7, t: l - 1, j: 3 },
+    ],
   }));
   const batch = makeBatch(items, table);
   const opt = tf.train.adam(1e-3);
@@ -66,7 +69,12 @@ function bench(name: string, B: number, n: number, l: number, K: number, preset:
   const inferMs = time(infer);
   sample();
   const row = {
-    name, preset, B, n, relations: l, K,
+    name,
+    preset,
+    B,
+    n,
+    relations: l,
+    K,
     trainMsPerBatch: +trainMs.toFixed(1),
     trainSentencesPerSec: +((B * 1000) / trainMs).toFixed(1),
     inferMsPerBatch: +inferMs.toFixed(1),
@@ -78,18 +86,16 @@ function bench(name: string, B: number, n: number, l: number, K: number, preset:
   return row;
 }
 
-const rows = [
-  bench('NYT-like', 50, 40, 24, 3, 'paper'),
-  bench('WebNLG-like', 20, 40, 171, 3, 'paper'),
-  bench('NYT-like', 50, 40, 24, 3, 'default'),
-  bench('WebNLG-like', 20, 40, 171, 3, 'default'),
-];
+const rows = [bench('NYT-like', 50, 40, 24, 3, 'paper'), bench('WebNLG-like', 20, 40, 171, 3, 'paper'), bench('NYT-like', 50, 40, 24, 3, 'default'), bench('WebNLG-like', 20, 40, 171, 3, 'default')];
 clearInterval(timer);
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, backend, code: codeVersion() };
 const wasmHeap = tf.memory().numBytes;
 const result = { date: new Date().toISOString(), machine, reps, rows, peakRssMiB: +(peakRss / 2 ** 20).toFixed(0), tfBytesAtEnd: wasmHeap };
 console.log(`rin benchmark — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, backend ${backend}, rin ${machine.code}`);
 console.log('shape                      train sent/s (ms/batch)   inference sent/s (ms/batch)');
-for (const r of rows) console.log(`${`${r.name} ${r.preset} B=${r.B} n=${r.n} l=${r.relations} K=${r.K}`.padEnd(42)} ${String(r.trainSentencesPerSec).padStart(7)} (${r.trainMsPerBatch})      ${String(r.inferSentencesPerSec).padStart(7)} (${r.inferMsPerBatch})`);
+for (const r of rows)
+  console.log(
+    `${`${r.name} ${r.preset} B=${r.B} n=${r.n} l=${r.relations} K=${r.K}`.padEnd(42)} ${String(r.trainSentencesPerSec).padStart(7)} (${r.trainMsPerBatch})      ${String(r.inferSentencesPerSec).padStart(7)} (${r.inferMsPerBatch})`,
+  );
 console.log(`peak resident memory: ${result.peakRssMiB} MiB`);
 writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');

@@ -47,15 +47,21 @@ const post = async (text: string) => {
 };
 await post(texts[0]);
 const t2 = performance.now();
-await Promise.all(Array.from({ length: clients }, async (_, c) => {
-  for (let k = 0; k < perClient; k++) await post(texts[(c * perClient + k) % texts.length]);
-}));
+await Promise.all(
+  Array.from({ length: clients }, async (_, c) => {
+    for (let k = 0; k < perClient; k++) await post(texts[(c * perClient + k) % texts.length]);
+  }),
+);
 const httpMs = performance.now() - t2;
 await server.close();
 
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, code: codeVersion() };
 const result = {
-  date: new Date().toISOString(), machine, model: x.path, texts: texts.length, sentences,
+  date: new Date().toISOString(),
+  machine,
+  model: x.path,
+  texts: texts.length,
+  sentences,
   inProcessSentencesPerSec: +((sentences * 1000) / inMs).toFixed(1),
   oneTextPerCallMs: +singleMs.toFixed(2),
   http: { clients, requests: clients * perClient, requestsPerSec: +((clients * perClient * 1000) / httpMs).toFixed(1), errors },

@@ -22,11 +22,16 @@ import { readJson } from '../src/data/files.ts';
 const { values: v, positionals: serveArgs } = parseArgs({
   allowPositionals: true,
   options: {
-    seconds: { type: 'string', default: '60' }, clients: { type: 'string', default: '16' }, 'large-clients': { type: 'string', default: '4' },
-    model: { type: 'string' }, out: { type: 'string', default: join(import.meta.dirname, 'stress-results.json') },
+    seconds: { type: 'string', default: '60' },
+    clients: { type: 'string', default: '16' },
+    'large-clients': { type: 'string', default: '4' },
+    model: { type: 'string' },
+    out: { type: 'string', default: join(import.meta.dirname, 'stress-results.json') },
   },
 });
-const seconds = Number(v.seconds), clients = Number(v.clients), largeClients = Number(v['large-clients']);
+const seconds = Number(v.seconds),
+  clients = Number(v.clients),
+  largeClients = Number(v['large-clients']);
 if (!(seconds > 0 && clients >= 1 && largeClients >= 0 && largeClients <= clients)) throw new Error('--seconds > 0, --clients ≥ 1 and 0 ≤ --large-clients ≤ --clients');
 
 // ---------------------------------------------------------------- texts
@@ -70,13 +75,22 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let err = '';
-    const timer = setTimeout(() => (child.kill(), reject(new Error(`rin serve did not start in 120 s:\n${err}`))), 120_000);
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`rin serve did not start in 120 s:\n${err}`));
+    }, 120_000);
     child.stderr!.setEncoding('utf8').on('data', (d: string) => {
       err += d;
       const url = err.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
-      if (url) (clearTimeout(timer), resolve({ child, url }));
+      if (url) {
+        clearTimeout(timer);
+        resolve({ child, url });
+      }
     });
-    child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`rin serve exited (${code}):\n${err}`))));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`rin serve exited (${code}):\n${err}`));
+    });
   });
 }
 
@@ -120,10 +134,13 @@ function summary(log: Done[], kind: Done['kind'], wallS: number) {
   const failed = all.filter((d) => d.status !== 200);
   const ms = (ds: Done[]) => ds.map((d) => d.end - d.start);
   return {
-    requests: all.length, ok: ok.length,
+    requests: all.length,
+    ok: ok.length,
     okPerSec: +(ok.length / wallS).toFixed(2),
-    p50Ms: pct(ms(ok), 50), p99Ms: pct(ms(ok), 99),
-    failedP50Ms: pct(ms(failed), 50), failedP99Ms: pct(ms(failed), 99),
+    p50Ms: pct(ms(ok), 50),
+    p99Ms: pct(ms(ok), 99),
+    failedP50Ms: pct(ms(failed), 50),
+    failedP99Ms: pct(ms(failed), 99),
   };
 }
 
@@ -140,7 +157,13 @@ function byStatus(log: Done[]): Record<string, number> {
 function smallDuringLarge(log: Done[]): { count: number; p50Ms: number | null } {
   const large = log.filter((d) => d.kind === 'large' && d.status === 200);
   const inside = log.filter((d) => d.kind === 'small' && d.status === 200 && large.some((l) => l.start <= d.start && d.end <= l.end));
-  return { count: inside.length, p50Ms: pct(inside.map((d) => d.end - d.start), 50) };
+  return {
+    count: inside.length,
+    p50Ms: pct(
+      inside.map((d) => d.end - d.start),
+      50,
+    ),
+  };
 }
 
 // ---------------------------------------------------------------- run
@@ -158,7 +181,11 @@ try {
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version },
     command: `node --import tsx bench/stress.ts ${process.argv.slice(2).join(' ')}`.trim(),
-    serveArgs, seconds, wallSeconds: +wallS.toFixed(1), clients, largeClients,
+    serveArgs,
+    seconds,
+    wallSeconds: +wallS.toFixed(1),
+    clients,
+    largeClients,
     small: summary(log, 'small', wallS),
     large: summary(log, 'large', wallS),
     replies: byStatus(log),

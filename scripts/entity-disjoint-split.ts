@@ -27,7 +27,10 @@ const OPTIONS: DisjointOptions = { seed: 1, devSize: 500, maxEntityFreq: 60, min
 const { values } = parseArgs({ options: { out: { type: 'string', default: '.data/webnlg-disjoint' } } });
 const out = values.out!;
 const pool = [...(readJson(join(SRC, 'train_triples.json.gz')) as CasrelRecord[]), ...(readJson(join(SRC, 'dev_triples.json.gz')) as CasrelRecord[])];
-const split = entityDisjointSplit(pool.map((r) => ({ entities: r.triple_list.flatMap((t) => [t[0], t[2]]), relations: r.triple_list.map((t) => t[1]) })), OPTIONS);
+const split = entityDisjointSplit(
+  pool.map((r) => ({ entities: r.triple_list.flatMap((t) => [t[0], t[2]]), relations: r.triple_list.map((t) => t[1]) })),
+  OPTIONS,
+);
 
 const pick = (ids: number[]) => ids.map((k) => pool[k]);
 const [train, dev] = [pick(split.train), pick(split.dev)];

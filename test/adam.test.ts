@@ -13,7 +13,11 @@ import { setup } from './helpers.ts';
 
 before(setup);
 
-const SHAPES: [string, number[]][] = [['a.W', [3, 4]], ['a.b', [4]], ['frozen', [2, 2]]];
+const SHAPES: [string, number[]][] = [
+  ['a.W', [3, 4]],
+  ['a.b', [4]],
+  ['frozen', [2, 2]],
+];
 
 function params(seed: number): Params {
   const rng = new Rng(seed);
@@ -29,7 +33,12 @@ function params(seed: number): Params {
 function grads(p: Params, k: number): tf.NamedTensorMap {
   const rng = new Rng(100 + k);
   const out: tf.NamedTensorMap = {};
-  for (const v of p.values()) if (v.trainable) out[v.name] = tf.tensor(Float32Array.from({ length: v.size }, () => rng.normal() * 3), v.shape);
+  for (const v of p.values())
+    if (v.trainable)
+      out[v.name] = tf.tensor(
+        Float32Array.from({ length: v.size }, () => rng.normal() * 3),
+        v.shape,
+      );
   return out;
 }
 
@@ -42,8 +51,10 @@ function step(opt: { applyGradients(g: tf.NamedTensorMap): void }, p: Params, k:
 const values = (p: Params) => [...p.values()].map((v) => [...v.dataSync()]);
 
 test('the same updates as tf.train.adam, step for step', () => {
-  const ours = params(1), theirs = params(1);
-  const a = new Adam(ours, 0.01), b = tf.train.adam(0.01);
+  const ours = params(1),
+    theirs = params(1);
+  const a = new Adam(ours, 0.01),
+    b = tf.train.adam(0.01);
   for (let k = 0; k < 6; k++) {
     step(a, ours, k);
     step(b as unknown as Adam, theirs, k);
@@ -62,7 +73,8 @@ const saved = (a: Adam) => new Map<string, SavedMoments>([...a.moments].map(([na
 
 test('restored from its saved state, it continues exactly; its tensors are all released', () => {
   const n0 = tf.memory().numTensors;
-  const whole = params(2), split = params(2);
+  const whole = params(2),
+    split = params(2);
   const a = new Adam(whole, 0.01);
   for (let k = 0; k < 5; k++) step(a, whole, k);
   const b0 = new Adam(split, 0.01);
@@ -82,7 +94,10 @@ test('a saved state whose names or shapes do not fit the model is a UserError na
   const a = new Adam(p, 0.01);
   const good = saved(a);
   const refuse = (s: Map<string, SavedMoments>, re: RegExp) =>
-    assert.throws(() => Adam.restore(p, 0.01, 1, s, 'run/checkpoint'), (e: unknown) => e instanceof UserError && re.test((e as Error).message) && /start a new run/.test((e as Error).message));
+    assert.throws(
+      () => Adam.restore(p, 0.01, 1, s, 'run/checkpoint'),
+      (e: unknown) => e instanceof UserError && re.test((e as Error).message) && /start a new run/.test((e as Error).message),
+    );
   const missing = new Map(good);
   missing.delete('a.b');
   refuse(missing, /run\/checkpoint: no optimiser state for parameter "a\.b"/);

@@ -51,12 +51,18 @@ function readArcs(page: Page): Promise<DrawnArc[]> {
     // (no named functions in here: tsx would wrap them in a helper the page does not have)
     const marks = [...document.querySelectorAll('mark.entity')].map((m) => ({ text: m.textContent, box: m.getBoundingClientRect().toJSON() as DOMRect }));
     return paths.map((p) => {
-      const path = p as SVGPathElement, len = path.getTotalLength();
-      const a = path.getPointAtLength(0), b = path.getPointAtLength(len);
+      const path = p as SVGPathElement,
+        len = path.getTotalLength();
+      const a = path.getPointAtLength(0),
+        b = path.getPointAtLength(len);
       const label = [...(path.parentNode as Element).querySelectorAll('text.arc-label')][0]?.getBoundingClientRect().toJSON() ?? null;
       return {
-        subject: path.dataset.subject!, relation: path.dataset.relation!, object: path.dataset.object!, d: path.getAttribute('d') ?? '',
-        from: { x: svg.left + a.x, y: svg.top + a.y }, to: { x: svg.left + b.x, y: svg.top + b.y },
+        subject: path.dataset.subject!,
+        relation: path.dataset.relation!,
+        object: path.dataset.object!,
+        d: path.getAttribute('d') ?? '',
+        from: { x: svg.left + a.x, y: svg.top + a.y },
+        to: { x: svg.left + b.x, y: svg.top + b.y },
         subjectBox: marks.find((m) => m.text === path.dataset.subject)?.box ?? null,
         objectBox: marks.find((m) => m.text === path.dataset.object)?.box ?? null,
         label,
@@ -97,7 +103,14 @@ test('web page: highlighted entities and relation arcs in chromium', { timeout: 
       const arcs = await readArcs(page);
       const drawn = arcs.map((a) => `${a.subject} | ${a.relation} | ${a.object}`);
       for (const [s, r, o] of EXPECTED) assert.ok(drawn.includes(`${s} | ${r} | ${o}`), `no arc for (${s}, ${r}, ${o}); drawn: ${JSON.stringify(drawn)}`);
-      const rows = await page.$$eval('#result table tbody tr', (trs) => trs.map((tr) => [...tr.children].slice(0, 3).map((td) => td.textContent).join(' | ')));
+      const rows = await page.$$eval('#result table tbody tr', (trs) =>
+        trs.map((tr) =>
+          [...tr.children]
+            .slice(0, 3)
+            .map((td) => td.textContent)
+            .join(' | '),
+        ),
+      );
       assert.deepEqual([...drawn].sort(), [...rows].sort(), 'one arc per row of the triples table');
 
       for (const a of arcs) {
@@ -107,8 +120,14 @@ test('web page: highlighted entities and relation arcs in chromium', { timeout: 
         assert.ok(box && box.width > 0 && box.height > 0, `${what}: bounding box ${JSON.stringify(box)}`);
         // It starts on top of the subject's mark and ends (with the arrowhead) on top of the object's.
         assert.ok(a.subjectBox && a.objectBox && a.label, `${what}: mark or label missing`);
-        assert.ok(a.from.x >= a.subjectBox.left && a.from.x <= a.subjectBox.right && Math.abs(a.from.y - a.subjectBox.top) < 4, `${what}: starts at ${JSON.stringify(a.from)}, subject box ${JSON.stringify(a.subjectBox)}`);
-        assert.ok(a.to.x >= a.objectBox.left && a.to.x <= a.objectBox.right && Math.abs(a.to.y - a.objectBox.top) < 4, `${what}: ends at ${JSON.stringify(a.to)}, object box ${JSON.stringify(a.objectBox)}`);
+        assert.ok(
+          a.from.x >= a.subjectBox.left && a.from.x <= a.subjectBox.right && Math.abs(a.from.y - a.subjectBox.top) < 4,
+          `${what}: starts at ${JSON.stringify(a.from)}, subject box ${JSON.stringify(a.subjectBox)}`,
+        );
+        assert.ok(
+          a.to.x >= a.objectBox.left && a.to.x <= a.objectBox.right && Math.abs(a.to.y - a.objectBox.top) < 4,
+          `${what}: ends at ${JSON.stringify(a.to)}, object box ${JSON.stringify(a.objectBox)}`,
+        );
         assert.ok(a.label.width > 0 && a.label.bottom <= a.objectBox.top, `${what}: label ${JSON.stringify(a.label)} not above the text`);
       }
       for (let i = 0; i < arcs.length; i++) {
@@ -145,7 +164,11 @@ test('web page: highlighted entities and relation arcs in chromium', { timeout: 
       const res = await fetch(server.url + '/extract', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
       const { result } = (await res.json()) as { result: { entities: { text: string }[] } };
       assert.ok(result.entities.length >= 2);
-      assert.deepEqual(marks, result.entities.map((e) => e.text), 'each mark is its entity, not shifted by the emoji');
+      assert.deepEqual(
+        marks,
+        result.entities.map((e) => e.text),
+        'each mark is its entity, not shifted by the emoji',
+      );
     });
 
     await t.test('a text without entities says so', async () => {

@@ -46,8 +46,14 @@ test('extract --jsonl: every output record names its input line; blank lines are
   const r = rin(['extract', '--jsonl', '--file', file, '--out', out, '--no-progress']);
   assert.equal(r.code, 2, show(r)); // one line could not be read
   assert.match(r.stderr, /line 3: not valid UTF-8/);
-  const records = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(records.map((x) => x.line), [1, 3, 4]);
+  const records = readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    records.map((x) => x.line),
+    [1, 3, 4],
+  );
   assert.equal(records[0].id, SENTENCE.length, 'input fields are kept');
   assert.equal(records[0].text, SENTENCE);
   assert.match(records[1].error, /line 3: not valid UTF-8/);

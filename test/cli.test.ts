@@ -50,11 +50,23 @@ function oneLine(r: Run) {
 // The tiny dataset: 8 sentences, 3 relations, 10 triples; every token is distinct within its sentence.
 const RECORDS = [
   { text: 'John Smith lives in Paris .', triple_list: [['Smith', 'lives_in', 'Paris']] },
-  { text: 'Mary works for Google in London .', triple_list: [['Mary', 'works_for', 'Google'], ['Google', 'located_in', 'London']] },
+  {
+    text: 'Mary works for Google in London .',
+    triple_list: [
+      ['Mary', 'works_for', 'Google'],
+      ['Google', 'located_in', 'London'],
+    ],
+  },
   { text: 'Peter lives in Berlin .', triple_list: [['Peter', 'lives_in', 'Berlin']] },
   { text: 'Anna works for Apple .', triple_list: [['Anna', 'works_for', 'Apple']] },
   { text: 'Apple is located in Cupertino .', triple_list: [['Apple', 'located_in', 'Cupertino']] },
-  { text: 'Tom lives in Rome and works for Fiat .', triple_list: [['Tom', 'lives_in', 'Rome'], ['Tom', 'works_for', 'Fiat']] },
+  {
+    text: 'Tom lives in Rome and works for Fiat .',
+    triple_list: [
+      ['Tom', 'lives_in', 'Rome'],
+      ['Tom', 'works_for', 'Fiat'],
+    ],
+  },
   { text: 'Fiat is located in Turin .', triple_list: [['Fiat', 'located_in', 'Turin']] },
   { text: 'Lisa lives in Madrid .', triple_list: [['Lisa', 'lives_in', 'Madrid']] },
 ];
@@ -205,8 +217,7 @@ test('a model directory with a bad model.json, or with no model.json, is a clear
   assertUserError(r3, /is not a rin model/);
 });
 
-test('a model.json that is valid JSON but not an object ("null") is a clear error, not a crash', {
-}, () => {
+test('a model.json that is valid JSON but not an object ("null") is a clear error, not a crash', {}, () => {
   const dir = join(tmp, 'null-model');
   mkdirSync(dir);
   writeFileSync(join(dir, 'model.json'), 'null\n');
@@ -237,7 +248,10 @@ test('rin train writes model/{model.json,vocab.json,weights.bin} and one metrics
   const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n');
   assert.equal(lines.length, 2, lines.join('\n'));
   const recs = lines.map((l) => JSON.parse(l));
-  assert.deepEqual(recs.map((r) => r.epoch), [1, 2]);
+  assert.deepEqual(
+    recs.map((r) => r.epoch),
+    [1, 2],
+  );
   for (const r of recs) {
     assert.ok(Number.isFinite(r.loss) && r.loss > 0, `loss ${r.loss}`);
     assert.ok(r.dev.f1 >= 0 && r.dev.f1 <= 1);
@@ -262,7 +276,7 @@ test('rin eval --json prints parseable JSON with scores in [0, 1] and the gold c
   assert.equal(j.load.kept, RECORDS.length);
 });
 
-test('rin eval --threshold 0 predicts every (w, t, w\') cell: counts follow from the sentence lengths', { timeout: 60_000 }, () => {
+test("rin eval --threshold 0 predicts every (w, t, w') cell: counts follow from the sentence lengths", { timeout: 60_000 }, () => {
   const { model } = trainedModel();
   const r = rin(['eval', '--model', model, '--data', DATA, '--json', '--threshold', '0', '--no-progress']);
   assert.equal(r.code, 0, show(r));
@@ -415,7 +429,10 @@ test('rin train --resume with --epochs 3 after a finished 2-epoch run trains exa
   assert.match(second.stderr, /^epoch 3: /m);
   assert.doesNotMatch(second.stderr, /^epoch [12]: /m);
   const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n');
-  assert.deepEqual(lines.map((l) => JSON.parse(l).epoch), [1, 2, 3]);
+  assert.deepEqual(
+    lines.map((l) => JSON.parse(l).epoch),
+    [1, 2, 3],
+  );
   assert.ok(existsSync(join(out, 'model', 'weights.bin')));
 });
 

@@ -30,7 +30,10 @@ const sent = (tokens: string[], triples: Triple[] = []): Sentence => ({ tokens, 
 
 test('readText: missing file is a UserError that names the path', () => {
   const f = join(freshDir(), 'no', 'such', 'file.json');
-  assert.throws(() => readText(f), (e: unknown) => e instanceof UserError && e.message.includes(f));
+  assert.throws(
+    () => readText(f),
+    (e: unknown) => e instanceof UserError && e.message.includes(f),
+  );
 });
 
 test('readText: gzipped and plain files give the same text', () => {
@@ -45,7 +48,10 @@ test('readText: gzipped and plain files give the same text', () => {
 test('readText: gzip magic bytes followed by garbage is a UserError naming the file', () => {
   const d = freshDir();
   const f = write(d, 'broken.json.gz', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 1, 2, 3, 4, 5]));
-  assert.throws(() => readText(f), (e: unknown) => e instanceof UserError && e.message.includes(f) && /gzip/i.test(e.message));
+  assert.throws(
+    () => readText(f),
+    (e: unknown) => e instanceof UserError && e.message.includes(f) && /gzip/i.test(e.message),
+  );
 });
 
 test('readJson: malformed JSON names the file, the line and the column', () => {
@@ -61,14 +67,19 @@ test('readJson: malformed JSON names the file, the line and the column', () => {
 test('loadDataset: malformed JSON error propagates as a UserError naming the file and line', () => {
   const d = freshDir();
   const f = write(d, 'bad2.json', '[\n {"text": "a b", "triple_list": []},\n {"text": "c d", "triple_list": [["c", "r" "d"]]}\n]');
-  assert.throws(() => loadDataset(f), (e: unknown) => e instanceof UserError && e.message.includes(f) && e.message.includes('line 3'));
+  assert.throws(
+    () => loadDataset(f),
+    (e: unknown) => e instanceof UserError && e.message.includes(f) && e.message.includes('line 3'),
+  );
 });
 
-test('readJson: a trailing comma (no "position" in the V8 message) still reports the line', {
-}, () => {
+test('readJson: a trailing comma (no "position" in the V8 message) still reports the line', {}, () => {
   const d = freshDir();
   const f = write(d, 'trailing.json', '[\n{"text": "a", "triple_list": []},\n]\n');
-  assert.throws(() => readJson(f), (e: unknown) => e instanceof UserError && e.message.includes(f) && /line 3\b/.test(e.message));
+  assert.throws(
+    () => readJson(f),
+    (e: unknown) => e instanceof UserError && e.message.includes(f) && /line 3\b/.test(e.message),
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -81,10 +92,20 @@ test('tokenize splits on any whitespace and trims', () => {
 
 test('CasRel head-only data: spans are the last words, spans auto-detected as head', () => {
   const d = freshDir();
-  const f = write(d, 'head.json', json([
-    { text: 'Tim Brooke-Taylor starred in Bananaman .', triple_list: [['Bananaman', 'starring', 'Brooke-Taylor']] },
-    { text: 'Paris is the capital of France .', triple_list: [['France', 'capital', 'Paris'], ['Paris', 'country', 'France']] },
-  ]));
+  const f = write(
+    d,
+    'head.json',
+    json([
+      { text: 'Tim Brooke-Taylor starred in Bananaman .', triple_list: [['Bananaman', 'starring', 'Brooke-Taylor']] },
+      {
+        text: 'Paris is the capital of France .',
+        triple_list: [
+          ['France', 'capital', 'Paris'],
+          ['Paris', 'country', 'France'],
+        ],
+      },
+    ]),
+  );
   const ds = loadDataset(f);
   assert.equal(ds.spans, 'head');
   assert.equal(ds.sentences.length, 2);
@@ -98,10 +119,20 @@ test('CasRel head-only data: spans are the last words, spans auto-detected as he
 
 test('CasRel full spans: multi-word entities located, spans auto-detected as full', () => {
   const d = freshDir();
-  const f = write(d, 'full.json', json([
-    { text: 'A.C. Cesena , in the Serie B League , play in Cesena .', triple_list: [['A.C. Cesena', 'ground', 'Cesena'], ['A.C. Cesena', 'league', 'Serie B']] },
-    { text: 'Bob sleeps .', triple_list: [] },
-  ]));
+  const f = write(
+    d,
+    'full.json',
+    json([
+      {
+        text: 'A.C. Cesena , in the Serie B League , play in Cesena .',
+        triple_list: [
+          ['A.C. Cesena', 'ground', 'Cesena'],
+          ['A.C. Cesena', 'league', 'Serie B'],
+        ],
+      },
+      { text: 'Bob sleeps .', triple_list: [] },
+    ]),
+  );
   const ds = loadDataset(f);
   assert.equal(ds.spans, 'full');
   // tokens: A.C.(0) Cesena(1) ,(2) in(3) the(4) Serie(5) B(6) League(7) ,(8) play(9) in(10) Cesena(11) .(12)
@@ -128,12 +159,21 @@ test('CasRel: the spans option overrides auto-detection', () => {
 test('CasRel gzipped file loads exactly like the plain one', () => {
   const d = freshDir();
   const records = [
-    { text: 'Alan Bean was born in Wheeler , Texas .', triple_list: [['Bean', 'birthPlace', 'Texas'], ['Bean', 'birthPlace', 'Wheeler']] },
+    {
+      text: 'Alan Bean was born in Wheeler , Texas .',
+      triple_list: [
+        ['Bean', 'birthPlace', 'Texas'],
+        ['Bean', 'birthPlace', 'Wheeler'],
+      ],
+    },
     { text: 'Texas is in the USA .', triple_list: [['Texas', 'country', 'USA']] },
   ];
   const plain = loadDataset(write(d, 'x.json', json(records)));
   const gz = loadDataset(write(d, 'x.json.gz', gzipSync(Buffer.from(json(records)))));
-  assert.deepEqual(gz.sentences.map((s) => [s.tokens, s.triples]), plain.sentences.map((s) => [s.tokens, s.triples]));
+  assert.deepEqual(
+    gz.sentences.map((s) => [s.tokens, s.triples]),
+    plain.sentences.map((s) => [s.tokens, s.triples]),
+  );
   assert.deepEqual(gz.sentences[0].triples, [tri([1, 2], 'birthPlace', [7, 8]), tri([1, 2], 'birthPlace', [5, 6])]);
   assert.equal(gz.report.kept, 2);
   assert.equal(gz.spans, 'head');
@@ -141,10 +181,21 @@ test('CasRel gzipped file loads exactly like the plain one', () => {
 
 test('CasRel: a triple whose word is not in the sentence is left out, the record kept, the problem names the record', () => {
   const d = freshDir();
-  const f = write(d, 'missing-word.json', json([
-    { text: 'Rome is in Italy .', triple_list: [['Italy', 'capital', 'Rome']] },
-    { text: 'Berlin is in Germany .', triple_list: [['Germany', 'capital', 'Berlin'], ['Munich', 'country', 'Germany'], ['Berlin', 'country', 'Deutschland']] },
-  ]));
+  const f = write(
+    d,
+    'missing-word.json',
+    json([
+      { text: 'Rome is in Italy .', triple_list: [['Italy', 'capital', 'Rome']] },
+      {
+        text: 'Berlin is in Germany .',
+        triple_list: [
+          ['Germany', 'capital', 'Berlin'],
+          ['Munich', 'country', 'Germany'],
+          ['Berlin', 'country', 'Deutschland'],
+        ],
+      },
+    ]),
+  );
   const ds = loadDataset(f);
   assert.equal(ds.sentences.length, 2);
   assert.equal(ds.report.kept, 2);
@@ -167,37 +218,57 @@ test('CasRel: a triple whose word is not in the sentence is left out, the record
 
 test('CasRel: empty sentences are skipped and counted', () => {
   const d = freshDir();
-  const f = write(d, 'empty.json', json([
-    { text: '', triple_list: [] },
-    { text: 'Cats purr .', triple_list: [] },
-    { text: '   \t ', triple_list: [['a', 'r', 'b']] },
-  ]));
+  const f = write(
+    d,
+    'empty.json',
+    json([
+      { text: '', triple_list: [] },
+      { text: 'Cats purr .', triple_list: [] },
+      { text: '   \t ', triple_list: [['a', 'r', 'b']] },
+    ]),
+  );
   const ds = loadDataset(f);
   assert.equal(ds.report.records, 3);
   assert.equal(ds.report.kept, 1);
   assert.equal(ds.report.skipped, 2);
-  assert.deepEqual(ds.sentences.map((s) => s.tokens), [['Cats', 'purr', '.']]);
+  assert.deepEqual(
+    ds.sentences.map((s) => s.tokens),
+    [['Cats', 'purr', '.']],
+  );
   assert.deepEqual(ds.sentences[0].source, { file: f, record: 1 });
-  assert.deepEqual(ds.report.problems.map((p) => [p.record, p.action]), [[0, 'skipped'], [2, 'skipped']]);
+  assert.deepEqual(
+    ds.report.problems.map((p) => [p.record, p.action]),
+    [
+      [0, 'skipped'],
+      [2, 'skipped'],
+    ],
+  );
   for (const p of ds.report.problems) assert.match(p.message, /empty/);
 });
 
 test('CasRel: wrong field types are reported, never silently accepted', () => {
   const d = freshDir();
-  const f = write(d, 'types.json', json([
-    { text: 42, triple_list: [] }, // 0: skipped
-    { text: 'ok one .', triple_list: 'not a list' }, // 1: skipped
-    'just a string', // 2: skipped
-    null, // 3: skipped
-    ['text', 'triple_list'], // 4: skipped
-    { text: 'no triples at all .' }, // 5: kept, no triples
-    { text: 'a b c', triple_list: [['a', 'r'], ['a', 1, 'b'], 'a r b', ['a', 'r', 'c']] }, // 6: kept, 3 triples dropped
-  ]));
+  const f = write(
+    d,
+    'types.json',
+    json([
+      { text: 42, triple_list: [] }, // 0: skipped
+      { text: 'ok one .', triple_list: 'not a list' }, // 1: skipped
+      'just a string', // 2: skipped
+      null, // 3: skipped
+      ['text', 'triple_list'], // 4: skipped
+      { text: 'no triples at all .' }, // 5: kept, no triples
+      { text: 'a b c', triple_list: [['a', 'r'], ['a', 1, 'b'], 'a r b', ['a', 'r', 'c']] }, // 6: kept, 3 triples dropped
+    ]),
+  );
   const ds = loadDataset(f);
   assert.equal(ds.report.records, 7);
   assert.equal(ds.report.skipped, 5);
   assert.equal(ds.report.kept, 2);
-  assert.deepEqual(ds.sentences.map((s) => s.source.record), [5, 6]);
+  assert.deepEqual(
+    ds.sentences.map((s) => s.source.record),
+    [5, 6],
+  );
   assert.deepEqual(ds.sentences[0].triples, []);
   assert.deepEqual(ds.sentences[1].triples, [tri([0, 1], 'r', [2, 3])]);
   const skipped = ds.report.problems.filter((p) => p.action === 'skipped').map((p) => p.record);
@@ -211,21 +282,37 @@ test('CasRel: wrong field types are reported, never silently accepted', () => {
 test('CasRel: a top-level value that is not an array is a UserError', () => {
   const d = freshDir();
   const f = write(d, 'obj.json', json({ text: 'a', triple_list: [] }));
-  assert.throws(() => loadDataset(f), (e: unknown) => e instanceof UserError && e.message.includes(f));
+  assert.throws(
+    () => loadDataset(f),
+    (e: unknown) => e instanceof UserError && e.message.includes(f),
+  );
 });
 
 test('loadDataset: a missing file is a UserError with the path', () => {
   const f = join(freshDir(), 'does-not-exist', 'train.json');
-  assert.throws(() => loadDataset(f), (e: unknown) => e instanceof UserError && e.message.includes(f));
+  assert.throws(
+    () => loadDataset(f),
+    (e: unknown) => e instanceof UserError && e.message.includes(f),
+  );
 });
 
 test('CasRel: entities are matched after folding accents and case, and the fold is noted', () => {
   const d = freshDir();
-  const f = write(d, 'accents.json', json([
-    { text: 'Medellín is a city in colombia .', triple_list: [['Medellin', 'country', 'Colombia']] },
-    { text: 'Sao Paulo is in Brazil .', triple_list: [['São Paulo', 'country', 'Brazil']] },
-    { text: 'Bogota is here .', triple_list: [['Bogotá', 'is', 'here'], ['Quito', 'is', 'here']] },
-  ]));
+  const f = write(
+    d,
+    'accents.json',
+    json([
+      { text: 'Medellín is a city in colombia .', triple_list: [['Medellin', 'country', 'Colombia']] },
+      { text: 'Sao Paulo is in Brazil .', triple_list: [['São Paulo', 'country', 'Brazil']] },
+      {
+        text: 'Bogota is here .',
+        triple_list: [
+          ['Bogotá', 'is', 'here'],
+          ['Quito', 'is', 'here'],
+        ],
+      },
+    ]),
+  );
   const ds = loadDataset(f);
   assert.equal(ds.spans, 'full');
   assert.deepEqual(ds.sentences[0].triples, [tri([0, 1], 'country', [5, 6])]);
@@ -250,16 +337,20 @@ test('CasRel: an exact match is preferred over a folded one', () => {
 
 test('CasRel: repeated words take the closest subject-object pair', () => {
   const d = freshDir();
-  const f = write(d, 'closest.json', json([
-    // Smith at 0 and 5, Jones at 3: |1-4| = 3 versus |6-4| = 2 -> Smith at 5.
-    { text: 'Smith said that Jones met Smith today .', triple_list: [['Smith', 'met', 'Jones']] },
-    // Texas at 2 and 7, Austin at 0 and 6: pairs (0,2)=2, (0,7)=7, (6,2)=4, (6,7)=1 -> Austin 6, Texas 7.
-    { text: 'Austin , Texas is far from Austin Texas .', triple_list: [['Austin', 'in', 'Texas']] },
-    // Subject and object the same word, twice in the sentence: two different occurrences beat the same one.
-    { text: 'Texas borders New Texas .', triple_list: [['Texas', 'near', 'Texas']] },
-    // Same word once: the only pair is the word with itself (a self pair).
-    { text: 'Pennsylvania is Pennsylvania-like .', triple_list: [['Pennsylvania', 'same', 'Pennsylvania']] },
-  ]));
+  const f = write(
+    d,
+    'closest.json',
+    json([
+      // Smith at 0 and 5, Jones at 3: |1-4| = 3 versus |6-4| = 2 -> Smith at 5.
+      { text: 'Smith said that Jones met Smith today .', triple_list: [['Smith', 'met', 'Jones']] },
+      // Texas at 2 and 7, Austin at 0 and 6: pairs (0,2)=2, (0,7)=7, (6,2)=4, (6,7)=1 -> Austin 6, Texas 7.
+      { text: 'Austin , Texas is far from Austin Texas .', triple_list: [['Austin', 'in', 'Texas']] },
+      // Subject and object the same word, twice in the sentence: two different occurrences beat the same one.
+      { text: 'Texas borders New Texas .', triple_list: [['Texas', 'near', 'Texas']] },
+      // Same word once: the only pair is the word with itself (a self pair).
+      { text: 'Pennsylvania is Pennsylvania-like .', triple_list: [['Pennsylvania', 'same', 'Pennsylvania']] },
+    ]),
+  );
   const ds = loadDataset(f);
   assert.deepEqual(ds.sentences[0].triples, [tri([5, 6], 'met', [3, 4])]);
   assert.deepEqual(ds.sentences[1].triples, [tri([6, 7], 'in', [7, 8])]);
@@ -275,9 +366,19 @@ test('CasRel: closest pair with multi-word spans compares the end (head) positio
   const d = freshDir();
   // "New York" at 0-2 and 5-7, "Albany" at 3: ends 2 vs 4 -> 2, 7 vs 4 -> 3: the first New York.
   // "Buffalo" at 8: ends 2 vs 9 -> 7, 7 vs 9 -> 2: the second New York.
-  const f = write(d, 'closest-multi.json', json([{
-    text: 'New York has Albany , New York also Buffalo', triple_list: [['New York', 'capital', 'Albany'], ['New York', 'city', 'Buffalo']],
-  }]));
+  const f = write(
+    d,
+    'closest-multi.json',
+    json([
+      {
+        text: 'New York has Albany , New York also Buffalo',
+        triple_list: [
+          ['New York', 'capital', 'Albany'],
+          ['New York', 'city', 'Buffalo'],
+        ],
+      },
+    ]),
+  );
   const ds = loadDataset(f);
   assert.deepEqual(ds.sentences[0].triples, [tri([0, 2], 'capital', [3, 4]), tri([5, 7], 'city', [8, 9])]);
 });
@@ -285,7 +386,14 @@ test('CasRel: closest pair with multi-word spans compares the end (head) positio
 test('rel2id.json beside a CasRel file gives the relation order by id', () => {
   const d = freshDir();
   // [id2rel, rel2id] with ids that are not alphabetical.
-  write(d, 'rel2id.json', json([{ 0: 'zeta', 1: 'alpha', 2: 'mid' }, { zeta: 0, alpha: 1, mid: 2 }]));
+  write(
+    d,
+    'rel2id.json',
+    json([
+      { 0: 'zeta', 1: 'alpha', 2: 'mid' },
+      { zeta: 0, alpha: 1, mid: 2 },
+    ]),
+  );
   const f = write(d, 'dev.json', json([{ text: 'a b', triple_list: [['a', 'mid', 'b']] }]));
   assert.deepEqual(loadDataset(f).relations, ['zeta', 'alpha', 'mid']);
   // The plain {rel: id} layout; ids out of insertion order.
@@ -296,7 +404,13 @@ test('rel2id.json beside a CasRel file gives the relation order by id', () => {
 });
 
 test('parseRel2id handles both layouts and rejects non-objects', () => {
-  assert.deepEqual(parseRel2id([{ 0: 'x', 1: 'y' }, { y: 1, x: 0 }]), ['x', 'y']);
+  assert.deepEqual(
+    parseRel2id([
+      { 0: 'x', 1: 'y' },
+      { y: 1, x: 0 },
+    ]),
+    ['x', 'y'],
+  );
   assert.deepEqual(parseRel2id({ r2: 5, r1: 3, r3: 10 }), ['r1', 'r2', 'r3']);
   assert.equal(parseRel2id(null), undefined);
   assert.equal(parseRel2id(7), undefined);
@@ -316,10 +430,22 @@ function zengDir(opts: { gzWords?: boolean; noRelations?: boolean } = {}): strin
 
 test('Zeng id format: words and relations are read from the files beside it', () => {
   const d = zengDir();
-  const f = write(d, 'valid.json', json([
-    [[2, 3, 4, 5, 6], [7, 8, 9, 6], [7, 8, 5]],
-    [[0, 3, 1], [0, 2, 2, 0, 2, 2], [0, 2, 1, 0, 2, 2]],
-  ]));
+  const f = write(
+    d,
+    'valid.json',
+    json([
+      [
+        [2, 3, 4, 5, 6],
+        [7, 8, 9, 6],
+        [7, 8, 5],
+      ],
+      [
+        [0, 3, 1],
+        [0, 2, 2, 0, 2, 2],
+        [0, 2, 1, 0, 2, 2],
+      ],
+    ]),
+  );
   const ds = loadDataset(f);
   assert.equal(ds.spans, 'head');
   assert.equal(ds.report.records, 3);
@@ -345,10 +471,14 @@ test('Zeng id format: a gzipped words2id.json.gz is found too', () => {
 
 test('Zeng id format: bad ids, positions and relations are reported', () => {
   const d = zengDir();
-  const f = write(d, 'test.json', json([
-    [[2, 3, 99], [2, 3, 4, 5], [], [7, 8, 9], 'abc'],
-    [[], [0, 3, 1, 0, 3, 0, 0, 9, 1, 0, 3, 77], [], [0, 2], []],
-  ]));
+  const f = write(
+    d,
+    'test.json',
+    json([
+      [[2, 3, 99], [2, 3, 4, 5], [], [7, 8, 9], 'abc'],
+      [[], [0, 3, 1, 0, 3, 0, 0, 9, 1, 0, 3, 77], [], [0, 2], []],
+    ]),
+  );
   const ds = loadDataset(f);
   assert.equal(ds.report.records, 5);
   // 0: unknown word id 99 -> skipped; 2: empty -> skipped; 3: triple list length 2 -> skipped; 4: not a list -> skipped.
@@ -357,7 +487,15 @@ test('Zeng id format: bad ids, positions and relations are reported', () => {
   assert.deepEqual(ds.sentences[0].source.record, 1);
   assert.deepEqual(ds.sentences[0].triples, [tri([0, 1], 'lives_in', [3, 4])]);
   const byRecord = ds.report.problems.map((p) => [p.record, p.action]);
-  assert.deepEqual(byRecord, [[0, 'skipped'], [1, 'kept'], [1, 'kept'], [1, 'kept'], [2, 'skipped'], [3, 'skipped'], [4, 'skipped']]);
+  assert.deepEqual(byRecord, [
+    [0, 'skipped'],
+    [1, 'kept'],
+    [1, 'kept'],
+    [1, 'kept'],
+    [2, 'skipped'],
+    [3, 'skipped'],
+    [4, 'skipped'],
+  ]);
   assert.match(ds.report.problems[0].message, /99/);
   // Triple 1 has relation id 0 ("None"), triple 2 position 9 (sentence has 4 words), triple 3 relation 77.
   assert.match(ds.report.problems[1].message, /triple 1/);
@@ -372,10 +510,16 @@ test('Zeng id format: auto-detection, missing side files and mismatched lengths'
   assert.equal(isZeng([[['a']], [[]]]), false);
   const d = zengDir({ noRelations: true });
   const f = write(d, 'valid.json', json([[[2]], [[]]]));
-  assert.throws(() => loadDataset(f), (e: unknown) => e instanceof UserError && e.message.includes('relations2id.json') && e.message.includes(f));
+  assert.throws(
+    () => loadDataset(f),
+    (e: unknown) => e instanceof UserError && e.message.includes('relations2id.json') && e.message.includes(f),
+  );
   const d2 = zengDir();
   const g = write(d2, 'valid.json', json([[[2], [3]], [[]]]));
-  assert.throws(() => loadDataset(g), (e: unknown) => e instanceof UserError && /2 sentences but 1 triple/.test(e.message));
+  assert.throws(
+    () => loadDataset(g),
+    (e: unknown) => e instanceof UserError && /2 sentences but 1 triple/.test(e.message),
+  );
   // Forcing the Zeng format on a CasRel file is a UserError.
   const h = write(d2, 'casrel.json', json([{ text: 'a', triple_list: [] }]));
   assert.throws(() => loadDataset(h, { format: 'zeng' }), UserError);
@@ -405,7 +549,10 @@ test('loadVectors: a malformed line is reported with its 1-based line number', (
   const f = write(d, 'bad-line.txt', ['a 1 2 3', 'b 1 2 3', 'c 1 2', 'd 1 2 3', 'lonely', 'e 1 x 3', 'f 4 5 6'].join('\n') + '\n');
   const v = loadVectors(f, new Set(['a', 'b', 'c', 'd', 'e', 'f', 'lonely']));
   assert.equal(v.dim, 3);
-  assert.deepEqual(v.badLines.map((b) => b.line), [3, 5, 6]);
+  assert.deepEqual(
+    v.badLines.map((b) => b.line),
+    [3, 5, 6],
+  );
   assert.match(v.badLines[0].message, /2 values, expected 3/);
   assert.deepEqual([...v.vectors.keys()].sort(), ['a', 'b', 'd', 'f']);
 });
@@ -425,23 +572,34 @@ test('loadVectors: lines of a different dimension are reported; a mostly-garbage
   const ok = write(d, 'ok.txt', ['a 1 2 3 4', 'b 1 2 3 4', 'c 1 2 3 4', 'd 1 2 3', 'e 1 2 3 4', 'f 1 2 3 4'].join('\n'));
   const v = loadVectors(ok, new Set(['d', 'e']));
   assert.equal(v.dim, 4);
-  assert.deepEqual(v.badLines.map((b) => b.line), [4]);
+  assert.deepEqual(
+    v.badLines.map((b) => b.line),
+    [4],
+  );
   assert.deepEqual([...v.vectors.keys()], ['e']);
   // Not a GloVe file: most lines have no vector.
   const garbage = write(d, 'garbage.txt', ['hello 1 2', 'this is not', 'a', 'vector', 'file', 'at', 'all'].join('\n'));
-  assert.throws(() => loadVectors(garbage, new Set(['hello'])), (e: unknown) => e instanceof UserError && e.message.includes(garbage) && /malformed/.test(e.message));
+  assert.throws(
+    () => loadVectors(garbage, new Set(['hello'])),
+    (e: unknown) => e instanceof UserError && e.message.includes(garbage) && /malformed/.test(e.message),
+  );
   const empty = write(d, 'empty.txt', '\n\n');
-  assert.throws(() => loadVectors(empty, new Set()), (e: unknown) => e instanceof UserError && e.message.includes(empty));
+  assert.throws(
+    () => loadVectors(empty, new Set()),
+    (e: unknown) => e instanceof UserError && e.message.includes(empty),
+  );
   assert.throws(() => loadVectors(join(d, 'nope.txt'), new Set()), UserError);
 });
 
-test('loadVectors: one short FIRST line is reported as the bad line, not every later line', {
-}, () => {
+test('loadVectors: one short FIRST line is reported as the bad line, not every later line', {}, () => {
   const d = freshDir();
   const f = write(d, 'short-first.txt', ['the 0.1 0.2', 'a 1 2 3', 'b 1 2 3', 'c 1 2 3'].join('\n'));
   const v = loadVectors(f, new Set(['a', 'b', 'c']));
   assert.equal(v.dim, 3);
-  assert.deepEqual(v.badLines.map((b) => b.line), [1]);
+  assert.deepEqual(
+    v.badLines.map((b) => b.line),
+    [1],
+  );
 });
 
 test('vocabVectors: exact word first, then lowercase (when allowed); rows 0 and 1 stay null', () => {
@@ -495,8 +653,14 @@ test('Encoder: BIESO tags of full spans (O=0 B=1 I=2 E=3 S=4) and relation cells
   const stats = newStats();
   const e = enc.encode(s, { spans: 'full', partialNer: 'head', selfPairs: false }, stats);
   assert.deepEqual(e.ner, [0, 1, 2, 3, 0, 0, 4, 0, 1, 3, 0]);
-  assert.deepEqual(e.cells, [{ i: 3, t: 0, j: 6 }, { i: 3, t: 1, j: 9 }]);
-  assert.deepEqual(e.words, tokens.map((_, k) => k + 2));
+  assert.deepEqual(e.cells, [
+    { i: 3, t: 0, j: 6 },
+    { i: 3, t: 1, j: 9 },
+  ]);
+  assert.deepEqual(
+    e.words,
+    tokens.map((_, k) => k + 2),
+  );
   assert.equal(e.pos.length, tokens.length);
   assert.deepEqual(stats, newStats());
 });
@@ -532,7 +696,11 @@ test('Encoder: self pairs (same head word) are counted when off, encoded when on
   const on = newStats();
   const e2 = enc.encode(s, { spans: 'full', partialNer: 'head', selfPairs: true }, on);
   assert.equal(on.selfPairs, 0);
-  assert.deepEqual(e2.cells, [{ i: 1, t: 0, j: 1 }, { i: 1, t: 1, j: 1 }, { i: 1, t: 1, j: 3 }]);
+  assert.deepEqual(e2.cells, [
+    { i: 1, t: 0, j: 1 },
+    { i: 1, t: 1, j: 1 },
+    { i: 1, t: 1, j: 3 },
+  ]);
   assert.match(describeStats(off, 'train').join('\n'), /train: 2 gold triples relate a word to itself/);
 });
 
@@ -543,7 +711,10 @@ test('Encoder: unknown relations are counted per name and leave no cell', () => 
   const stats = newStats();
   const e = enc.encode(s, { spans: 'head', partialNer: 'head', selfPairs: false }, stats);
   assert.deepEqual(e.cells, [{ i: 0, t: 0, j: 1 }]);
-  assert.deepEqual([...stats.unknownRelations].sort(), [['new1', 2], ['new2', 1]]);
+  assert.deepEqual([...stats.unknownRelations].sort(), [
+    ['new1', 2],
+    ['new2', 1],
+  ]);
   // Entities are still tagged for NER, whatever the relation.
   assert.deepEqual(e.ner, [4, 4, 4, 4]);
   const lines = describeStats(stats, 'dev');
@@ -592,7 +763,10 @@ test('real data: WebNLG* dev has the counts the data README states (500 records,
   assert.equal(ds.report.kept, 500);
   assert.equal(ds.report.skipped, 0);
   assert.deepEqual(ds.report.problems, []);
-  assert.equal(ds.sentences.reduce((n, s) => n + s.triples.length, 0), 1118);
+  assert.equal(
+    ds.sentences.reduce((n, s) => n + s.triples.length, 0),
+    1118,
+  );
   assert.equal(ds.spans, 'head', 'WebNLG* names the last word of each entity');
   assert.equal(ds.relations?.length, 171);
   assert.equal(new Set(ds.sentences.flatMap((s) => s.triples.map((t) => t.relation))).size, 110);

@@ -32,7 +32,7 @@ function lastWords(): Sentence[] {
   return tinySentences().map((s) => ({ ...s, entities: undefined, triples: s.triples.map((t) => ({ ...t, subject: last(t.subject), object: last(t.object) })) }));
 }
 
-test('NER is scored against the data\'s entities: the same model and data give the same NER score whatever --partial-ner trained with', () => {
+test("NER is scored against the data's entities: the same model and data give the same NER score whatever --partial-ner trained with", () => {
   const sents = lastWords();
   const model = randomModel(sents);
   // Every word tagged S (tag 4): the predictions are all single words, so NER scores tell gold sets apart.
@@ -42,7 +42,11 @@ test('NER is scored against the data\'s entities: the same model and data give t
   const chunk = evaluate(model, sents, 'head', { threshold: 0.5 }).scores.ner;
   assert.deepEqual(chunk, head);
   assert.ok(head.correct > 0);
-  assert.equal(head.gold, sents.reduce((n, s) => n + sentenceEntities(s).length, 0), 'every gold entity of the data, once');
+  assert.equal(
+    head.gold,
+    sents.reduce((n, s) => n + sentenceEntities(s).length, 0),
+    'every gold entity of the data, once',
+  );
   disposeParams(model.params);
 });
 
@@ -51,15 +55,22 @@ test('a typed model on untyped data is scored without types, with a note (not a 
   const model = randomModel(typedVocabSource, { entityTypes: ['Thing'] });
   const ev = evaluate(model, tinySentences(), 'full', { threshold: 0.5 });
   assert.equal(ev.scores.mode, 'exact', 'the headline is the untyped exact match');
-  assert.ok(ev.notes.some((n) => /predicts entity types .* has none/.test(n)), ev.notes.join('\n'));
+  assert.ok(
+    ev.notes.some((n) => /predicts entity types .* has none/.test(n)),
+    ev.notes.join('\n'),
+  );
   disposeParams(model.params);
 });
 
 test('rin predict lines keep the entity types a typed model predicts', () => {
   const s = tinySentences()[0];
-  const john = { start: 0, end: 2, type: 'Per' }, london = { start: 5, end: 6, type: 'Loc' };
+  const john = { start: 0, end: 2, type: 'Per' },
+    london = { start: 5, end: 6, type: 'Loc' };
   const line = JSON.parse(predictionLine(s, { entities: [john, london], triples: [{ subject: john, relation: 'born_in', object: london, score: 0.9 }] }));
-  assert.deepEqual(line.entities, [{ text: 'John Smith', start: 0, end: 2, type: 'Per' }, { text: 'London', start: 5, end: 6, type: 'Loc' }]);
+  assert.deepEqual(line.entities, [
+    { text: 'John Smith', start: 0, end: 2, type: 'Per' },
+    { text: 'London', start: 5, end: 6, type: 'Loc' },
+  ]);
   assert.equal(line.triples[0].subject.type, 'Per');
   assert.equal(line.triples[0].object.type, 'Loc');
 });

@@ -61,7 +61,10 @@ function checkSplit(text: string) {
   // Nothing but whitespace (and zero-width joiners and the like) is left out.
   const covered = new Uint8Array(text.length);
   for (const s of sents) for (const t of s.tokens) covered.fill(1, t.start, t.end);
-  const lost = text.split('').filter((c, k) => !covered[k] && c.trim() !== '').join('');
+  const lost = text
+    .split('')
+    .filter((c, k) => !covered[k] && c.trim() !== '')
+    .join('');
   assert.equal(lost, '', `non-space characters missing from the tokens of ${JSON.stringify(text)}`);
   return sents;
 }
@@ -75,9 +78,9 @@ test('splitText: offsets point at the token text on tricky input', () => {
     'Line one.\r\nLine two.\r\n',
     'Café Zürich 🎉 is "great". Really?',
     'Cafe\u0301 (decomposed accent) and naïve façade.',
-    'Mr. O\'Neil’s “quoted” text — ok… 👨‍👩‍👧 family.',
+    "Mr. O'Neil’s “quoted” text — ok… 👨‍👩‍👧 family.",
     'A.C. Cesena is a football club. Dr. Smith went to Washington D.C. yesterday. He e.g. likes it.',
-    'He can\'t go to the U.S.A. today; price $5.00, see https://x.com/a?b=1 or mail a@b.com.',
+    "He can't go to the U.S.A. today; price $5.00, see https://x.com/a?b=1 or mail a@b.com.",
     'state-of-the-art, non\u00a0breaking space and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 letters.',
     '日本語の文です。',
     'a\r\rb\t\t\tc',
@@ -89,9 +92,26 @@ test('splitText: offsets point at the token text on tricky input', () => {
 test('splitText: tokens and sentence boundaries', () => {
   const t = 'Hello  world.\n\nNew\tline here.';
   const s = checkSplit(t);
-  assert.deepEqual(words(t), [['Hello', 'world', '.'], ['New', 'line', 'here', '.']]);
-  assert.deepEqual(s.map(({ start, end }) => [start, end]), [[0, 13], [15, 29]]);
-  assert.deepEqual(s[1].tokens.map((k) => [k.start, k.end]), [[15, 18], [19, 23], [24, 28], [28, 29]]);
+  assert.deepEqual(words(t), [
+    ['Hello', 'world', '.'],
+    ['New', 'line', 'here', '.'],
+  ]);
+  assert.deepEqual(
+    s.map(({ start, end }) => [start, end]),
+    [
+      [0, 13],
+      [15, 29],
+    ],
+  );
+  assert.deepEqual(
+    s[1].tokens.map((k) => [k.start, k.end]),
+    [
+      [15, 18],
+      [19, 23],
+      [24, 28],
+      [28, 29],
+    ],
+  );
 
   // Abbreviations do not end sentences; the sentence-final period does.
   assert.deepEqual(words('A.C. Cesena is a club. Dr. Smith lives in Washington D.C. today. He left.'), [
@@ -101,11 +121,27 @@ test('splitText: tokens and sentence boundaries', () => {
   ]);
   // Quotes and punctuation are tokens of their own; offsets count UTF-16 code units (as String.slice does).
   const u = 'Café Zürich 🎉 is "great".';
-  assert.deepEqual(checkSplit(u)[0].tokens.map((k) => [k.text, k.start, k.end]), [
-    ['Café', 0, 4], ['Zürich', 5, 11], ['🎉', 12, 14], ['is', 15, 17], ['"', 18, 19], ['great', 19, 24], ['"', 24, 25], ['.', 25, 26],
-  ]);
+  assert.deepEqual(
+    checkSplit(u)[0].tokens.map((k) => [k.text, k.start, k.end]),
+    [
+      ['Café', 0, 4],
+      ['Zürich', 5, 11],
+      ['🎉', 12, 14],
+      ['is', 15, 17],
+      ['"', 18, 19],
+      ['great', 19, 24],
+      ['"', 24, 25],
+      ['.', 25, 26],
+    ],
+  );
   const d = 'Cafe\u0301 ok';
-  assert.deepEqual(checkSplit(d)[0].tokens.map((k) => [k.text, k.start, k.end]), [['Cafe\u0301', 0, 5], ['ok', 6, 8]]);
+  assert.deepEqual(
+    checkSplit(d)[0].tokens.map((k) => [k.text, k.start, k.end]),
+    [
+      ['Cafe\u0301', 0, 5],
+      ['ok', 6, 8],
+    ],
+  );
   // A question mark ends a sentence; a text without final punctuation is still a sentence.
   assert.equal(splitText('Is it? Yes it is').length, 2);
 });
@@ -123,7 +159,11 @@ test('splitText: BOM, form feed, ideographic space and other Unicode spaces keep
   for (const c of DROPPED) {
     const t = `${c}John Smith${c}was born in London.${c}Acme Corp is based in Berlin.`;
     const s = checkSplit(t);
-    assert.deepEqual(s.flatMap((k) => k.tokens.map((w) => w.text)), ['John', 'Smith', 'was', 'born', 'in', 'London', '.', 'Acme', 'Corp', 'is', 'based', 'in', 'Berlin', '.'], `U+${c.charCodeAt(0).toString(16)}`);
+    assert.deepEqual(
+      s.flatMap((k) => k.tokens.map((w) => w.text)),
+      ['John', 'Smith', 'was', 'born', 'in', 'London', '.', 'Acme', 'Corp', 'is', 'based', 'in', 'Berlin', '.'],
+      `U+${c.charCodeAt(0).toString(16)}`,
+    );
   }
 });
 
@@ -136,7 +176,10 @@ const cpSlice = (text: string, start: number, end: number) => [...text].slice(st
 function checkExtraction(text: string, r: Extraction, threshold = 0.5) {
   assert.equal(r.text, text);
   assert.equal(r.offsetUnit, 'codepoint');
-  assert.deepEqual(r.sentences.map((s) => cpSlice(text, s.start, s.end)), splitText(text).map((s) => text.slice(s.start, s.end)));
+  assert.deepEqual(
+    r.sentences.map((s) => cpSlice(text, s.start, s.end)),
+    splitText(text).map((s) => text.slice(s.start, s.end)),
+  );
   const key = (m: Mention) => `${m.start}:${m.end}`;
   const inSentence = (m: Mention) => r.sentences.some((s) => s.start <= m.start && m.end <= s.end);
   for (const m of r.entities) {
@@ -155,7 +198,10 @@ function checkExtraction(text: string, r: Extraction, threshold = 0.5) {
     assert.ok(t.subject.end <= t.object.start || t.object.end <= t.subject.start, `subject and object do not overlap: ${JSON.stringify(t)}`);
     assert.ok(x.model.vocabs.relations.includes(t.relation), `relation ${t.relation}`);
     assert.ok(t.score >= threshold && t.score <= 1, `score ${t.score} ≥ threshold ${threshold}`);
-    assert.ok(r.sentences.some((s) => s.start <= Math.min(t.subject.start, t.object.start) && Math.max(t.subject.end, t.object.end) <= s.end), 'a triple stays within a sentence');
+    assert.ok(
+      r.sentences.some((s) => s.start <= Math.min(t.subject.start, t.object.start) && Math.max(t.subject.end, t.object.end) <= s.end),
+      'a triple stays within a sentence',
+    );
   }
 }
 
@@ -177,7 +223,10 @@ test('extract(string) gives one Extraction, extract(array) an array in the same 
   assert.ok(one.triples.length > 0, 'the tiny model finds its training triple');
   const many = x.extract(TEXTS);
   assert.ok(Array.isArray(many));
-  assert.deepEqual(many.map((r) => r.text), TEXTS);
+  assert.deepEqual(
+    many.map((r) => r.text),
+    TEXTS,
+  );
   many.forEach((r, k) => checkExtraction(TEXTS[k], r));
   // With a very low threshold nearly every pair is a triple: the offset checks run on many mentions.
   const low = x.extract(TEXTS, { threshold: 0.001 });
@@ -241,9 +290,14 @@ test('maxTokens: a longer sentence is cut with a warning, offsets stay right, no
   assert.match(r.warnings[1], new RegExp(`10 tokens at character ${second.start}\\b`));
   // Pieces of 5 tokens ("Peter was born in Rome" is one): no mention and no triple spans two pieces.
   const pieceOf = new Map<number, number>();
-  for (const s of splitText(text)) s.tokens.forEach((t, k) => { pieceOf.set(t.start, s.start * 1000 + Math.floor(k / 5)); pieceOf.set(t.end, s.start * 1000 + Math.floor(k / 5)); });
+  for (const s of splitText(text))
+    s.tokens.forEach((t, k) => {
+      pieceOf.set(t.start, s.start * 1000 + Math.floor(k / 5));
+      pieceOf.set(t.end, s.start * 1000 + Math.floor(k / 5));
+    });
   const piece = (m: Mention) => {
-    const a = pieceOf.get(m.start), b = pieceOf.get(m.end);
+    const a = pieceOf.get(m.start),
+      b = pieceOf.get(m.end);
     assert.ok(a !== undefined && b !== undefined, `mention ${JSON.stringify(m.text)} is on token boundaries`);
     assert.equal(a, b, `mention ${JSON.stringify(m.text)} stays within one piece`);
     return a;
@@ -268,7 +322,9 @@ test('extractStream over sync and async iterables yields what extract(array) giv
   const expected = x.extract(TEXTS);
   assert.deepEqual(await collect(x.extractStream(TEXTS)), expected, 'array');
   assert.deepEqual(await collect(x.extractStream(TEXTS, { group: 2 })), expected, 'array, groups of 2');
-  function* gen() { yield* TEXTS; }
+  function* gen() {
+    yield* TEXTS;
+  }
   assert.deepEqual(await collect(x.extractStream(gen(), { group: 3 })), expected, 'generator');
   async function* agen() {
     for (const t of TEXTS) {
@@ -342,10 +398,19 @@ function inChild(call: string, timeoutMs = 20_000): Promise<string> {
   });
 }
 
-
 test('options out of range (maxTokens not a positive integer, threshold outside [0, 1]) are a UserError naming the option', () => {
-  for (const [opts, name] of [[{ maxTokens: NaN }, 'maxTokens'], [{ maxTokens: 2.5 }, 'maxTokens'], [{ threshold: NaN }, 'threshold'], [{ threshold: 1.5 }, 'threshold'], [{ threshold: -0.1 }, 'threshold']] as const) {
-    assert.throws(() => x.extract(RAW[0], opts), (e: unknown) => e instanceof UserError && e.message.includes(name), JSON.stringify(opts));
+  for (const [opts, name] of [
+    [{ maxTokens: NaN }, 'maxTokens'],
+    [{ maxTokens: 2.5 }, 'maxTokens'],
+    [{ threshold: NaN }, 'threshold'],
+    [{ threshold: 1.5 }, 'threshold'],
+    [{ threshold: -0.1 }, 'threshold'],
+  ] as const) {
+    assert.throws(
+      () => x.extract(RAW[0], opts),
+      (e: unknown) => e instanceof UserError && e.message.includes(name),
+      JSON.stringify(opts),
+    );
   }
 });
 
@@ -374,7 +439,10 @@ test('loadModel: a missing directory or a future format version is a UserError t
   const head = JSON.parse(readFileSync(join(future, 'model.json'), 'utf8'));
   assert.equal(head.formatVersion, FORMAT_VERSION);
   writeFileSync(join(future, 'model.json'), JSON.stringify({ ...head, formatVersion: FORMAT_VERSION + 1 }));
-  await assert.rejects(loadModel(future), (e: unknown) => e instanceof UserError && new RegExp(`format version ${FORMAT_VERSION + 1} is not supported.*reads version ${FORMAT_VERSION}`).test(e.message));
+  await assert.rejects(
+    loadModel(future),
+    (e: unknown) => e instanceof UserError && new RegExp(`format version ${FORMAT_VERSION + 1} is not supported.*reads version ${FORMAT_VERSION}`).test(e.message),
+  );
 });
 
 // ---------------------------------------------------------------- the overfitted model gives back its training data
@@ -440,7 +508,10 @@ test('the overfitted model: offsets are right after leading whitespace, tabs, ne
   const spaced = 'John   Smith was born in\tLondon.';
   const s = x.extract(spaced);
   assert.deepEqual(got(s), {
-    entities: [{ text: 'John   Smith', start: 0, end: 12 }, { text: 'London', start: 25, end: 31 }],
+    entities: [
+      { text: 'John   Smith', start: 0, end: 12 },
+      { text: 'London', start: 25, end: 31 },
+    ],
     triples: [{ subject: { text: 'John   Smith', start: 0, end: 12 }, relation: 'born_in', object: { text: 'London', start: 25, end: 31 } }],
   });
 });
@@ -462,6 +533,9 @@ test('offsets count code points both ways: an extraction after emoji, written as
   writeFileSync(file, JSON.stringify(record) + '\n');
   const [s] = loadDataset(file).sentences;
   const words = (sp: { start: number; end: number }) => s.tokens.slice(sp.start, sp.end).join(' ');
-  assert.deepEqual(s.triples.map((t) => [words(t.subject), t.relation, words(t.object)]), r.triples.map((t) => [t.subject.text, t.relation, t.object.text]));
+  assert.deepEqual(
+    s.triples.map((t) => [words(t.subject), t.relation, words(t.object)]),
+    r.triples.map((t) => [t.subject.text, t.relation, t.object.text]),
+  );
   assert.ok(r.triples.length > 0);
 });

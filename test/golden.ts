@@ -28,7 +28,11 @@ export function untypedRun(): unknown {
   const opt = tf.train.adam(0.01);
   const rng = new Rng(3);
   for (let step = 0; step < 60; ) {
-    for (const idx of bucketedBatches(data.map((d) => d.words.length), 4, rng)) {
+    for (const idx of bucketedBatches(
+      data.map((d) => d.words.length),
+      4,
+      rng,
+    )) {
       if (step++ >= 60) break;
       trainStep(params, config, opt, makeBatch(idx.map((k) => data[k])), rng.int(), 5);
     }

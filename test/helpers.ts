@@ -21,10 +21,14 @@ export function randn(rng: Rng, shape: number[], scale = 1): tf.Tensor {
 
 export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
-  let worst = 0, at = -1;
+  let worst = 0,
+    at = -1;
   for (let k = 0; k < actual.length; k++) {
     const d = Math.abs(actual[k] - expected[k]) / Math.max(1, Math.abs(expected[k]));
-    if (!(d <= worst)) { worst = d; at = k; }
+    if (!(d <= worst)) {
+      worst = d;
+      at = k;
+    }
   }
   assert.ok(worst <= tol, `${what}: max relative difference ${worst} at ${at} (${actual[at]} vs ${expected[at]}) > ${tol}`);
 }

@@ -25,12 +25,36 @@ test('Slice: every begin/size pattern over ranks 1-4 matches the reference', () 
   const rng = new Rng(5);
   const cases: [number[], number[], number[]][] = [
     [[10], [3], [4]],
-    [[4, 6], [1, 0], [2, 6]], // contiguous rows
-    [[4, 6], [0, 2], [4, 3]], // a column band
-    [[3, 4, 5], [1, 1, 0], [2, 2, 5]],
-    [[3, 4, 5], [0, 0, 2], [3, 4, 1]],
-    [[2, 3, 4, 5], [1, 0, 1, 2], [1, 3, 2, 3]],
-    [[2, 3, 4, 5], [0, 2, 0, 0], [2, 1, 4, 5]],
+    [
+      [4, 6],
+      [1, 0],
+      [2, 6],
+    ], // contiguous rows
+    [
+      [4, 6],
+      [0, 2],
+      [4, 3],
+    ], // a column band
+    [
+      [3, 4, 5],
+      [1, 1, 0],
+      [2, 2, 5],
+    ],
+    [
+      [3, 4, 5],
+      [0, 0, 2],
+      [3, 4, 1],
+    ],
+    [
+      [2, 3, 4, 5],
+      [1, 0, 1, 2],
+      [1, 3, 2, 3],
+    ],
+    [
+      [2, 3, 4, 5],
+      [0, 2, 0, 0],
+      [2, 1, 4, 5],
+    ],
   ];
   for (const [shape, begin, size] of cases) {
     const x = randn(rng, shape);
@@ -44,7 +68,14 @@ test('SplitV and Unpack (used by tf.split / tf.unstack) match the reference', ()
   const rng = new Rng(6);
   const x = randn(rng, [3, 4, 10]);
   const parts = tf.split(x, [2, -1, 3], 2);
-  assert.deepEqual(parts.map((p) => p.shape), [[3, 4, 2], [3, 4, 5], [3, 4, 3]]);
+  assert.deepEqual(
+    parts.map((p) => p.shape),
+    [
+      [3, 4, 2],
+      [3, 4, 5],
+      [3, 4, 3],
+    ],
+  );
   assert.deepEqual([...parts[1].dataSync()], refSlice(x, [0, 0, 2], [3, 4, 5]));
   const even = tf.split(x, 2, 0 + 2);
   assert.deepEqual([...even[1].dataSync()], refSlice(x, [0, 0, 5], [3, 4, 5]));
@@ -68,7 +99,9 @@ test('slices of a tensor stay right after the wasm heap grows', () => {
 
 test('transposed matmuls equal explicit transposes, and their gradients too', () => {
   const rng = new Rng(8);
-  const a = randn(rng, [5, 7]), b = randn(rng, [4, 7]), c = randn(rng, [5, 3]);
+  const a = randn(rng, [5, 7]),
+    b = randn(rng, [4, 7]),
+    c = randn(rng, [5, 3]);
   assertClose(tf.matMul(a, b, false, true).dataSync(), tf.matMul(a, tf.transpose(b)).dataSync(), 1e-5, 'A·Bᵀ');
   assertClose(tf.matMul(a, c, true, false).dataSync(), tf.matMul(tf.transpose(a), c).dataSync(), 1e-5, 'Aᵀ·C');
   const d = randn(rng, [2, 5]);
@@ -77,7 +110,8 @@ test('transposed matmuls equal explicit transposes, and their gradients too', ()
   const w = randn(rng, [7, 3]);
   const [ga, gw] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.matMul(x, y))))([a, w]);
   // Reference: d/dA sum((AW)²) = 2 (AW) Wᵀ, d/dW = 2 Aᵀ (AW), computed in JS.
-  const A = a.arraySync() as number[][], W = w.arraySync() as number[][];
+  const A = a.arraySync() as number[][],
+    W = w.arraySync() as number[][];
   const Y = A.map((r) => W[0].map((_, j) => r.reduce((s, v, k) => s + v * W[k][j], 0)));
   const refA = A.map((_, i) => W.map((wr) => 2 * wr.reduce((s, v, j) => s + v * Y[i][j], 0)));
   const refW = W.map((_, k) => W[0].map((__, j) => 2 * A.reduce((s, r, i) => s + r[k] * Y[i][j], 0)));

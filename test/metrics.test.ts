@@ -75,7 +75,10 @@ function twoSentences() {
   const s2 = sent(['Paris', 'is', 'in', 'France'], [tri([0, 1], 'capital_of', [3, 4])]);
   const p1 = pred([tri([1, 2], 'visited', [5, 6]), tri([0, 2], 'visited', [3, 6])], [span(0, 2), span(4, 6)]);
   const p2 = pred([tri([0, 1], 'located_in', [3, 4])], [span(0, 1), span(3, 4), span(2, 3)]);
-  const goldEntities = [[span(0, 2), span(3, 6)], [span(0, 1), span(3, 4)]];
+  const goldEntities = [
+    [span(0, 2), span(3, 6)],
+    [span(0, 1), span(3, 4)],
+  ];
   return { gold: [s1, s2], preds: [p1, p2], goldEntities };
 }
 
@@ -123,18 +126,21 @@ test('score: duplicate gold triples count once; no predictions gives P = R = F1 
 });
 
 test('score: breakdowns by gold-triple count (with >=5) and by overlap pattern (EPO and SEO together)', () => {
-  const X = sent(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'], [tri([0, 1], 'r', [1, 2]), tri([2, 3], 'r', [3, 4]), tri([4, 5], 'r', [5, 6]), tri([6, 7], 'r', [7, 8]), tri([8, 9], 'r', [9, 10])]);
+  const X = sent(
+    ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'],
+    [tri([0, 1], 'r', [1, 2]), tri([2, 3], 'r', [3, 4]), tri([4, 5], 'r', [5, 6]), tri([6, 7], 'r', [7, 8]), tri([8, 9], 'r', [9, 10])],
+  );
   const Y = sent(['p', 'q', 's'], [tri([0, 1], 'r', [1, 2]), tri([0, 1], 'r2', [1, 2]), tri([1, 2], 'r', [2, 3])]);
   const Z = sent(['x', 'y'], []);
   const preds = [pred(X.triples), pred([tri([0, 1], 'r', [1, 2])]), pred([tri([0, 1], 'r', [1, 2])])];
   const s = score([X, Y, Z], preds, [[], [], []], 'partial');
-  closePRF(s.triples, [6 / 7, 6 / 8, 2 * (6 / 7) * (6 / 8) / (6 / 7 + 6 / 8), 6, 7, 8]);
+  closePRF(s.triples, [6 / 7, 6 / 8, (2 * (6 / 7) * (6 / 8)) / (6 / 7 + 6 / 8), 6, 7, 8]);
   assert.deepEqual(Object.keys(s.byCount).sort(), ['0', '3', '>=5']);
   closePRF(s.byCount['>=5'], [1, 1, 1, 5, 5, 5], '>=5');
   closePRF(s.byCount['3'], [1, 1 / 3, 0.5, 1, 1, 3], '3');
   closePRF(s.byCount['0'], [0, 0, 0, 0, 1, 0], '0');
   assert.deepEqual(Object.keys(s.byOverlap).sort(), ['EPO', 'Normal', 'SEO']);
-  closePRF(s.byOverlap.Normal, [5 / 6, 1, 2 * (5 / 6) / (5 / 6 + 1), 5, 6, 5], 'Normal');
+  closePRF(s.byOverlap.Normal, [5 / 6, 1, (2 * (5 / 6)) / (5 / 6 + 1), 5, 6, 5], 'Normal');
   closePRF(s.byOverlap.EPO, [1, 1 / 3, 0.5, 1, 1, 3], 'EPO');
   closePRF(s.byOverlap.SEO, [1, 1 / 3, 0.5, 1, 1, 3], 'SEO');
   // Per relation: r has 5 + 2 gold, 5 + 1 + 1 predicted, 6 correct; r2 1 gold, nothing predicted.
@@ -146,7 +152,12 @@ test('score: byCount buckets 4 and >=5 split at five distinct gold triples', () 
   const toks = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
   const chain = (k: number) => Array.from({ length: k }, (_, i) => tri([i, i + 1], 'r', [i + 1, i + 2]));
   const gold = [sent(toks, chain(4)), sent(toks, chain(6))];
-  const s = score(gold, gold.map(() => pred([])), [[], []], 'partial');
+  const s = score(
+    gold,
+    gold.map(() => pred([])),
+    [[], []],
+    'partial',
+  );
   assert.deepEqual(Object.keys(s.byCount).sort(), ['4', '>=5']);
   assert.equal(s.byCount['4'].gold, 4);
   assert.equal(s.byCount['>=5'].gold, 6);
@@ -185,8 +196,7 @@ test('overlapPatterns: Normal, EPO, SEO and both', () => {
   assert.deepEqual(overlapPatterns(sent(toks, [tri([0, 1], 'r', [2, 4]), tri([5, 6], 'r', [3, 4])])), ['SEO']);
 });
 
-test('overlapPatterns: a reversed pair (a, r, b) + (b, s, a) is SEO, as in the CopyRE split code', {
-}, () => {
+test('overlapPatterns: a reversed pair (a, r, b) + (b, s, a) is SEO, as in the CopyRE split code', {}, () => {
   const toks = ['a', 'b', 'c'];
   assert.deepEqual(overlapPatterns(sent(toks, [tri([0, 1], 'r', [1, 2]), tri([1, 2], 's', [0, 1])])), ['SEO']);
 });
@@ -307,14 +317,26 @@ test('decode: selfPairs on adds the (w, t, w) cell; bias is added per relation',
 test('decode: the threshold moves the logit cut to log(p / (1 - p))', () => {
   // p >= 0.8 <=> x >= log 4 = 1.386: keeps 1.5 and 2, drops 0.
   const [p0, p1] = decode(scenario(), ['r0', 'r1'], { selfPairs: true, threshold: 0.8 });
-  assert.deepEqual(p0.triples.map((t) => t.relation), ['r0', 'r1']);
+  assert.deepEqual(
+    p0.triples.map((t) => t.relation),
+    ['r0', 'r1'],
+  );
   assert.deepEqual(p1.triples, []);
   // p >= 0.85 <=> x >= 1.735: keeps only the self pair (x = 2).
   const [q0] = decode(scenario(), ['r0', 'r1'], { selfPairs: true, threshold: 0.85 });
-  assert.deepEqual(q0.triples.map((t) => t.relation), ['r1']);
+  assert.deepEqual(
+    q0.triples.map((t) => t.relation),
+    ['r1'],
+  );
   // A low threshold admits the x = -0.001 cell of sentence 1.
   const [, r1] = decode(scenario(), ['r0', 'r1'], { selfPairs: false, threshold: 0.4 });
-  assert.deepEqual(r1.triples.map((t) => [t.relation, t.subject.start, t.object.start]), [['r0', 0, 1], ['r1', 0, 1]]);
+  assert.deepEqual(
+    r1.triples.map((t) => [t.relation, t.subject.start, t.object.start]),
+    [
+      ['r0', 0, 1],
+      ['r1', 0, 1],
+    ],
+  );
 });
 
 test('decode: every passing (i, j) pair is extracted, including rows whose best column is the diagonal', () => {
@@ -326,10 +348,27 @@ test('decode: every passing (i, j) pair is extracted, including rows whose best 
   [-10, 0, -10, 3.5].forEach((x, j) => L.c(j, 0, 0, x));
   const [p] = decode(L.v, ['r'], { selfPairs: false });
   // x(i, j) = a[i] + c[j] >= 0: (0,1)=1, (0,3)=4.5, (2,1)=1, (2,3)=4.5; (3,3)=0.5 is a self pair; (3,1)=-3.
-  assert.deepEqual(p.triples.map((t) => [t.subject.start, t.object.start]), [[0, 1], [0, 3], [2, 1], [2, 3]]);
+  assert.deepEqual(
+    p.triples.map((t) => [t.subject.start, t.object.start]),
+    [
+      [0, 1],
+      [0, 3],
+      [2, 1],
+      [2, 3],
+    ],
+  );
   assert.deepEqual(p.entities, []);
   const [q] = decode(L.v, ['r'], { selfPairs: true });
-  assert.deepEqual(q.triples.map((t) => [t.subject.start, t.object.start]), [[0, 1], [0, 3], [2, 1], [2, 3], [3, 3]]);
+  assert.deepEqual(
+    q.triples.map((t) => [t.subject.start, t.object.start]),
+    [
+      [0, 1],
+      [0, 3],
+      [2, 1],
+      [2, 3],
+      [3, 3],
+    ],
+  );
 });
 
 test('decode: NER arg-max over T tags read time-major; padding never becomes an entity', () => {
@@ -343,7 +382,10 @@ test('decode: NER arg-max over T tags read time-major; padding never becomes an 
   L.tag(0, 2, 0);
   L.tag(1, 2, 4);
   const preds = decode(L.v, ['r'], { selfPairs: false });
-  assert.deepEqual(preds.map((p) => p.entities), [[span(0, 2)], [span(0, 1)], [span(1, 2)]]);
+  assert.deepEqual(
+    preds.map((p) => p.entities),
+    [[span(0, 2)], [span(0, 1)], [span(1, 2)]],
+  );
   assert.ok(preds.every((p) => p.triples.length === 0));
 });
 
@@ -356,8 +398,19 @@ test('decode with entityPairs: only cells between predicted entities, so mention
   [2, 0, 3.5, 3.5].forEach((x, j) => L.c(j, 0, 0, x));
   const pairs = (p: Prediction) => p.triples.map((t) => [t.subject.start, t.object.start]);
   // Every cell: (0,1) and (0,3) pass too, with single-word mentions that are not entities.
-  assert.deepEqual(pairs(decode(L.v, ['r'], {})[0]), [[0, 1], [0, 2], [0, 3], [2, 0], [2, 1], [2, 3], [3, 2]]);
+  assert.deepEqual(pairs(decode(L.v, ['r'], {})[0]), [
+    [0, 1],
+    [0, 2],
+    [0, 3],
+    [2, 0],
+    [2, 1],
+    [2, 3],
+    [3, 2],
+  ]);
   const [p] = decode(L.v, ['r'], { entityPairs: true });
-  assert.deepEqual(pairs(p), [[0, 2], [2, 0]]);
+  assert.deepEqual(pairs(p), [
+    [0, 2],
+    [2, 0],
+  ]);
   for (const t of p.triples) for (const m of [t.subject, t.object]) assert.ok(p.entities.some((e) => e.start === m.start && e.end === m.end));
 });

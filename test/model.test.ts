@@ -78,12 +78,18 @@ for (const [name, over] of VARIANTS) {
   test(`${name}: shapes over B, n, K and padding; golden values against the JS reference`, () => {
     const cfg = modelConfig({ ...TINY, ...over });
     const p = randomParams(cfg, 3);
-    assert.deepEqual([...p.keys()], paramShapes(cfg, SIZES).map(([k]) => k), 'parameters as the config says');
+    assert.deepEqual(
+      [...p.keys()],
+      paramShapes(cfg, SIZES).map(([k]) => k),
+      'parameters as the config says',
+    );
     const rng = new Rng(9);
     const lens = [5, 1, 3, 2];
     const items = lens.map((l) => sentence(rng, l));
     const out = run(p, cfg, items);
-    const n = 5, B = 4, l = SIZES.relations;
+    const n = 5,
+      B = 4,
+      l = SIZES.relations;
     assert.deepEqual(out.shapes, [[n * B, 5], [n, B, l], [n, B, l], [l]]);
     const hp = host(p);
     items.forEach((s, b) => {
@@ -119,7 +125,10 @@ test('K changes the output (the updates are used) and K = 0 equals bilstm_s', ()
   const s = run(p, modelConfig({ ...TINY, variant: 'bilstm_s' }), items);
   const k2 = run(p, modelConfig({ ...TINY, variant: 'rin', rounds: 2 }), items);
   assertClose(k0.a, s.a, 0, 'K=0 vs bilstm_s');
-  assert.ok(k2.a.some((v, k) => Math.abs(v - k0.a[k]) > 1e-3), 'K=2 differs from K=0');
+  assert.ok(
+    k2.a.some((v, k) => Math.abs(v - k0.a[k]) > 1e-3),
+    'K=2 differs from K=0',
+  );
 });
 
 test('same seed, same parameters and outputs; another seed, other ones', () => {

@@ -25,7 +25,12 @@ async function savedCopy(): Promise<string> {
   return dir;
 }
 
-const rejects = (dir: string, pattern: RegExp) => assert.throws(() => loadModel(dir), (e: unknown) => e instanceof UserError && pattern.test((e as Error).message) && (e as Error).message.includes(dir), `expected ${pattern}`);
+const rejects = (dir: string, pattern: RegExp) =>
+  assert.throws(
+    () => loadModel(dir),
+    (e: unknown) => e instanceof UserError && pattern.test((e as Error).message) && (e as Error).message.includes(dir),
+    `expected ${pattern}`,
+  );
 
 test('model.json records the weights size and sha256, and a saved model loads back', async () => {
   const dir = await savedCopy();

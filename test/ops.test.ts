@@ -27,7 +27,8 @@ function finiteDiff(f: (x: tf.Tensor) => tf.Scalar, x: tf.Tensor, coords: number
 
 test('embeddingLookup: value and gradient equal one-hot matmul; finite differences agree', () => {
   const rng = new Rng(1);
-  const V = 7, d = 3;
+  const V = 7,
+    d = 3;
   const table = randn(rng, [V, d]);
   const ids = new Int32Array([0, 3, 3, 6, 1, 3]); // repeated ids must accumulate
   const w = randn(rng, [ids.length, d]);
@@ -38,14 +39,20 @@ test('embeddingLookup: value and gradient equal one-hot matmul; finite differenc
   const g2 = tf.grad(plain)(table).dataSync();
   assertClose(g1, g2, 1e-5, 'gradient vs plain');
   const coords = [0, 4, 9, 10, 11, 18, 20];
-  assertClose(coords.map((k) => g1[k]), finiteDiff(ours, table, coords), 2e-2, 'gradient vs finite differences');
+  assertClose(
+    coords.map((k) => g1[k]),
+    finiteDiff(ours, table, coords),
+    2e-2,
+    'gradient vs finite differences',
+  );
   assert.ok(Math.abs(g1[3 * d]) > 0, 'row 3 (used three times) has a gradient');
   assert.equal(g1[2 * d], 0, 'unused row 2 has no gradient');
 });
 
 test('embeddingLookup with fixedRow0: row 0 reads as itself but gets no gradient; other rows as before', () => {
   const rng = new Rng(2);
-  const V = 5, d = 3;
+  const V = 5,
+    d = 3;
   const table = randn(rng, [V, d]);
   const ids = new Int32Array([0, 2, 0, 4]);
   const w = randn(rng, [ids.length, d]);
@@ -58,7 +65,12 @@ test('embeddingLookup with fixedRow0: row 0 reads as itself but gets no gradient
   assert.ok(Math.abs(gFree[0]) > 0, 'without fixedRow0 row 0 has one');
   assertClose(gFixed.slice(d), gFree.slice(d), 1e-6, 'other rows unchanged');
   const coords = [6, 7, 12, 14];
-  assertClose(coords.map((k) => gFixed[k]), finiteDiff(fixed, table, coords), 2e-2, 'gradient vs finite differences');
+  assertClose(
+    coords.map((k) => gFixed[k]),
+    finiteDiff(fixed, table, coords),
+    2e-2,
+    'gradient vs finite differences',
+  );
 });
 
 /** Plain formulation of Eq. 1's max: [n, B, n, l] with the j = i and padding cells masked. */
@@ -73,7 +85,9 @@ function plainMax(c: tf.Tensor, lengths: number[], selfPairs: boolean): tf.Tenso
 for (const selfPairs of [false, true]) {
   test(`maxOverOtherWords (selfPairs=${selfPairs}): value and gradient equal the masked [n,B,n,l] max`, () => {
     const rng = new Rng(2);
-    const n = 5, B = 3, l = 4;
+    const n = 5,
+      B = 3,
+      l = 4;
     const lengths = [5, 3, 2];
     const c = randn(rng, [n, B, l]);
     const w = randn(rng, [n, B, l]);
@@ -87,7 +101,12 @@ for (const selfPairs of [false, true]) {
     const g1 = tf.grad(ours)(c).dataSync();
     assertClose(g1, tf.grad(plain)(c).dataSync(), 1e-5, 'gradient');
     const coords = [0, 5, 13, 22, 40];
-    assertClose(coords.map((k) => g1[k]), finiteDiff(ours, c, coords, 1e-3), 2e-2, 'finite differences');
+    assertClose(
+      coords.map((k) => g1[k]),
+      finiteDiff(ours, c, coords, 1e-3),
+      2e-2,
+      'finite differences',
+    );
   });
 }
 
@@ -111,11 +130,26 @@ function plainBce(a: tf.Tensor, c: tf.Tensor, bias: tf.Tensor, lengths: number[]
 for (const selfPairs of [false, true]) {
   test(`separableBce (selfPairs=${selfPairs}): loss and gradients equal the full-tensor BCE`, () => {
     const rng = new Rng(3);
-    const n = 6, B = 3, l = 5;
+    const n = 6,
+      B = 3,
+      l = 5;
     const lengths = [6, 4, 2];
     // Scale 8 puts some logits past the far-negative fast path (x < -17) as well.
-    const a = randn(rng, [n, B, l], 8), c = randn(rng, [n, B, l], 8), bias = randn(rng, [l]);
-    const gold: Cell[][] = [[{ i: 0, t: 1, j: 5 }, { i: 2, t: 4, j: 1 }, { i: 2, t: 4, j: 1 }], [{ i: 3, t: 0, j: 0 }, { i: 1, t: 1, j: 1 }], []];
+    const a = randn(rng, [n, B, l], 8),
+      c = randn(rng, [n, B, l], 8),
+      bias = randn(rng, [l]);
+    const gold: Cell[][] = [
+      [
+        { i: 0, t: 1, j: 5 },
+        { i: 2, t: 4, j: 1 },
+        { i: 2, t: 4, j: 1 },
+      ],
+      [
+        { i: 3, t: 0, j: 0 },
+        { i: 1, t: 1, j: 1 },
+      ],
+      [],
+    ];
     const ours = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => separableBce(x as tf.Tensor3D, y as tf.Tensor3D, z as tf.Tensor1D, lengths, gold, selfPairs);
     const plain = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => plainBce(x, y, z, lengths, gold, selfPairs);
     assertClose(ours(a, c, bias).dataSync(), plain(a, c, bias).dataSync(), 1e-5, 'loss');
@@ -131,7 +165,9 @@ for (const selfPairs of [false, true]) {
 
 test('reverseTime: value and gradient equal tf.reverse on the time axis', () => {
   const rng = new Rng(4);
-  const n = 4, B = 2, d = 3;
+  const n = 4,
+    B = 2,
+    d = 3;
   const x = randn(rng, [n * B, d]);
   const w = randn(rng, [n * B, d]);
   const ours = (t: tf.Tensor) => tf.sum(tf.mul(reverseTime(t as tf.Tensor2D, n), w)) as tf.Scalar;
@@ -142,12 +178,19 @@ test('reverseTime: value and gradient equal tf.reverse on the time axis', () => 
 
 test('tanh: the sigmoid route for large tensors equals tf.tanh in value and gradient', () => {
   const rng = new Rng(5);
-  for (const shape of [[10, 10], [300, 100]]) {
+  for (const shape of [
+    [10, 10],
+    [300, 100],
+  ]) {
     const x = randn(rng, shape, 2);
     const w = randn(rng, shape);
     assertClose(tanh(x).dataSync(), tf.tanh(x).dataSync(), 1e-6, `value ${shape}`);
-    const g1 = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tanh(t), w)))(x).dataSync();
-    const g2 = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.tanh(t), w)))(x).dataSync();
+    const g1 = tf
+      .grad((t: tf.Tensor) => tf.sum(tf.mul(tanh(t), w)))(x)
+      .dataSync();
+    const g2 = tf
+      .grad((t: tf.Tensor) => tf.sum(tf.mul(tf.tanh(t), w)))(x)
+      .dataSync();
     assertClose(g1, g2, 1e-5, `gradient ${shape}`);
   }
 });

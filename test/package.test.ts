@@ -50,12 +50,23 @@ before(() => {
 
 /** The Aarhus → Denmark triple the shipped model finds, whatever its score. */
 function assertAarhus(triples: { subject: { text: string }; relation: string; object: { text: string } }[]) {
-  assert.deepEqual(triples.map((t) => `${t.subject.text} ${t.relation} ${t.object.text}`), ['Aarhus country Denmark']);
+  assert.deepEqual(
+    triples.map((t) => `${t.subject.text} ${t.relation} ${t.object.text}`),
+    ['Aarhus country Denmark'],
+  );
 }
 
 test('the tarball holds the build, the shipped model and nothing else of the repository', () => {
   const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n');
-  for (const f of ['package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/internals.js', 'package/dist/cli/main.js', 'package/dist/serve/page.html', 'package/models/webnlg-exact-rin/weights.bin', 'package/models/webnlg-exact-rin/vocab.json']) {
+  for (const f of [
+    'package/dist/index.js',
+    'package/dist/index.d.ts',
+    'package/dist/internals.js',
+    'package/dist/cli/main.js',
+    'package/dist/serve/page.html',
+    'package/models/webnlg-exact-rin/weights.bin',
+    'package/models/webnlg-exact-rin/vocab.json',
+  ]) {
     assert.ok(files.includes(f), `${f} is in the tarball`);
   }
   const strays = files.filter((f) => !/^package\/(dist\/|models\/webnlg-exact-rin\/|package\.json$|README\.md$|LICENSE)/.test(f));
@@ -81,22 +92,28 @@ test('plain Node imports rin (ESM, no tsx) and extracts with the shipped model',
   assertAarhus(JSON.parse(run(process.execPath, ['--input-type=module', '-e', code], app)));
 });
 
-test("the type declarations resolve for a TypeScript consumer", () => {
+test('the type declarations resolve for a TypeScript consumer', () => {
   // The expect-error line proves Extraction is the real type: were it `any` (unresolved), the
   // directive would be unused and tsc would fail.
-  writeFileSync(join(app, 'consumer.ts'), `import type { Extraction } from 'rin';
+  writeFileSync(
+    join(app, 'consumer.ts'),
+    `import type { Extraction } from 'rin';
 import type { loadModelDir } from 'rin/internals';
 export const count = (x: Extraction): number => x.triples.length;
 export type Dir = ReturnType<typeof loadModelDir>;
 // @ts-expect-error: triples is an array, not a number
 export const wrong: number = ({} as Extraction).triples;
-`);
+`,
+  );
   // skipLibCheck off, so rin's own .d.ts files are checked too; tfjs's declarations have errors
   // of their own under strict checking (every project using tfjs skips them), so those are ignored.
-  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: [] },
-    files: ['consumer.ts'],
-  }));
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: [] },
+      files: ['consumer.ts'],
+    }),
+  );
   const r = spawnSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', app], { cwd: app, env: env(), encoding: 'utf8', timeout: 120_000 });
   if (r.error) throw r.error;
   const errors = r.stdout.split('\n').filter((l) => /error TS\d+/.test(l) && !l.startsWith('node_modules/@tensorflow/'));

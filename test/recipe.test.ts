@@ -72,7 +72,10 @@ test('forward with open vocabulary, characters and shapes: logits of the right s
   const cfg = modelConfig({ wordInput: 'open', wordDim: 8, posDim: 3, hiddenDim: 10, taskDim: 6, reDim: 5, intDim: 4, charDim: 4, charFilters: 5, shapeFeatures: true, rounds: 2 });
   const params = initParams(cfg, { words: 4, posTags: 6, nerTags: 5, relations: 2, chars: vocabs.chars.length }, 1);
   const enc = new Encoder(vocabs, table, true);
-  const batch = makeBatch(sents.map((s) => enc.encodeInput(s).enc), table);
+  const batch = makeBatch(
+    sents.map((s) => enc.encodeInput(s).enc),
+    table,
+  );
   assert.ok(batch.shape && !new Encoder(vocabs, table).encodeInput(sents[0]).enc.shape, 'shapes only when the model reads them');
   const out = tf.tidy(() => {
     const o = forward(params, cfg, batch, { training: true, seed: 3 });
@@ -86,10 +89,15 @@ test('a tiny default-recipe model overfits, round-trips, and refuses other vecto
   const data = tmp.write(root, 'tiny.json', tinyCasrelJson());
   const vectors = vectorsFile('train.txt', 3);
   const r = await train({
-    train: data, dev: data, out: join(root, 'run'), embeddings: vectors, load: { spans: 'full' },
+    train: data,
+    dev: data,
+    out: join(root, 'run'),
+    embeddings: vectors,
+    load: { spans: 'full' },
     model: { wordDim: 8, posDim: 4, hiddenDim: 24, taskDim: 24, reDim: 16, intDim: 16, rounds: 2, charDim: 8, charFilters: 12 },
     training: { lr: 0.01, batchSize: 4, epochs: 60, patience: 60, seed: 1, minWordCount: 1 },
-    log: () => {}, progress: false,
+    log: () => {},
+    progress: false,
   });
   assert.equal(r.history[r.bestEpoch - 1].dev.f1, 1, 'the training data is reproduced exactly');
   const dir = join(root, 'run', 'model');
@@ -114,15 +122,21 @@ test('a tiny default-recipe model overfits, round-trips, and refuses other vecto
 test('an epoch runs whole passes until minEpochUpdates updates (small data sets get enough updates)', async () => {
   const data = tmp.write(root, 'tiny2.json', tinyCasrelJson());
   const r = await train({
-    train: data, dev: data, out: join(root, 'passes'), preset: 'paper', load: { spans: 'full' },
+    train: data,
+    dev: data,
+    out: join(root, 'passes'),
+    preset: 'paper',
+    load: { spans: 'full' },
     model: { wordDim: 8, posDim: 4, hiddenDim: 8, taskDim: 8, reDim: 8, intDim: 8, rounds: 1 },
     training: { batchSize: 4, epochs: 1, seed: 1 },
-    log: () => {}, progress: false,
+    log: () => {},
+    progress: false,
   });
   const enc = new Encoder(r.model.vocabs);
   const encoded = tinySentences().map((s) => enc.encode(s, { spans: 'full', partialNer: 'head', selfPairs: false }, newStats()));
   const opt = tf.train.adam(1e-3);
-  const run = (minEpochUpdates: number) => runEpoch({ ...r.model, train: { ...r.model.train, minEpochUpdates } }, opt, encoded, { counts: wordCounts(encoded), mentions: [] }, new Rng(1), 'test', false);
+  const run = (minEpochUpdates: number) =>
+    runEpoch({ ...r.model, train: { ...r.model.train, minEpochUpdates } }, opt, encoded, { counts: wordCounts(encoded), mentions: [] }, new Rng(1), 'test', false);
   assert.equal(run(0).sentences, 8, 'one pass: 8 sentences in 2 batches');
   assert.equal(run(2).sentences, 8, '2 updates fit in one pass');
   assert.equal(run(5).sentences, 24, '5 updates need 3 passes of 2 batches');
@@ -132,14 +146,31 @@ test('an epoch runs whole passes until minEpochUpdates updates (small data sets 
 
 test('mention dropout hides only words of gold entities (vector and correction), keeps characters; rate 0 draws nothing', () => {
   const s = { words: [5, 6, 7, 8], pos: [2, 2, 2, 2], vec: [10, 11, 12, 13], chars: [[2], [3], [4], [5]], shape: [1, 1, 4, 1], ner: [1, 3, 0, 4], cells: [] };
-  const noise = { counts: new Map([[5, 3], [6, 3], [7, 3], [8, 3]]), mentions: [{ word: 9, vec: 20, chars: [7, 7], shape: 2 }] };
+  const noise = {
+    counts: new Map([
+      [5, 3],
+      [6, 3],
+      [7, 3],
+      [8, 3],
+    ]),
+    mentions: [{ word: 9, vec: 20, chars: [7, 7], shape: 2 }],
+  };
   const rates = (mentionDropout: number, mentionReplace: number) => ({ unkReplace: 0, mentionDropout, mentionReplace });
   const rng = new Rng(9);
   const before = rng.state;
   assert.equal(noisy(s, noise, rates(0, 0), rng), s, 'no noise: the same sentence');
   assert.equal(rng.state, before, 'and no random draw, so the paper recipe draws as before');
   const swapped = noisy(s, noise, rates(0, 0.999999), new Rng(1));
-  assert.deepEqual([swapped.words, swapped.vec, swapped.chars, swapped.shape], [[9, 9, 7, 9], [20, 20, 12, 20], [[7, 7], [7, 7], [4], [7, 7]], [2, 2, 4, 2]], 'mention replacement swaps whole entity words');
+  assert.deepEqual(
+    [swapped.words, swapped.vec, swapped.chars, swapped.shape],
+    [
+      [9, 9, 7, 9],
+      [20, 20, 12, 20],
+      [[7, 7], [7, 7], [4], [7, 7]],
+      [2, 2, 4, 2],
+    ],
+    'mention replacement swaps whole entity words',
+  );
   const hidden = noisy(s, noise, rates(0.999999, 0), new Rng(1));
   assert.deepEqual(hidden.words, [1, 1, 7, 1], 'entity words → <unk>');
   assert.deepEqual(hidden.vec, [-1, -1, 12, -1], 'and lose their pre-trained vector');

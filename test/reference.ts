@@ -31,7 +31,8 @@ function lstm(x: M, W: M, U: M, b: number[], reverse: boolean): M {
   const h = U.length;
   const n = x.length;
   const out: M = new Array(n);
-  let hp = new Array(h).fill(0), cp = new Array(h).fill(0);
+  let hp = new Array(h).fill(0),
+    cp = new Array(h).fill(0);
   for (let s = 0; s < n; s++) {
     const t = reverse ? n - 1 - s : s;
     const g = W[0].map((_, j) => b[j] + x[t].reduce((a, v, k) => a + v * W[k][j], 0) + hp.reduce((a, v, k) => a + v * U[k][j], 0));
@@ -59,7 +60,8 @@ function heads(p: HostParams, hRel: M, hEnt: M): RefOut {
 
 /** Forward for one sentence of word ids and POS ids. */
 export function referenceForward(p: HostParams, cfg: ModelConfig, words: number[], pos: number[]): RefOut {
-  const E = mat(p, 'emb.word'), P = mat(p, 'emb.pos');
+  const E = mat(p, 'emb.word'),
+    P = mat(p, 'emb.pos');
   const x = words.map((w, i) => [...E[w], ...P[pos[i]]]);
   const fw = lstm(x, mat(p, 'lstm.fw.W'), mat(p, 'lstm.fw.U'), vec(p, 'lstm.fw.b'), false);
   const bw = lstm(x, mat(p, 'lstm.bw.W'), mat(p, 'lstm.bw.U'), vec(p, 'lstm.bw.b'), true);
@@ -76,13 +78,20 @@ export function referenceForward(p: HostParams, cfg: ModelConfig, words: number[
       continue;
     }
     const o = heads(p, hRel, hEnt);
-    const yEnt = o.ner.map((r) => { const m = Math.max(...r); const e = r.map((v) => Math.exp(v - m)); const s = e.reduce((a, b) => a + b); return e.map((v) => v / s); });
+    const yEnt = o.ner.map((r) => {
+      const m = Math.max(...r);
+      const e = r.map((v) => Math.exp(v - m));
+      const s = e.reduce((a, b) => a + b);
+      return e.map((v) => v / s);
+    });
     // Eq. 1-2 literally: max over the other words w' of p(<w, t, w'>).
-    const yRel = o.a.map((ai, i) => ai.map((av, t) => {
-      let best = -Infinity;
-      for (let j = 0; j < n; j++) if (j !== i || cfg.selfPairs) best = Math.max(best, sig(av + o.c[j][t] + o.bias[t]));
-      return best === -Infinity ? sig(av + o.bias[t] - 30) : best;
-    }));
+    const yRel = o.a.map((ai, i) =>
+      ai.map((av, t) => {
+        let best = -Infinity;
+        for (let j = 0; j < n; j++) if (j !== i || cfg.selfPairs) best = Math.max(best, sig(av + o.c[j][t] + o.bias[t]));
+        return best === -Infinity ? sig(av + o.bias[t] - 30) : best;
+      }),
+    );
     let s: M = H.map(() => new Array(cfg.intDim).fill(0));
     const add = (m: M) => (s = s.map((r, i) => r.map((v, j) => v + m[i][j])));
     if (cfg.intUsesRel) add(mm(yRel, mat(p, 'int.Wrel')));
@@ -94,7 +103,16 @@ export function referenceForward(p: HostParams, cfg: ModelConfig, words: number[
       if (cfg.variant === 'rin_rnn') return map(addRow(mm(hx, mat(p, `${pre}.W`)), vec(p, `${pre}.b`)), Math.tanh);
       const z = map(mm(hx, mat(p, `${pre}.Wz`)), sig); // Eq. 4
       const u = map(mm(hx, mat(p, `${pre}.Wu`)), sig); // Eq. 5
-      const hc = map(mm(cat(h.map((r, i) => r.map((v, j) => v * u[i][j])), X), mat(p, `${pre}.Wo`)), Math.tanh); // Eq. 6
+      const hc = map(
+        mm(
+          cat(
+            h.map((r, i) => r.map((v, j) => v * u[i][j])),
+            X,
+          ),
+          mat(p, `${pre}.Wo`),
+        ),
+        Math.tanh,
+      ); // Eq. 6
       return h.map((r, i) => r.map((v, j) => (1 - z[i][j]) * v + z[i][j] * hc[i][j])); // Eq. 7
     };
     hRel = upd(hRel, 'updR');

@@ -36,10 +36,14 @@ const opts = (out: string, epochs: number, resume = false, log: (line: string) =
 });
 
 const weights = (dir: string) => readFileSync(join(dir, 'checkpoint', 'model', 'weights.bin'));
-const metrics = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => {
-  const { seconds, sentencesPerSecond, ...rest } = JSON.parse(l);
-  return rest;
-});
+const metrics = (dir: string) =>
+  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const { seconds, sentencesPerSecond, ...rest } = JSON.parse(l);
+      return rest;
+    });
 
 test('same seed, same run; a killed run resumed from its checkpoint ends identical', async () => {
   const full = await train(opts('full', 3));
@@ -90,7 +94,10 @@ test('a resumed run takes its learning rate from the checkpoint, not the preset,
   // Only what a user retypes after a kill: the paper preset's lr (1e-3) must not replace the run's 0.01.
   const rest = await train({ ...opts('lr-split', 2, true, (l) => lines.push(l)), training: { epochs: 2 } });
   assert.ok(weights(join(tmp, 'lr-full')).equals(weights(join(tmp, 'lr-split'))), 'resumed run ends with the weights of the uninterrupted one');
-  assert.ok(lines.some((l) => /overridden: epochs 1 → 2/.test(l)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => /overridden: epochs 1 → 2/.test(l)),
+    lines.join('\n'),
+  );
   assert.ok(!lines.some((l) => /overridden:.* lr /.test(l)), 'no lr override is reported when none was given');
   for (const r of [full, part, rest]) disposeParams(r.model.params);
 });
@@ -99,10 +106,16 @@ test('resuming with a new learning rate says so; a setting that cannot change mi
   const part = await train(opts('lr-change', 1));
   const lines: string[] = [];
   const rest = await train({ ...opts('lr-change', 2, true, (l) => lines.push(l)), training: { epochs: 2, lr: 0.005 } });
-  assert.ok(lines.some((l) => /overridden: .*lr 0\.01 → 0\.005/.test(l)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => /overridden: .*lr 0\.01 → 0\.005/.test(l)),
+    lines.join('\n'),
+  );
   const last = JSON.parse(readFileSync(join(tmp, 'lr-change', 'checkpoint', 'model', 'model.json'), 'utf8'));
   assert.equal(last.train.lr, 0.005, 'the run went on with the new rate');
-  await assert.rejects(train({ ...opts('lr-change', 3, true), training: { epochs: 3, batchSize: 4 } }), (e: unknown) => e instanceof UserError && /batchSize 3.*4/.test((e as Error).message) && !/\n/.test((e as Error).message));
+  await assert.rejects(
+    train({ ...opts('lr-change', 3, true), training: { epochs: 3, batchSize: 4 } }),
+    (e: unknown) => e instanceof UserError && /batchSize 3.*4/.test((e as Error).message) && !/\n/.test((e as Error).message),
+  );
   for (const r of [part, rest]) disposeParams(r.model.params);
 });
 
@@ -140,11 +153,24 @@ test('a checkpoint whose optimiser state does not fit the model, or from before 
   const ck = join(tmp, 'misfit', 'checkpoint');
   const state = readFileSync(join(ck, 'state.json'), 'utf8');
   const n0 = tf.memory().numTensors;
-  const refused = (re: RegExp) => assert.throws(() => loadCheckpoint(ck), (e: unknown) => e instanceof UserError && re.test((e as Error).message) && /start a new run/.test((e as Error).message));
+  const refused = (re: RegExp) =>
+    assert.throws(
+      () => loadCheckpoint(ck),
+      (e: unknown) => e instanceof UserError && re.test((e as Error).message) && /start a new run/.test((e as Error).message),
+    );
   writeFileSync(join(ck, 'state.json'), state.replaceAll('"fr.W/', '"fr.Wx/'));
   refused(/no optimiser state for parameter "fr\.W"/);
   const { adam: _, ...rest } = JSON.parse(state);
-  writeFileSync(join(ck, 'state.json'), JSON.stringify({ ...rest, optimizer: [{ name: 'accBeta1', shape: [], offset: 0 }, { name: 'm0', shape: [2], offset: 1 }] }));
+  writeFileSync(
+    join(ck, 'state.json'),
+    JSON.stringify({
+      ...rest,
+      optimizer: [
+        { name: 'accBeta1', shape: [], offset: 0 },
+        { name: 'm0', shape: [2], offset: 1 },
+      ],
+    }),
+  );
   refused(/older rin/);
   assert.equal(tf.memory().numTensors, n0, 'a refused checkpoint leaves no tensor behind');
 });

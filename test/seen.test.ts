@@ -104,11 +104,15 @@ const rin = (args: string[]) => {
 const dirs = tempFolders('rin-seen-test-');
 const dir = dirs.fresh();
 const TRAIN_FILE = dirs.write(dir, 'train.json', JSON.stringify([{ text: 'Alan Bean was born in Wheeler , Texas .', triple_list: [['Alan Bean', 'birthPlace', 'Wheeler , Texas']] }]));
-const DEV_FILE = dirs.write(dir, 'dev.json', JSON.stringify([
-  { text: 'Alan Bean was born in Wheeler , Texas .', triple_list: [['Alan Bean', 'birthPlace', 'Wheeler , Texas']] },
-  { text: 'Elliot See was born in Dallas .', triple_list: [['Elliot See', 'birthPlace', 'Dallas']] },
-  { text: 'Alan Bean was born in Dallas .', triple_list: [['Alan Bean', 'birthPlace', 'Dallas']] },
-]));
+const DEV_FILE = dirs.write(
+  dir,
+  'dev.json',
+  JSON.stringify([
+    { text: 'Alan Bean was born in Wheeler , Texas .', triple_list: [['Alan Bean', 'birthPlace', 'Wheeler , Texas']] },
+    { text: 'Elliot See was born in Dallas .', triple_list: [['Elliot See', 'birthPlace', 'Dallas']] },
+    { text: 'Alan Bean was born in Dallas .', triple_list: [['Alan Bean', 'birthPlace', 'Dallas']] },
+  ]),
+);
 const MODEL = 'models/webnlg-exact-rin';
 
 test('rin eval --seen-from --json: a seen field whose parts add up to the headline', { timeout: 180_000 }, () => {

@@ -61,6 +61,7 @@ interface Reply {
   retryAfter?: string | null;
   status: number;
   type: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the server sent
   body: any;
   text: string;
 }
@@ -69,7 +70,7 @@ async function call(url: string, init: RequestInit = {}): Promise<Reply> {
   const res = await fetch(url, init);
   const text = await res.text();
   const type = res.headers.get('content-type') ?? '';
-  let body: unknown = undefined;
+  let body: unknown;
   if (/json/.test(type)) body = JSON.parse(text);
   return { status: res.status, type, body, text };
 }
@@ -109,7 +110,7 @@ test('GET /health, /model, /favicon.ico and / answer, naming the model without i
   assert.equal(h.status, 200);
   assert.match(h.type, /^application\/json/);
   assert.equal(h.body.status, 'ok');
-  assert.equal(h.body.model, basename(modelDir), 'the model\'s name, not where it lives');
+  assert.equal(h.body.model, basename(modelDir), "the model's name, not where it lives");
   assert.ok(!h.text.includes(tmp), `no filesystem path in /health: ${h.text}`);
 
   const m = await call(`${srv.url}/model`);
@@ -139,7 +140,7 @@ test('GET /health, /model, /favicon.ico and / answer, naming the model without i
   }
 
   const icon = await call(`${srv.url}/favicon.ico`);
-  assert.equal(icon.status, 200, 'the browser\'s icon request is not a 404');
+  assert.equal(icon.status, 200, "the browser's icon request is not a 404");
   assert.match(icon.type, /^image\/svg\+xml/);
   assert.match(icon.text, /^<svg[\s>]/);
 
@@ -148,7 +149,13 @@ test('GET /health, /model, /favicon.ico and / answer, naming the model without i
   assert.match(page.type, /^text\/html/);
   assert.match(page.text, /<html[\s>]/i);
 
-  for (const [method, path] of [['GET', '/nope'], ['GET', '/extract'], ['POST', '/health'], ['GET', '/extract/x'], ['DELETE', '/model']]) {
+  for (const [method, path] of [
+    ['GET', '/nope'],
+    ['GET', '/extract'],
+    ['POST', '/health'],
+    ['GET', '/extract/x'],
+    ['DELETE', '/model'],
+  ]) {
     assertError(await call(`${srv.url}${path}`, { method }), 404, 'not_found', new RegExp(path.replace(/\//g, '\\/')));
   }
   await assertServes(srv.url);
@@ -167,7 +174,10 @@ test('POST /extract {"text"} gives {result} and {"texts"} gives {results}, equal
   const many = await postJson(srv.url, { texts });
   assert.equal(many.status, 200, many.text);
   assert.deepEqual(Object.keys(many.body), ['results']);
-  assert.deepEqual(many.body.results.map((r: Extraction) => r.text), texts);
+  assert.deepEqual(
+    many.body.results.map((r: Extraction) => r.text),
+    texts,
+  );
   assert.deepEqual(many.body.results, viaJson(x.extract(texts)));
   // Offsets in the response count code points of the text sent (an emoji is one).
   for (const r of many.body.results as Extraction[]) for (const m of r.entities) assert.equal([...r.text].slice(m.start, m.end).join(''), m.text);
@@ -290,9 +300,15 @@ test('16 concurrent requests each get the result the library gives for their tex
 test('a short request does not wait for a long one to finish', async () => {
   const long = Array.from({ length: 2000 }, (_, k) => RAW[k % RAW.length]).join(' ');
   const order: string[] = [];
-  const slow = postJson(srv.url, { text: long }).then((r) => (order.push('long'), r));
+  const slow = postJson(srv.url, { text: long }).then((r) => {
+    order.push('long');
+    return r;
+  });
   await new Promise((r) => setTimeout(r, 20));
-  const fast = postJson(srv.url, { text: RAW[0] }).then((r) => (order.push('short'), r));
+  const fast = postJson(srv.url, { text: RAW[0] }).then((r) => {
+    order.push('short');
+    return r;
+  });
   const [a, b] = await Promise.all([slow, fast]);
   assert.equal(a.status, 200, a.text.slice(0, 300));
   assert.equal(a.body.result.sentences.length, splitText(long).length);
@@ -357,7 +373,10 @@ test('memory: a model call is bounded by tokens, so a long text does not need mo
   const scores = (ps: ReturnType<typeof run>) => ps.flatMap((p) => p.triples.map((t) => t.score));
   const shape = (ps: ReturnType<typeof run>) => ps.map((p) => ({ ...p, triples: p.triples.map((t) => ({ ...t, score: 0 })) }));
   const all = run(Infinity);
-  assert.ok(all.some((p) => p.triples.length), 'the text has triples to compare');
+  assert.ok(
+    all.some((p) => p.triples.length),
+    'the text has triples to compare',
+  );
   for (const maxBatchTokens of [1, 64, 300]) {
     const some = run(maxBatchTokens);
     assert.deepEqual(shape(some), shape(all), `maxBatchTokens ${maxBatchTokens}`);
@@ -365,16 +384,22 @@ test('memory: a model call is bounded by tokens, so a long text does not need mo
   }
 });
 
-test('a 413 closes the connection it does not read (Connection: close), so a keep-alive client\'s next request succeeds', async () => {
+test("a 413 closes the connection it does not read (Connection: close), so a keep-alive client's next request succeeds", async () => {
   const s = await start({ maxBytes: 200 });
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const { hostname, port } = new URL(s.url);
   const send = (method: string, path: string, body?: string) =>
     new Promise<{ status: number; connection: string | undefined; text: string }>((resolve, reject) => {
-      const req = httpRequest({ host: hostname, port, method, path, agent, headers: body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (d) => (text += d)).on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, text }));
-      });
+      const req = httpRequest(
+        { host: hostname, port, method, path, agent, headers: body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          let text = '';
+          res
+            .setEncoding('utf8')
+            .on('data', (d) => (text += d))
+            .on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, text }));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -415,7 +440,10 @@ test('close() resolves and the port then refuses connections', async () => {
   assert.equal(closed, 'closed', 'close() resolves even with an idle keep-alive connection');
   const refused = await new Promise<string>((resolve) => {
     const sock = createConnection({ host: hostname, port: Number(port) });
-    sock.once('connect', () => (sock.destroy(), resolve('connected')));
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve('connected');
+    });
     sock.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
   });
   if (refused !== 'ECONNREFUSED') unrefListening(Number(port));

@@ -11,10 +11,15 @@ const item = (a: string, b: string, rel = 'r'): SplitItem => ({ entities: [a, b]
 
 // Four clusters that share no entity with each other ("germany" is "Germany").
 const POOL: SplitItem[] = [
-  item('Paris', 'France'), item('Lyon', 'France'), item('Paris', 'Eiffel Tower'),
-  item('Berlin', 'Germany'), item('Hamburg', 'germany'),
-  item('Rome', 'Italy'), item('Milan', 'Italy'),
-  item('Acme', 'Bob'), item('acme', 'Carol'),
+  item('Paris', 'France'),
+  item('Lyon', 'France'),
+  item('Paris', 'Eiffel Tower'),
+  item('Berlin', 'Germany'),
+  item('Hamburg', 'germany'),
+  item('Rome', 'Italy'),
+  item('Milan', 'Italy'),
+  item('Acme', 'Bob'),
+  item('acme', 'Carol'),
   item('Zed', 'Yuk'),
 ];
 const OPTS: DisjointOptions = { seed: 1, devSize: 3, maxEntityFreq: 3, minRelationFreq: 1 };
@@ -24,7 +29,11 @@ function checkDisjoint(pool: SplitItem[], o: DisjointOptions) {
   const s = entityDisjointSplit(pool, o);
   const train = lower(pool, s.train);
   for (const e of lower(pool, s.dev)) assert.ok(!train.has(e), `dev entity ${e} is in train`);
-  assert.deepEqual([...s.train, ...s.dev, ...s.dropped].sort((a, b) => a - b), pool.map((_, k) => k), 'each sentence once');
+  assert.deepEqual(
+    [...s.train, ...s.dev, ...s.dropped].sort((a, b) => a - b),
+    pool.map((_, k) => k),
+    'each sentence once',
+  );
   // Held-out entities are exactly the dev entities (none is held out only to drop sentences).
   assert.deepEqual(s.heldOut, [...lower(pool, s.dev)].sort());
   return s;

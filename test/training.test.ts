@@ -44,7 +44,11 @@ function fit(m: RinModel, steps: number): number[] {
   const rng = new Rng(2);
   const counts: number[] = [];
   for (let s = 0; s < steps; ) {
-    for (const idx of bucketedBatches(data.map((d) => d.words.length), m.train.batchSize, rng)) {
+    for (const idx of bucketedBatches(
+      data.map((d) => d.words.length),
+      m.train.batchSize,
+      rng,
+    )) {
       if (s++ >= steps) break;
       trainStep(m.params, m.config, opt, makeBatch(idx.map((k) => data[k])), rng.int(), 5);
       counts.push(tf.memory().numTensors);
@@ -88,7 +92,10 @@ test('save/load round-trip gives identical predictions and scores', () => {
   const p1 = predict(m, tinySentences()).predictions;
   const p2 = predict(back, tinySentences()).predictions;
   assert.deepEqual(p2, p1);
-  assert.ok(p1.some((p) => p.triples.length > 0), 'the model predicts something, so the comparison means something');
+  assert.ok(
+    p1.some((p) => p.triples.length > 0),
+    'the model predicts something, so the comparison means something',
+  );
   // Saving again over an existing directory replaces it whole.
   saveModel(dir, back);
   assert.deepEqual(predict(loadModel(dir), tinySentences()).predictions, p1);
@@ -102,7 +109,11 @@ test('a corrupt or incompatible model directory is a UserError that says what is
   saveModel(dir, m);
   const head = readFileSync(join(dir, 'model.json'), 'utf8');
   const weights = readFileSync(join(dir, 'weights.bin'));
-  const expectError = (re: RegExp) => assert.throws(() => loadModel(dir), (e: unknown) => e instanceof UserError && re.test((e as Error).message));
+  const expectError = (re: RegExp) =>
+    assert.throws(
+      () => loadModel(dir),
+      (e: unknown) => e instanceof UserError && re.test((e as Error).message),
+    );
   writeFileSync(join(dir, 'weights.bin'), weights.subarray(0, weights.length - 8));
   expectError(/corrupt model directory.*weights\.bin|needs values/);
   writeFileSync(join(dir, 'weights.bin'), weights);
@@ -122,7 +133,11 @@ test('a corrupt or incompatible model directory is a UserError that says what is
 test('patience and epochs below 1 are refused: a run that cannot train one epoch would save an untrained model', () => {
   for (const bad of [{ patience: 0 }, { epochs: 0 }, { patience: -2 }]) {
     const key = Object.keys(bad)[0];
-    assert.throws(() => trainConfig(bad), (e: unknown) => e instanceof UserError && new RegExp(`"${key}" must be an integer ≥ 1`).test((e as Error).message), key);
+    assert.throws(
+      () => trainConfig(bad),
+      (e: unknown) => e instanceof UserError && new RegExp(`"${key}" must be an integer ≥ 1`).test((e as Error).message),
+      key,
+    );
   }
   assert.equal(trainConfig({ patience: 1, epochs: 1 }).patience, 1);
 });

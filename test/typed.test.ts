@@ -28,9 +28,28 @@ import { setup } from './helpers.ts';
 before(setup);
 
 const TYPES: Record<string, string> = {
-  John: 'Per', Smith: 'Per', Mary: 'Per', Peter: 'Per', Anna: 'Per', Lee: 'Per', Tom: 'Per', Wu: 'Per', Bob: 'Per', Sara: 'Per',
-  London: 'Loc', Paris: 'Loc', Berlin: 'Loc', Rome: 'Loc', Oslo: 'Loc', Madrid: 'Loc', Vienna: 'Loc', Lima: 'Loc',
-  Acme: 'Org', Corp: 'Org', Globex: 'Org', Initech: 'Org',
+  John: 'Per',
+  Smith: 'Per',
+  Mary: 'Per',
+  Peter: 'Per',
+  Anna: 'Per',
+  Lee: 'Per',
+  Tom: 'Per',
+  Wu: 'Per',
+  Bob: 'Per',
+  Sara: 'Per',
+  London: 'Loc',
+  Paris: 'Loc',
+  Berlin: 'Loc',
+  Rome: 'Loc',
+  Oslo: 'Loc',
+  Madrid: 'Loc',
+  Vienna: 'Loc',
+  Lima: 'Loc',
+  Acme: 'Org',
+  Corp: 'Org',
+  Globex: 'Org',
+  Initech: 'Org',
 };
 
 /** The tiny corpus with typed entities, listed as SpERT/JSONL data lists them. */
@@ -48,7 +67,7 @@ test('the untyped path gives exactly the predictions it gave before entity types
   assert.deepEqual(JSON.parse(JSON.stringify(untypedRun())), golden);
 });
 
-test('typed tags: O, then B/I/E/S per type; untyped keeps the paper\'s O B I E S ids', () => {
+test("typed tags: O, then B/I/E/S per type; untyped keeps the paper's O B I E S ids", () => {
   assert.deepEqual(nerTags(), ['O', 'B', 'I', 'E', 'S']);
   const tags = nerTags(['Drug', 'Adverse-Effect']);
   assert.deepEqual(tags, ['O', 'B-Drug', 'I-Drug', 'E-Drug', 'S-Drug', 'B-Adverse-Effect', 'I-Adverse-Effect', 'E-Adverse-Effect', 'S-Adverse-Effect']);
@@ -62,20 +81,48 @@ test('typed tags: O, then B/I/E/S per type; untyped keeps the paper\'s O B I E S
 test('typed BIESO decoding keeps one type per span and drops broken ones', () => {
   const T = ['Per', 'Loc'];
   const [B0, I0, E0, S0, B1, I1, E1, S1] = [tagId('B', 0), tagId('I', 0), tagId('E', 0), tagId('S', 0), tagId('B', 1), tagId('I', 1), tagId('E', 1), tagId('S', 1)];
-  assert.deepEqual(biesoSpans([B0, I0, E0, 0, S1], T), [{ start: 0, end: 3, type: 'Per' }, { start: 4, end: 5, type: 'Loc' }]);
-  assert.deepEqual(biesoSpans([B0, I1, E0, B1, E1, S0], T), [{ start: 3, end: 5, type: 'Loc' }, { start: 5, end: 6, type: 'Per' }], 'a type change inside B I E breaks the span');
+  assert.deepEqual(biesoSpans([B0, I0, E0, 0, S1], T), [
+    { start: 0, end: 3, type: 'Per' },
+    { start: 4, end: 5, type: 'Loc' },
+  ]);
+  assert.deepEqual(
+    biesoSpans([B0, I1, E0, B1, E1, S0], T),
+    [
+      { start: 3, end: 5, type: 'Loc' },
+      { start: 5, end: 6, type: 'Per' },
+    ],
+    'a type change inside B I E breaks the span',
+  );
   assert.deepEqual(biesoSpans([B0, E1], T), []);
-  assert.deepEqual(biesoSpans([B0, I0, E0, S0]), [{ start: 0, end: 3 }, { start: 3, end: 4 }], 'untyped spans carry no type');
+  assert.deepEqual(
+    biesoSpans([B0, I0, E0, S0]),
+    [
+      { start: 0, end: 3 },
+      { start: 3, end: 4 },
+    ],
+    'untyped spans carry no type',
+  );
 });
 
 test('metrics: entities with types, strict vs boundaries-only relations, symmetric relations', () => {
   const s: Sentence = {
-    tokens: ['a', 'b', 'c', 'd'], source: { file: 't', record: 0 },
-    entities: [{ start: 0, end: 1, type: 'X' }, { start: 2, end: 4, type: 'Y' }, { start: 1, end: 2, type: 'X' }],
+    tokens: ['a', 'b', 'c', 'd'],
+    source: { file: 't', record: 0 },
+    entities: [
+      { start: 0, end: 1, type: 'X' },
+      { start: 2, end: 4, type: 'Y' },
+      { start: 1, end: 2, type: 'X' },
+    ],
     triples: [{ subject: { start: 0, end: 1, type: 'X' }, relation: 'Compare', object: { start: 2, end: 4, type: 'Y' } }],
   };
   const reversed = { subject: { start: 2, end: 4, type: 'Y' }, relation: 'Compare', object: { start: 0, end: 1, type: 'X' }, score: 0.9 };
-  const pred = { entities: [{ start: 0, end: 1, type: 'X' }, { start: 2, end: 4, type: 'X' }], triples: [reversed] };
+  const pred = {
+    entities: [
+      { start: 0, end: 1, type: 'X' },
+      { start: 2, end: 4, type: 'X' },
+    ],
+    triples: [reversed],
+  };
   const sym = score([s], [pred], [[]], 'exact', { typed: true, symmetric: ['Compare'] });
   assert.equal(sym.mode, 'strict');
   assert.equal(sym.strict.correct, 1, 'a symmetric relation matches in the other direction');
@@ -93,7 +140,13 @@ test('a tiny typed RIN overfits: strict relation F1 = 1, entity F1 = 1, predicti
   const vocabs = buildVocabs(sents, (s) => posTags(s.tokens), { entityTypes: ['Per', 'Loc', 'Org'] });
   assert.equal(vocabs.ner.length, 13);
   const config = modelConfig({ rounds: 2, wordDim: 16, posDim: 4, hiddenDim: 24, taskDim: 24, reDim: 16, intDim: 16, inputDropout: 0 });
-  const model = { config, train: trainConfig({ lr: 0.01, batchSize: 4 }), vocabs, params: initParams(config, sizesOf(vocabs), 1), meta: { codeVersion: 'test', seed: 1, spans: 'full' as const, createdAt: '' } };
+  const model = {
+    config,
+    train: trainConfig({ lr: 0.01, batchSize: 4 }),
+    vocabs,
+    params: initParams(config, sizesOf(vocabs), 1),
+    meta: { codeVersion: 'test', seed: 1, spans: 'full' as const, createdAt: '' },
+  };
   const enc = new Encoder(vocabs);
   const stats = newStats();
   const data = sents.map((s) => enc.encode(s, { spans: 'full', partialNer: 'head', selfPairs: false }, stats));
@@ -101,7 +154,13 @@ test('a tiny typed RIN overfits: strict relation F1 = 1, entity F1 = 1, predicti
   assert.ok(data[0].ner!.includes(tagId('B', 0)) && data[0].ner!.includes(tagId('S', 1)), 'John Smith is B-Per E-Per, London S-Loc');
   const opt = tf.train.adam(0.01);
   const rng = new Rng(2);
-  for (let step = 0; step < 300; ) for (const idx of bucketedBatches(data.map((d) => d.words.length), 4, rng)) if (step++ < 300) trainStep(model.params, config, opt, makeBatch(idx.map((k) => data[k])), rng.int(), 5);
+  for (let step = 0; step < 300; )
+    for (const idx of bucketedBatches(
+      data.map((d) => d.words.length),
+      4,
+      rng,
+    ))
+      if (step++ < 300) trainStep(model.params, config, opt, makeBatch(idx.map((k) => data[k])), rng.int(), 5);
   opt.dispose();
   const ev = evaluate(model, sents, 'full');
   assert.equal(ev.scores.mode, 'strict');

@@ -34,8 +34,7 @@ const row = (t: VectorTable, word: string) => Array.from(t.vectors.subarray(t.lo
 
 // Values exactly representable in Float32, so the expected rows can be compared with deepEqual.
 const GLOVE = 'the 0.5 0.25 -1\nApple 1 2 3\napple 4 5 6\nparis -0.5 0 0.125\n';
-const throwsUser = (f: () => unknown, ...parts: string[]) =>
-  assert.throws(f, (e: unknown) => e instanceof UserError && parts.every((p) => e.message.includes(p)) && !e.message.includes('\n'));
+const throwsUser = (f: () => unknown, ...parts: string[]) => assert.throws(f, (e: unknown) => e instanceof UserError && parts.every((p) => e.message.includes(p)) && !e.message.includes('\n'));
 
 test('vectorCacheDir: RIN_CACHE_DIR (made absolute), else ~/.cache/rin', () => {
   const saved = process.env.RIN_CACHE_DIR;
@@ -160,7 +159,10 @@ test('bad lines are skipped and reported with their line numbers', () => {
   const f = write(freshDir(), 'glove.txt', 'a 1 2 3\nb 1 2\nc 1 2 3\nd 1 x 3\ne 1 2 3\n');
   const { table, logs } = load(f);
   assert.deepEqual(table.words, ['a', 'c', 'e']);
-  assert.ok(logs.some((l) => l.includes(f) && l.includes('2 malformed lines') && l.includes('line 2, 2 values, expected 3')), logs.join('\n'));
+  assert.ok(
+    logs.some((l) => l.includes(f) && l.includes('2 malformed lines') && l.includes('line 2, 2 values, expected 3')),
+    logs.join('\n'),
+  );
 });
 
 test('more than half bad lines is an error naming the file and the first bad line', () => {

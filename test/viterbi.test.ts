@@ -100,23 +100,36 @@ for (const { T, maxLen, seeds } of [
 test('viterbiTags untyped: "B B E" becomes B I E, "I E" becomes B E, a trailing B is closed', () => {
   // Arg-max "B B E" reads as the wrong span (1,3); "I E" and "O B" read as nothing.
   //          O  B    I    E  S
-  const bbe = [[0, 5, 0, 0, 0], [0, 3, 2.5, 0, 0], [0, 0, 0, 5, 0]];
+  const bbe = [
+    [0, 5, 0, 0, 0],
+    [0, 3, 2.5, 0, 0],
+    [0, 0, 0, 5, 0],
+  ];
   assert.deepEqual(argmaxRows(bbe), [1, 1, 3]);
   assert.deepEqual([...viterbiRows(bbe, 5)], [1, 2, 3]);
   assert.equal(pathScore(bbe, viterbiRows(bbe, 5)), bruteBest(bbe, 5));
 
-  const ie = [[0, 3, 4, 0, 0], [0, 0, 0, 5, 0]];
+  const ie = [
+    [0, 3, 4, 0, 0],
+    [0, 0, 0, 5, 0],
+  ];
   assert.deepEqual(argmaxRows(ie), [2, 3]);
   assert.deepEqual([...viterbiRows(ie, 5)], [1, 3]);
 
   // "O B": the sentence cannot end inside an entity; S is next best at word 1.
-  const ob = [[5, 0, 0, 0, 0], [0, 5, 0, 0, 4]];
+  const ob = [
+    [5, 0, 0, 0, 0],
+    [0, 5, 0, 0, 4],
+  ];
   assert.deepEqual([...viterbiRows(ob, 5)], [0, 4]);
 });
 
 test('viterbiTags typed: B-x ... E-y of another type becomes one type', () => {
   // T = 9: O, B-0 I-0 E-0 S-0, B-1 I-1 E-1 S-1. Arg-max B-0 E-1 is dropped by biesoSpans.
-  const rows = [[0, 6, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 4, 0, 0, 0, 5, 0]];
+  const rows = [
+    [0, 6, 0, 0, 0, 0, 0, 0, 0],
+    [0, 0, 0, 4, 0, 0, 0, 5, 0],
+  ];
   assert.deepEqual(argmaxRows(rows), [1, 7]);
   assert.deepEqual(biesoSpans(argmaxRows(rows), ['x', 'y']), []);
   const tags = viterbiRows(rows, 9);
@@ -145,7 +158,11 @@ test('viterbiTags: empty and one-word sentences; one word is O or S only', () =>
 });
 
 test('viterbiTags: large logits stay finite (log-softmax subtracts the row max)', () => {
-  const rows = [[1000, 1005, 990, 990, 990], [1000, 1003, 1002.5, 990, 990], [990, 990, 990, 1005, 1000]];
+  const rows = [
+    [1000, 1005, 990, 990, 990],
+    [1000, 1003, 1002.5, 990, 990],
+    [990, 990, 990, 1005, 1000],
+  ];
   assert.deepEqual([...viterbiRows(rows, 5)], [1, 2, 3]);
 });
 
@@ -153,7 +170,11 @@ test('viterbiTags: rowOf reads a time-major batch (offset (i * B + b) * T)', () 
   // B = 2 sentences of 3 words; sentence 1 holds the "B B E" rows, sentence 0 all O.
   const T = 5;
   const B = 2;
-  const bbe = [[0, 5, 0, 0, 0], [0, 3, 2.5, 0, 0], [0, 0, 0, 5, 0]];
+  const bbe = [
+    [0, 5, 0, 0, 0],
+    [0, 3, 2.5, 0, 0],
+    [0, 0, 0, 5, 0],
+  ];
   const ner = new Float32Array(3 * B * T);
   for (let i = 0; i < 3; i++) {
     ner[(i * B + 0) * T] = 5;
@@ -176,8 +197,16 @@ test("decode: 'viterbi' recovers the entities arg-max drops or cuts; the default
   const T = 5;
   const B = 2;
   const rows = [
-    [[0, 5, 0, 0, 0], [0, 3, 2.5, 0, 0], [0, 0, 0, 5, 0]],
-    [[0, 3, 4, 0, 0], [0, 0, 0, 5, 0], [0, 5, 0, 0, 0]],
+    [
+      [0, 5, 0, 0, 0],
+      [0, 3, 2.5, 0, 0],
+      [0, 0, 0, 5, 0],
+    ],
+    [
+      [0, 3, 4, 0, 0],
+      [0, 0, 0, 5, 0],
+      [0, 5, 0, 0, 0],
+    ],
   ];
   const ner = new Float32Array(3 * B * T);
   for (let b = 0; b < B; b++) for (let i = 0; i < 3; i++) rows[b][i].forEach((x, k) => (ner[(i * B + b) * T + k] = x));
@@ -190,7 +219,10 @@ test("decode: 'viterbi' recovers the entities arg-max drops or cuts; the default
 
 test("decode: 'viterbi' with typed tags gives the span its type", () => {
   // T = 9, types x and y; arg-max B-x E-y (dropped), Viterbi B-x E-x.
-  const rows = [[0, 6, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 4, 0, 0, 0, 5, 0]];
+  const rows = [
+    [0, 6, 0, 0, 0, 0, 0, 0, 0],
+    [0, 0, 0, 4, 0, 0, 0, 5, 0],
+  ];
   const v: LogitValues = { n: 2, B: 1, lengths: [2], ner: flat(rows), a: new Float32Array(2).fill(-10), c: new Float32Array(2).fill(-10), bias: new Float32Array(1) };
   assert.deepEqual(decode(v, ['r'], { types: ['x', 'y'] })[0].entities, []);
   assert.deepEqual(decode(v, ['r'], { types: ['x', 'y'], tagDecoding: 'viterbi' })[0].entities, [{ start: 0, end: 2, type: 'x' }]);

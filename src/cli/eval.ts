@@ -41,8 +41,19 @@ precision, recall and F1 under the headline match; the gold column counts each p
 
 export async function evalCommand(argv: string[]): Promise<void> {
   const { values: v } = parse('eval', argv, {
-    model: { type: 'string' }, embeddings: { type: 'string' }, data: { type: 'string' }, format: { type: 'string' }, spans: { type: 'string' },
-    threshold: { type: 'string' }, 'per-relation': { type: 'boolean' }, 'seen-from': { type: 'string' }, 'seen-format': { type: 'string' }, 'tag-decoding': { type: 'string' }, 'entity-pairs': { type: 'boolean' }, json: { type: 'boolean' }, 'no-progress': { type: 'boolean' },
+    model: { type: 'string' },
+    embeddings: { type: 'string' },
+    data: { type: 'string' },
+    format: { type: 'string' },
+    spans: { type: 'string' },
+    threshold: { type: 'string' },
+    'per-relation': { type: 'boolean' },
+    'seen-from': { type: 'string' },
+    'seen-format': { type: 'string' },
+    'tag-decoding': { type: 'string' },
+    'entity-pairs': { type: 'boolean' },
+    json: { type: 'boolean' },
+    'no-progress': { type: 'boolean' },
   });
   if (v.help) return void process.stdout.write(evalHelp);
   await initBackend();
@@ -56,7 +67,8 @@ export async function evalCommand(argv: string[]): Promise<void> {
   if (train) {
     process.stderr.write(describeReport(train) + '\n');
     // Whole-span strings never equal last words: the split would call everything unseen.
-    if (train.spans !== data.spans) process.stderr.write(`note: ${train.file} has ${train.spans} spans but ${data.file} has ${data.spans} spans; seen/unseen compares their mention strings as they are\n`);
+    if (train.spans !== data.spans)
+      process.stderr.write(`note: ${train.file} has ${train.spans} spans but ${data.file} has ${data.spans} spans; seen/unseen compares their mention strings as they are\n`);
   }
   const ev = evaluate(model, data.sentences, data.spans, { threshold: num('threshold', v.threshold), entityPairs: v['entity-pairs'], progress: !v['no-progress'], symmetric: data.symmetric });
   for (const p of ev.problems) process.stderr.write(`${p.file} record ${p.record}: ${p.message}\n`);

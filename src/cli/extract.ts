@@ -122,8 +122,14 @@ function parseLine(line: number, raw: string, where: string): JsonlRecord | unde
 
 export async function extractCommand(argv: string[]): Promise<void> {
   const { values: v, positionals } = parse('extract', argv, {
-    model: { type: 'string' }, embeddings: { type: 'string' }, file: { type: 'string' }, json: { type: 'boolean' }, jsonl: { type: 'boolean' },
-    out: { type: 'string' }, threshold: { type: 'string' }, 'no-progress': { type: 'boolean' },
+    model: { type: 'string' },
+    embeddings: { type: 'string' },
+    file: { type: 'string' },
+    json: { type: 'boolean' },
+    jsonl: { type: 'boolean' },
+    out: { type: 'string' },
+    threshold: { type: 'string' },
+    'no-progress': { type: 'boolean' },
   });
   if (v.help) return void process.stdout.write(extractHelp);
   if (positionals.length && v.file) throw new UserError('give TEXT arguments or --file, not both');
@@ -139,9 +145,12 @@ export async function extractCommand(argv: string[]): Promise<void> {
     const records = readJsonl(bytes, where);
     const bar = new Progress('extract', records.length, process.stderr, !v['no-progress'] && records.length >= 100);
     let done = 0;
-    const results = x.extractStream((function* () {
-      for (const r of records) if (r.text !== undefined) yield r.text;
-    })(), { threshold });
+    const results = x.extractStream(
+      (function* () {
+        for (const r of records) if (r.text !== undefined) yield r.text;
+      })(),
+      { threshold },
+    );
     for (const r of records) {
       if (r.error) {
         failed++;

@@ -29,18 +29,25 @@ start/end are token positions, end exclusive; "type" for models trained on typed
 /** One output line: spans as token positions, with the entity type when the model predicts types. */
 export function predictionLine(s: Sentence, p: Prediction): string {
   const span = (x: Entity) => ({ text: s.tokens.slice(x.start, x.end).join(' '), start: x.start, end: x.end, ...(x.type === undefined ? {} : { type: x.type }) });
-  return JSON.stringify({
-    record: s.source.record,
-    text: s.tokens.join(' '),
-    entities: p.entities.map(span),
-    triples: p.triples.map((t) => ({ subject: span(t.subject), relation: t.relation, object: span(t.object), score: Number(t.score.toFixed(4)) })),
-  }) + '\n';
+  return (
+    JSON.stringify({
+      record: s.source.record,
+      text: s.tokens.join(' '),
+      entities: p.entities.map(span),
+      triples: p.triples.map((t) => ({ subject: span(t.subject), relation: t.relation, object: span(t.object), score: Number(t.score.toFixed(4)) })),
+    }) + '\n'
+  );
 }
 
 export async function predictCommand(argv: string[]): Promise<void> {
   const { values: v } = parse('predict', argv, {
-    model: { type: 'string' }, embeddings: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' },
-    threshold: { type: 'string' }, 'no-progress': { type: 'boolean' },
+    model: { type: 'string' },
+    embeddings: { type: 'string' },
+    data: { type: 'string' },
+    out: { type: 'string' },
+    format: { type: 'string' },
+    threshold: { type: 'string' },
+    'no-progress': { type: 'boolean' },
   });
   if (v.help) return void process.stdout.write(predictHelp);
   await initBackend();

@@ -32,8 +32,14 @@ routes
 
 export async function serveCommand(argv: string[]): Promise<void> {
   const { values: v } = parse('serve', argv, {
-    model: { type: 'string' }, embeddings: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' },
-    'max-bytes': { type: 'string' }, 'max-texts': { type: 'string' }, 'time-limit-ms': { type: 'string' }, 'max-queue-chars': { type: 'string' },
+    model: { type: 'string' },
+    embeddings: { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'max-bytes': { type: 'string' },
+    'max-texts': { type: 'string' },
+    'time-limit-ms': { type: 'string' },
+    'max-queue-chars': { type: 'string' },
   });
   if (v.help) return void process.stdout.write(serveHelp);
   const n = (name: string) => num(name, v[name]);

@@ -75,16 +75,47 @@ training
 
 export async function trainCommand(argv: string[]): Promise<void> {
   const { values: v } = parse('train', argv, {
-    train: { type: 'string' }, dev: { type: 'string' }, out: { type: 'string' }, embeddings: { type: 'string' },
-    'no-lowercase': { type: 'boolean' }, 'extra-words': { type: 'string' }, format: { type: 'string' }, spans: { type: 'string' }, resume: { type: 'boolean' }, overwrite: { type: 'boolean' },
-    variant: { type: 'string' }, rounds: { type: 'string' }, ablate: { type: 'string' }, 'hidden-dim': { type: 'string' },
-    'task-dim': { type: 'string' }, 'int-dim': { type: 'string' }, 'self-pairs': { type: 'boolean' }, 'freeze-embeddings': { type: 'boolean' },
-    epochs: { type: 'string' }, patience: { type: 'string' }, lr: { type: 'string' }, 'batch-size': { type: 'string' },
-    'clip-norm': { type: 'string' }, seed: { type: 'string' }, 'max-length': { type: 'string' }, 'unk-replace': { type: 'string' },
-    'partial-ner': { type: 'string' }, config: { type: 'string' }, 'no-progress': { type: 'boolean' },
-    preset: { type: 'string' }, 'word-input': { type: 'string' }, 'char-dim': { type: 'string' }, 'char-filters': { type: 'string' },
-    'shape-features': { type: 'boolean' }, 'no-shape-features': { type: 'boolean' }, 'hidden-dropout': { type: 'string' },
-    'tag-decoding': { type: 'string' }, 'mention-dropout': { type: 'string' }, 'mention-replace': { type: 'string' }, 'min-word-count': { type: 'string' }, 'min-epoch-updates': { type: 'string' },
+    train: { type: 'string' },
+    dev: { type: 'string' },
+    out: { type: 'string' },
+    embeddings: { type: 'string' },
+    'no-lowercase': { type: 'boolean' },
+    'extra-words': { type: 'string' },
+    format: { type: 'string' },
+    spans: { type: 'string' },
+    resume: { type: 'boolean' },
+    overwrite: { type: 'boolean' },
+    variant: { type: 'string' },
+    rounds: { type: 'string' },
+    ablate: { type: 'string' },
+    'hidden-dim': { type: 'string' },
+    'task-dim': { type: 'string' },
+    'int-dim': { type: 'string' },
+    'self-pairs': { type: 'boolean' },
+    'freeze-embeddings': { type: 'boolean' },
+    epochs: { type: 'string' },
+    patience: { type: 'string' },
+    lr: { type: 'string' },
+    'batch-size': { type: 'string' },
+    'clip-norm': { type: 'string' },
+    seed: { type: 'string' },
+    'max-length': { type: 'string' },
+    'unk-replace': { type: 'string' },
+    'partial-ner': { type: 'string' },
+    config: { type: 'string' },
+    'no-progress': { type: 'boolean' },
+    preset: { type: 'string' },
+    'word-input': { type: 'string' },
+    'char-dim': { type: 'string' },
+    'char-filters': { type: 'string' },
+    'shape-features': { type: 'boolean' },
+    'no-shape-features': { type: 'boolean' },
+    'hidden-dropout': { type: 'string' },
+    'tag-decoding': { type: 'string' },
+    'mention-dropout': { type: 'string' },
+    'mention-replace': { type: 'string' },
+    'min-word-count': { type: 'string' },
+    'min-epoch-updates': { type: 'string' },
   });
   if (v.help) return void process.stdout.write(trainHelp);
   let fileCfg: { model?: Partial<ModelConfig>; training?: Partial<TrainConfig> } = {};
@@ -95,7 +126,11 @@ export async function trainCommand(argv: string[]): Promise<void> {
       throw new UserError(`${v.config}: ${(e as Error).message}`);
     }
   }
-  const ablate = new Set<string>(String(v.ablate ?? '').split(',').filter(Boolean));
+  const ablate = new Set<string>(
+    String(v.ablate ?? '')
+      .split(',')
+      .filter(Boolean),
+  );
   for (const a of ablate as Set<string>) if (!['rel', 'ent', 'h'].includes(a)) throw new UserError(`--ablate takes rel, ent and h, got "${a}"`);
   const n = (name: string) => num(name, v[name as keyof typeof v] as string | undefined);
   const model: Partial<ModelConfig> = {
@@ -122,10 +157,19 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const training: Partial<TrainConfig> = {
     ...fileCfg.training,
     ...defined({
-      epochs: n('epochs'), patience: n('patience'), lr: n('lr'), batchSize: n('batch-size'), clipNorm: n('clip-norm'),
-      seed: n('seed'), maxLength: n('max-length'), unkReplace: n('unk-replace'),
+      epochs: n('epochs'),
+      patience: n('patience'),
+      lr: n('lr'),
+      batchSize: n('batch-size'),
+      clipNorm: n('clip-norm'),
+      seed: n('seed'),
+      maxLength: n('max-length'),
+      unkReplace: n('unk-replace'),
       partialNer: v['partial-ner'] as TrainConfig['partialNer'] | undefined,
-      mentionDropout: n('mention-dropout'), mentionReplace: n('mention-replace'), minWordCount: n('min-word-count'), minEpochUpdates: n('min-epoch-updates'),
+      mentionDropout: n('mention-dropout'),
+      mentionReplace: n('mention-replace'),
+      minWordCount: n('min-word-count'),
+      minEpochUpdates: n('min-epoch-updates'),
     }),
   };
   const fmt = choice('format', v.format, FORMATS);

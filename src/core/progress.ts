@@ -7,7 +7,12 @@ export class Progress {
   private lastTenth = -1;
   private readonly start = Date.now();
   private readonly tty: boolean;
-  constructor(private readonly label: string, private readonly total: number, private readonly out: NodeJS.WriteStream = process.stderr, enabled = true) {
+  constructor(
+    private readonly label: string,
+    private readonly total: number,
+    private readonly out: NodeJS.WriteStream = process.stderr,
+    enabled = true,
+  ) {
     this.tty = enabled && !!out.isTTY;
     if (!enabled) this.total = -1;
   }

@@ -16,7 +16,9 @@ export function codeVersion(): string {
   // Only in our own checkout: installed under node_modules, git would report the user's repository.
   if (existsSync(join(root, '.git'))) {
     try {
-      commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+      commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim();
     } catch {
       // no git command, or no commit yet: the package version alone
     }

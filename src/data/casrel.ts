@@ -67,7 +67,10 @@ export function parseCasrel(file: string, data: unknown[], problems: Problem[], 
       if (!oOcc.length) return drop(`object "${o}" is not in the sentence`);
       if (sOcc.length > 1 || oOcc.length > 1) stats.ambiguous++;
       // Closest pair; two different head words beat the same one (w = w' only when nothing else fits).
-      let best: [Span, Span] = [{ start: sOcc[0], end: sOcc[0] + sTok.length }, { start: oOcc[0], end: oOcc[0] + oTok.length }];
+      let best: [Span, Span] = [
+        { start: sOcc[0], end: sOcc[0] + sTok.length },
+        { start: oOcc[0], end: oOcc[0] + oTok.length },
+      ];
       let bestCost = Infinity;
       for (const si of sOcc)
         for (const oi of oOcc) {
@@ -76,7 +79,10 @@ export function parseCasrel(file: string, data: unknown[], problems: Problem[], 
           const cost = sEnd === oEnd ? 1e9 : Math.abs(sEnd - oEnd);
           if (cost < bestCost) {
             bestCost = cost;
-            best = [{ start: si, end: sEnd }, { start: oi, end: oEnd }];
+            best = [
+              { start: si, end: sEnd },
+              { start: oi, end: oEnd },
+            ];
           }
         }
       triples.push({ subject: best[0], relation: rel, object: best[1] });

@@ -71,7 +71,8 @@ export function entityDisjointSplit(items: SplitItem[], o: DisjointOptions): Dis
     const add = ents[s].filter((e) => !held.has(e));
     const hits = new Map<number, number>();
     for (const e of add) for (const t of sentencesOf[e]) hits.set(t, (hits.get(t) ?? 0) + 1);
-    let gain = 0, drop = 0;
+    let gain = 0,
+      drop = 0;
     for (const [t, k] of hits) {
       const [a, b] = [stateOf(missing[t], ents[t].length), stateOf(missing[t] - k, ents[t].length)];
       if (b === 'dev' && a !== 'dev') gain++;
@@ -91,7 +92,8 @@ export function entityDisjointSplit(items: SplitItem[], o: DisjointOptions): Dis
 
   /** The move with the best ratio of dev gained to sentences newly dropped; `free`: only moves that drop nothing more. */
   const bestMove = (free: boolean) => {
-    let best: ReturnType<typeof move> | undefined, bestScore = -Infinity;
+    let best: ReturnType<typeof move> | undefined,
+      bestScore = -Infinity;
     for (const s of cands) {
       if (missing[s] === 0) continue;
       const m = move(s);

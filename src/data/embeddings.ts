@@ -20,7 +20,8 @@ export function commonDimension(text: string): number {
     const parts = l.trimEnd().split(' ');
     if (parts.length > 2) counts.set(parts.length - 1, (counts.get(parts.length - 1) ?? 0) + 1);
   }
-  let best = 0, n = 0;
+  let best = 0,
+    n = 0;
   for (const [d, c] of counts) if (c > n) [best, n] = [d, c];
   return best;
 }
@@ -61,7 +62,8 @@ export function splitVectorLine(row: string, line: number, dim: number): { word:
 
 /** More than half the lines malformed: not a vectors file (one bad line must not reject a file). */
 export function checkBadLines(file: string, badLines: Vectors['badLines'], lines: number): void {
-  if (badLines.length > lines / 2) throw new UserError(`${file}: ${badLines.length} of ${lines} lines are malformed (first: line ${badLines[0].line}, ${badLines[0].message}); is this a GloVe text file?`);
+  if (badLines.length > lines / 2)
+    throw new UserError(`${file}: ${badLines.length} of ${lines} lines are malformed (first: line ${badLines[0].line}, ${badLines[0].message}); is this a GloVe text file?`);
 }
 
 export function loadVectors(file: string, wanted: Set<string>): Vectors {

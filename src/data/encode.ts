@@ -51,7 +51,11 @@ export class Encoder {
    * @param table the pre-trained table of an open-vocabulary model (absent: closed vocabulary).
    * @param shapes also compute word-shape features (models with shapeFeatures).
    */
-  constructor(readonly vocabs: Vocabs, readonly table?: WordLookup, readonly shapes = false) {
+  constructor(
+    readonly vocabs: Vocabs,
+    readonly table?: WordLookup,
+    readonly shapes = false,
+  ) {
     this.types = new Map(entityTypesOf(vocabs.ner).map((t, k) => [t, k]));
     this.words = new Index(vocabs.words);
     this.pos = new Index(vocabs.pos);
@@ -158,7 +162,10 @@ export function describeStats(st: EncodeStats, what: string): string[] {
   const out: string[] = [];
   if (st.selfPairs) out.push(`${what}: ${st.selfPairs} gold triples relate a word to itself (w = w'); the model cannot represent them (selfPairs is off)`);
   const unk = [...st.unknownRelations].reduce((a, [, c]) => a + c, 0);
-  if (unk) out.push(`${what}: ${unk} gold triples have a relation the model does not know (${[...st.unknownRelations.keys()].slice(0, 5).join(', ')}${st.unknownRelations.size > 5 ? ', ...' : ''}); they count as missed`);
+  if (unk)
+    out.push(
+      `${what}: ${unk} gold triples have a relation the model does not know (${[...st.unknownRelations.keys()].slice(0, 5).join(', ')}${st.unknownRelations.size > 5 ? ', ...' : ''}); they count as missed`,
+    );
   const unkT = [...st.unknownTypes].reduce((a, [, c]) => a + c, 0);
   if (unkT) out.push(`${what}: ${unkT} entities have a type the model does not know (${[...st.unknownTypes.keys()].slice(0, 5).join(', ')}); they are not NER-tagged`);
   if (st.overlapping) out.push(`${what}: ${st.overlapping} entity spans overlap a longer one and are not NER-tagged (BIESO cannot nest)`);

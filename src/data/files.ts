@@ -41,7 +41,8 @@ function errorPlace(text: string, msg: string): string {
     }
   };
   if (endsEarly(text)) return ` at the end (${lineCol(text, text.length)}): the file is truncated`;
-  let lo = 0, hi = text.length; // endsEarly(text[0:lo]) holds, endsEarly(text[0:hi]) does not
+  let lo = 0,
+    hi = text.length; // endsEarly(text[0:lo]) holds, endsEarly(text[0:hi]) does not
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
     if (endsEarly(text.slice(0, mid))) lo = mid;

@@ -55,8 +55,7 @@ export function parseJsonlRecord(file: string, record: number, rec: unknown, pro
   const r = rec as Record<string, unknown>;
   const shape = recordShape(r);
   // A SpERT or CasRel record here would lose its annotation quietly: say what it looks like.
-  if ((shape === 'spert' && !('text' in r)) || (shape === 'casrel' && !('entities' in r)))
-    return skip('other format', `record looks like ${SHAPE_NAMES[shape]}, not JSONL`);
+  if ((shape === 'spert' && !('text' in r)) || (shape === 'casrel' && !('entities' in r))) return skip('other format', `record looks like ${SHAPE_NAMES[shape]}, not JSONL`);
   const { text } = r;
   if (typeof text !== 'string') return skip('wrong field type', `"text" is ${text === undefined ? 'missing' : 'not a string'}`);
   if (!text.trim()) return skip('empty', 'empty text');
@@ -74,7 +73,11 @@ export function parseJsonlRecord(file: string, record: number, rec: unknown, pro
     if (e.start < 0 || e.end > length) return skip('span out of range', `entity ${k}: characters ${e.start}-${e.end} are outside the text (${length} characters)`);
   }
   const spans = parts.entities.map((e) => ({ start: at(e.start), end: at(e.end) }));
-  const words = cutTokens(splitText(text).flatMap((s) => s.tokens), spans.flatMap((s) => [s.start, s.end]), stats);
+  const words = cutTokens(
+    splitText(text).flatMap((s) => s.tokens),
+    spans.flatMap((s) => [s.start, s.end]),
+    stats,
+  );
   if (!words.length) return skip('empty', 'the text has no words');
   const entities = [];
   for (const [k, sp] of spans.entries()) {

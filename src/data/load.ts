@@ -57,7 +57,10 @@ function invalidUtf8Lines(file: string, text: string): number[] {
 
 /** The 0-based top-level array element that character `offset` falls in, or -1. */
 function recordAt(text: string, offset: number): number {
-  let depth = 0, record = -1, inValue = false, inString = false;
+  let depth = 0,
+    record = -1,
+    inValue = false,
+    inString = false;
   for (let i = 0; i < Math.min(offset, text.length); i++) {
     const c = text[i];
     if (inString) {
@@ -88,7 +91,10 @@ function parseJson(file: string, text: string): unknown {
       let msg = (e as Error).message;
       const m = /line (\d+), column (\d+)/.exec(msg);
       if (m) {
-        const lineStart = text.split('\n').slice(0, Number(m[1]) - 1).reduce((n, l) => n + l.length + 1, 0);
+        const lineStart = text
+          .split('\n')
+          .slice(0, Number(m[1]) - 1)
+          .reduce((n, l) => n + l.length + 1, 0);
         const offset = lineStart + Number(m[2]) - 1;
         const rec = recordAt(text, offset);
         if (rec >= 0) msg += ` (in record ${rec}, counting from 0)`;
@@ -156,7 +162,9 @@ export function loadDataset(file: string, opts: LoadOptions = {}): LoadedDataset
     ({ entityTypes, relations, symmetric } = inventoryOf(sentences, inv));
   } else {
     if (badLines.length)
-      throw new UserError(`${file}: not valid UTF-8 text (first at line ${badLines[0]}; ${badLines.length} lines in all). Is it Latin-1 or Windows-1252? Re-save it as UTF-8, e.g. iconv -f latin1 -t utf-8`);
+      throw new UserError(
+        `${file}: not valid UTF-8 text (first at line ${badLines[0]}; ${badLines.length} lines in all). Is it Latin-1 or Windows-1252? Re-save it as UTF-8, e.g. iconv -f latin1 -t utf-8`,
+      );
     const data = parseJson(file, text);
     if (format === 'auto') format = detect(data);
     if (format === 'zeng') {
@@ -185,7 +193,8 @@ export function loadDataset(file: string, opts: LoadOptions = {}): LoadedDataset
   let spans: SpanKind;
   if (format === 'zeng') spans = 'head';
   else if (opts.spans && opts.spans !== 'auto') spans = opts.spans;
-  else if (format === 'spert' || format === 'jsonl') spans = 'full'; // these formats list whole entities
+  else if (format === 'spert' || format === 'jsonl')
+    spans = 'full'; // these formats list whole entities
   else spans = kept.some((s) => s.triples.some((t) => t.subject.end - t.subject.start > 1 || t.object.end - t.object.start > 1)) ? 'full' : 'head';
   const records = sentences.length;
   return {
@@ -208,8 +217,7 @@ function loadCasrel(file: string, data: unknown, problems: Problem[], notes: str
   data.forEach((rec, r) => {
     const shape = recordShape(rec);
     // A JSONL-shaped record ({"text", "entities"}) would be read as an unannotated sentence: not quietly.
-    if (shape === 'spert' || (shape === 'jsonl' && ('entities' in (rec as object) || 'relations' in (rec as object))))
-      foreign.set(r, `record looks like ${SHAPE_NAMES[shape]}, not CasRel`);
+    if (shape === 'spert' || (shape === 'jsonl' && ('entities' in (rec as object) || 'relations' in (rec as object)))) foreign.set(r, `record looks like ${SHAPE_NAMES[shape]}, not CasRel`);
   });
   const own: Problem[] = [];
   const stats: CasrelStats = { ambiguous: 0, folded: 0 };

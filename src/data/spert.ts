@@ -17,9 +17,20 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 
 /** What went wrong, for counting problems by kind (rin validate). */
 export type ProblemKind =
-  | 'not JSON' | 'not UTF-8' | 'not an object' | 'other format' | 'wrong field type' | 'empty'
-  | 'span out of range' | 'empty span' | 'overlapping entities' | 'duplicate entity' | 'duplicate relation'
-  | 'missing entity' | 'unknown entity type' | 'unknown relation type';
+  | 'not JSON'
+  | 'not UTF-8'
+  | 'not an object'
+  | 'other format'
+  | 'wrong field type'
+  | 'empty'
+  | 'span out of range'
+  | 'empty span'
+  | 'overlapping entities'
+  | 'duplicate entity'
+  | 'duplicate relation'
+  | 'missing entity'
+  | 'unknown entity type'
+  | 'unknown relation type';
 
 /** A Problem that also says its kind; the CasRel and Zeng readers give plain Problems. */
 export interface KindedProblem extends Problem {
@@ -54,8 +65,7 @@ export function findTypesFile(file: string): string | undefined {
 /** Parse a SpERT types file: {"entities": {Name: {...}}, "relations": {Name: {"symmetric": bool}}}. */
 export function readTypes(file: string): TypeInventory {
   const data = readJson(file);
-  if (!isObject(data) || !isObject(data.entities) || !isObject(data.relations))
-    throw new UserError(`${file}: a SpERT types file needs {"entities": {...}, "relations": {...}}`);
+  if (!isObject(data) || !isObject(data.entities) || !isObject(data.relations)) throw new UserError(`${file}: a SpERT types file needs {"entities": {...}, "relations": {...}}`);
   const rels = data.relations;
   const relations = Object.keys(rels);
   const symmetric = relations.filter((r) => isObject(rels[r]) && rels[r].symmetric === true);
@@ -160,14 +170,16 @@ export function buildSentence(tokens: string[], entities: RawEntity[], relations
   });
   for (let i = 0; i < out.length; i++)
     for (let j = i + 1; j < out.length; j++)
-      if (overlaps(out[i], out[j]))
-        note('overlapping entities', `${ctx.label(first[i])} and ${ctx.label(first[j])} overlap; both kept, but BIESO tags cannot nest, so training tags only the longer`);
+      if (overlaps(out[i], out[j])) note('overlapping entities', `${ctx.label(first[i])} and ${ctx.label(first[j])} overlap; both kept, but BIESO tags cannot nest, so training tags only the longer`);
   const triples: Triple[] = [];
   const seen = new Set<string>();
   relations.forEach((r, k) => {
     const what = `relation ${k} (${r.type})`;
     if (relationTypes && !relationTypes.has(r.type)) return note('unknown relation type', `${what}: type "${r.type}" is not in ${inv!.file}; relation left out`);
-    for (const [role, idx] of [['head', r.head], ['tail', r.tail]] as const) {
+    for (const [role, idx] of [
+      ['head', r.head],
+      ['tail', r.tail],
+    ] as const) {
       if (idx < 0 || idx >= entities.length) return note('missing entity', `${what}: ${role} ${idx} is not an entity index (the record has ${entities.length} entities); relation left out`);
       if (map[idx] === undefined) return note('unknown entity type', `${what}: its ${role}, ${ctx.label(idx)}, was left out; relation left out`);
     }

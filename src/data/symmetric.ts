@@ -13,7 +13,8 @@ const before = (a: Span, b: Span) => a.start < b.start || (a.start === b.start &
 export function canonicalSymmetric(sentences: Sentence[], symmetric: string[] | undefined): string | undefined {
   const sym = new Set(symmetric ?? []);
   if (!sym.size) return undefined;
-  let swapped = 0, dropped = 0;
+  let swapped = 0,
+    dropped = 0;
   for (const s of sentences) {
     const seen = new Set<string>();
     s.triples = s.triples.filter((t) => {

@@ -38,7 +38,11 @@ export function validateDataset(ds: LoadedDataset): Validation {
   const r = ds.report;
   const entityTypes: Record<string, number> = {};
   const relationTypes: Record<string, number> = {};
-  let tokens = 0, entities = 0, relations = 0, pairs = 0, overlapping = 0;
+  let tokens = 0,
+    entities = 0,
+    relations = 0,
+    pairs = 0,
+    overlapping = 0;
   for (const s of ds.sentences) {
     tokens += s.tokens.length;
     const ents = sentenceEntities(s);
@@ -62,13 +66,24 @@ export function validateDataset(ds: LoadedDataset): Validation {
   if (!r.kept) reasons.push('no usable record');
   if (r.skipped) reasons.push(`${r.skipped} of ${r.records} records skipped`);
   return {
-    file: r.file, format: ds.format, records: r.records, kept: r.kept, skipped: r.skipped,
-    sentences: ds.sentences.length, tokens, entities, relations,
+    file: r.file,
+    format: ds.format,
+    records: r.records,
+    kept: r.kept,
+    skipped: r.skipped,
+    sentences: ds.sentences.length,
+    tokens,
+    entities,
+    relations,
     overlaps: { pairs, sentences: overlapping },
-    entityTypes, relationTypes,
+    entityTypes,
+    relationTypes,
     declared: { entityTypes: ds.entityTypes, relations: ds.relations, symmetric: ds.symmetric },
-    problemsByKind, problems, notes: r.notes,
-    usable: reasons.length === 0, reasons,
+    problemsByKind,
+    problems,
+    notes: r.notes,
+    usable: reasons.length === 0,
+    reasons,
   };
 }
 
@@ -77,7 +92,11 @@ export function validateFile(file: string, opts: LoadOptions = {}): Validation {
   return validateDataset(loadDataset(file, opts));
 }
 
-const counts = (m: Record<string, number>) => Object.entries(m).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => `${k} ${n}`).join(', ');
+const counts = (m: Record<string, number>) =>
+  Object.entries(m)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
 
 /** The human report: summary counts, every problem, then notes and the verdict. */
 export function describeValidation(v: Validation): string {

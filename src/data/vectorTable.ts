@@ -265,7 +265,10 @@ class Rows {
   private readonly seen = new Set<string>();
   private values: Float32Array;
 
-  constructor(readonly dim: number, capacity: number) {
+  constructor(
+    readonly dim: number,
+    capacity: number,
+  ) {
     this.values = new Float32Array(capacity * dim);
   }
 

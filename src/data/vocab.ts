@@ -36,7 +36,12 @@ export function tagParts(id: number): { prefix: Prefix | 'O'; typeIndex: number 
 
 /** The entity types of a tag list (empty for the untyped tags). */
 export function entityTypesOf(ner: string[]): string[] {
-  return ner.length > NER_TAGS.length || ner.some((t) => t.includes('-')) ? ner.slice(1).filter((_, k) => k % 4 === 0).map((t) => t.slice(2)) : [];
+  return ner.length > NER_TAGS.length || ner.some((t) => t.includes('-'))
+    ? ner
+        .slice(1)
+        .filter((_, k) => k % 4 === 0)
+        .map((t) => t.slice(2))
+    : [];
 }
 
 export interface Vocabs {

@@ -43,7 +43,8 @@ export function writeSpert(sentences: Sentence[]): Written {
 export function writeJsonl(sentences: Sentence[]): Written {
   let empty = 0;
   const lines = sentences.map((s) => {
-    const starts: number[] = [], ends: number[] = [];
+    const starts: number[] = [],
+      ends: number[] = [];
     let pos = 0;
     s.tokens.forEach((t, k) => {
       if (!t.trim()) empty++;
@@ -53,11 +54,13 @@ export function writeJsonl(sentences: Sentence[]): Written {
       ends.push(pos);
     });
     const { entities, relations } = parts(s);
-    return JSON.stringify({
-      text: s.tokens.join(' '),
-      entities: entities.map((e) => ({ start: starts[e.start], end: ends[e.end - 1], ...(e.type === undefined ? {} : { type: e.type }) })),
-      relations,
-    }) + '\n';
+    return (
+      JSON.stringify({
+        text: s.tokens.join(' '),
+        entities: entities.map((e) => ({ start: starts[e.start], end: ends[e.end - 1], ...(e.type === undefined ? {} : { type: e.type }) })),
+        relations,
+      }) + '\n'
+    );
   });
   const warnings = empty ? [`${empty} tokens are empty or only spaces; they are not words when the text is read back`] : [];
   return { text: lines.join(''), records: lines.length, warnings };
@@ -75,7 +78,10 @@ function repeated(tokens: string[], needle: string[]): boolean {
  * entities in no relation are lost, and a repeated word may be read back at another position.
  */
 export function writeCasrel(sentences: Sentence[]): Written {
-  let typed = 0, unrelated = 0, ambiguous = 0, spaced = 0;
+  let typed = 0,
+    unrelated = 0,
+    ambiguous = 0,
+    spaced = 0;
   const records = sentences.map((s) => {
     const entities = sentenceEntities(s);
     const inTriples = new Set(s.triples.flatMap((t) => [key(t.subject), key(t.object)]));

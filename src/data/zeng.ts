@@ -9,8 +9,13 @@ import { readJson } from './files.ts';
 import { type Problem, type Sentence, type Triple, UserError } from '../core/types.ts';
 
 export function isZeng(data: unknown): boolean {
-  return Array.isArray(data) && data.length === 2 && Array.isArray(data[0]) && Array.isArray(data[1]) &&
-    (data[0].length === 0 || (Array.isArray(data[0][0]) && (data[0][0].length === 0 || typeof data[0][0][0] === 'number')));
+  return (
+    Array.isArray(data) &&
+    data.length === 2 &&
+    Array.isArray(data[0]) &&
+    Array.isArray(data[1]) &&
+    (data[0].length === 0 || (Array.isArray(data[0][0]) && (data[0][0].length === 0 || typeof data[0][0][0] === 'number')))
+  );
 }
 
 function besideFile(file: string, name: string): string {
@@ -53,8 +58,14 @@ export function parseZeng(file: string, data: unknown[], problems: Problem[]): {
       const [s, o, rid] = flat.slice(k, k + 3) as number[];
       const drop = (m: string) => problems.push({ file, record: r, message: `triple ${k / 3}: ${m}; triple left out`, action: 'kept' });
       const rel = id2rel.get(rid);
-      if (rel === undefined || rel === 'None') { drop(`relation id ${rid} is not in ${relFile}`); continue; }
-      if (!(s >= 0 && s < tokens.length && o >= 0 && o < tokens.length)) { drop(`position out of the sentence (length ${tokens.length})`); continue; }
+      if (rel === undefined || rel === 'None') {
+        drop(`relation id ${rid} is not in ${relFile}`);
+        continue;
+      }
+      if (!(s >= 0 && s < tokens.length && o >= 0 && o < tokens.length)) {
+        drop(`position out of the sentence (length ${tokens.length})`);
+        continue;
+      }
       const key = `${s} ${rid} ${o}`;
       if (seen.has(key)) continue; // Zeng's files repeat some triples; a set of triples is what is scored
       seen.add(key);
@@ -62,6 +73,9 @@ export function parseZeng(file: string, data: unknown[], problems: Problem[]): {
     }
     return { tokens, triples, source: { file, record: r } };
   });
-  const relations = [...id2rel.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v).filter((v) => v !== 'None');
+  const relations = [...id2rel.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([, v]) => v)
+    .filter((v) => v !== 'None');
   return { sentences, relations };
 }

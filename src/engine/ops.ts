@@ -64,10 +64,21 @@ export function maxOverOtherWords(c: tf.Tensor3D, lengths: number[], selfPairs =
     for (let b = 0; b < B; b++) {
       const len = lengths[b];
       for (let t = 0; t < l; t++) {
-        let v1 = -Infinity, i1 = -1, v2 = -Infinity, i2 = -1;
+        let v1 = -Infinity,
+          i1 = -1,
+          v2 = -Infinity,
+          i2 = -1;
         for (let j = 0; j < len; j++) {
           const v = cv[(j * B + b) * l + t];
-          if (v > v1) { v2 = v1; i2 = i1; v1 = v; i1 = j; } else if (v > v2) { v2 = v; i2 = j; }
+          if (v > v1) {
+            v2 = v1;
+            i2 = i1;
+            v1 = v;
+            i1 = j;
+          } else if (v > v2) {
+            v2 = v;
+            i2 = j;
+          }
         }
         for (let i = 0; i < n; i++) {
           const j = i === i1 && !selfPairs ? i2 : i1;

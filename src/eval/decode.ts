@@ -49,10 +49,16 @@ export function biesoSpans(tags: ArrayLike<number>, types: string[] = []): Entit
   const typed = (start: number, end: number, ty: number): Entity => (types.length ? { start, end, type: types[ty] } : { start, end });
   for (let k = 0; k < tags.length; k++) {
     const { prefix, typeIndex } = tagParts(tags[k]);
-    if (prefix === 'S') { out.push(typed(k, k + 1, typeIndex)); open = -1; }
-    else if (prefix === 'B') { open = k; openType = typeIndex; }
-    else if (prefix === 'E') { if (open >= 0 && typeIndex === openType) out.push(typed(open, k + 1, typeIndex)); open = -1; }
-    else if (prefix !== 'I' || typeIndex !== openType) open = -1;
+    if (prefix === 'S') {
+      out.push(typed(k, k + 1, typeIndex));
+      open = -1;
+    } else if (prefix === 'B') {
+      open = k;
+      openType = typeIndex;
+    } else if (prefix === 'E') {
+      if (open >= 0 && typeIndex === openType) out.push(typed(open, k + 1, typeIndex));
+      open = -1;
+    } else if (prefix !== 'I' || typeIndex !== openType) open = -1;
   }
   return out;
 }

@@ -74,11 +74,13 @@ export const positionKey = (e: Entity, typed: boolean) => `${e.start}:${e.end}${
 
 /** Position keys of relations; a symmetric relation's two entities are put in a fixed order. */
 export function relationKeys(triples: { subject: Entity; relation: string; object: Entity }[], typed: boolean, symmetric: Set<string>): Set<string> {
-  return new Set(triples.map((t) => {
-    let [a, b] = [positionKey(t.subject, typed), positionKey(t.object, typed)];
-    if (symmetric.has(t.relation) && (t.object.start < t.subject.start || (t.object.start === t.subject.start && t.object.end < t.subject.end))) [a, b] = [b, a];
-    return `${a}\u0001${t.relation}\u0001${b}`;
-  }));
+  return new Set(
+    triples.map((t) => {
+      let [a, b] = [positionKey(t.subject, typed), positionKey(t.object, typed)];
+      if (symmetric.has(t.relation) && (t.object.start < t.subject.start || (t.object.start === t.subject.start && t.object.end < t.subject.end))) [a, b] = [b, a];
+      return `${a}\u0001${t.relation}\u0001${b}`;
+    }),
+  );
 }
 
 export interface ScoreOptions {
@@ -171,7 +173,8 @@ export function score(gold: Sentence[], preds: Prediction[], goldEntities: Span[
 const pct = (x: number) => (100 * x).toFixed(2).padStart(6);
 
 /** One row of a score table (percentages, then counts); names longer than `width` push the columns right. */
-export const formatRow = (name: string, r: PRF, width = 22) => `${name.padEnd(width)} ${pct(r.precision)} ${pct(r.recall)} ${pct(r.f1)}   ${String(r.correct).padStart(5)} ${String(r.predicted).padStart(5)} ${String(r.gold).padStart(5)}`;
+export const formatRow = (name: string, r: PRF, width = 22) =>
+  `${name.padEnd(width)} ${pct(r.precision)} ${pct(r.recall)} ${pct(r.f1)}   ${String(r.correct).padStart(5)} ${String(r.predicted).padStart(5)} ${String(r.gold).padStart(5)}`;
 export const formatHeader = (width = 22) => `${''.padEnd(width)}      P      R     F1   correct  pred  gold`;
 
 /** A plain-text report of the scores. */

@@ -74,13 +74,26 @@ export function predict(model: RinModel, sentences: Sentence[], opts: PredictOpt
     } else runnable.push(k);
   });
   const encoded = runnable.map((k) => opts.encoded?.[k] ?? enc.encodeInput(sentences[k]).enc);
-  const batches = sortedBatches(encoded.map((e) => e.words.length), batchSize, opts.maxBatchTokens ?? DEFAULT_MAX_BATCH_TOKENS);
+  const batches = sortedBatches(
+    encoded.map((e) => e.words.length),
+    batchSize,
+    opts.maxBatchTokens ?? DEFAULT_MAX_BATCH_TOKENS,
+  );
   const bar = new Progress('predict', runnable.length, process.stderr, opts.progress ?? false);
   let done = 0;
   for (const idx of batches) {
-    const batch = makeBatch(idx.map((k) => encoded[k]), model.table);
+    const batch = makeBatch(
+      idx.map((k) => encoded[k]),
+      model.table,
+    );
     const values = inferLogits(model.params, model.config, batch);
-    const preds = decode({ n: batch.n, B: batch.B, lengths: batch.lengths, ...values }, model.vocabs.relations, { selfPairs: model.config.selfPairs, threshold, types, tagDecoding: model.config.tagDecoding, entityPairs: opts.entityPairs });
+    const preds = decode({ n: batch.n, B: batch.B, lengths: batch.lengths, ...values }, model.vocabs.relations, {
+      selfPairs: model.config.selfPairs,
+      threshold,
+      types,
+      tagDecoding: model.config.tagDecoding,
+      entityPairs: opts.entityPairs,
+    });
     idx.forEach((k, b) => (predictions[runnable[k]] = preds[b]));
     done += idx.length;
     bar.update(done);

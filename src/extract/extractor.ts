@@ -95,7 +95,10 @@ export class Extractor {
   private disposed = false;
 
   /** @param model a loaded model; @param path where it was loaded from. */
-  constructor(readonly model: RinModel, readonly path: string) {}
+  constructor(
+    readonly model: RinModel,
+    readonly path: string,
+  ) {}
 
   /** Extract from one text, or from many (results in the same order). */
   extract(text: string, opts?: ExtractOptions): Extraction;
@@ -165,7 +168,8 @@ export class Extractor {
       const cp = toCodePoints(text);
       const warnings: string[] = [];
       for (const s of sentences) {
-        if (s.tokens.length > maxTokens) warnings.push(`a sentence of ${s.tokens.length} tokens at character ${cp(s.start)} was cut into pieces of ${maxTokens} tokens; relations across pieces are not found`);
+        if (s.tokens.length > maxTokens)
+          warnings.push(`a sentence of ${s.tokens.length} tokens at character ${cp(s.start)} was cut into pieces of ${maxTokens} tokens; relations across pieces are not found`);
         for (let k = 0; k < s.tokens.length; k += maxTokens) pieces.push({ textIndex, tokens: s.tokens.slice(k, k + maxTokens) });
       }
       return { text, offsetUnit: 'codepoint', sentences: sentences.map(({ start, end }) => ({ start: cp(start), end: cp(end) })), entities: [], triples: [], warnings };
@@ -176,7 +180,8 @@ export class Extractor {
   private run(pieces: Piece[], opts: ExtractOptions): Prediction[] {
     if (!pieces.length) return [];
     const sentences: Sentence[] = pieces.map((p, k) => ({ tokens: p.tokens.map((t) => t.text), triples: [], source: { file: 'text', record: k } }));
-    return predict(this.model, sentences, { entityPairs: true, threshold: opts.threshold, batchSize: opts.batchSize ?? 32, maxLength: Infinity, progress: opts.progress && sentences.length >= 100 }).predictions;
+    return predict(this.model, sentences, { entityPairs: true, threshold: opts.threshold, batchSize: opts.batchSize ?? 32, maxLength: Infinity, progress: opts.progress && sentences.length >= 100 })
+      .predictions;
   }
 
   private assemble(texts: string[], results: Extraction[], pieces: Piece[], preds: Prediction[]): void {
@@ -186,7 +191,8 @@ export class Extractor {
       const r = results[p.textIndex];
       const cp = cps[p.textIndex];
       const mention = (s: Entity): Mention => {
-        const from = p.tokens[s.start].start, to = p.tokens[s.end - 1].end; // UTF-16
+        const from = p.tokens[s.start].start,
+          to = p.tokens[s.end - 1].end; // UTF-16
         const m = { text: text.slice(from, to), start: cp(from), end: cp(to) };
         return s.type === undefined ? m : { ...m, type: s.type };
       };

@@ -69,7 +69,16 @@ export function saveModel(dir: string, m: RinModel): void {
   const { manifest, data } = packWeights([...m.params].map(([name, tensor]) => ({ name, tensor })));
   const vectors: VectorsRef | undefined = m.table && { source: m.table.source, sha256: m.table.sha256, dim: m.table.dim, count: m.table.count };
   const sums = { weightsBytes: data.byteLength, weightsSha256: sha256(data) };
-  const head = { format: FORMAT, formatVersion: FORMAT_VERSION, meta: { ...m.meta, codeVersion: codeVersion() }, config: m.config, train: m.train, ...(vectors ? { vectors } : {}), ...sums, weights: manifest };
+  const head = {
+    format: FORMAT,
+    formatVersion: FORMAT_VERSION,
+    meta: { ...m.meta, codeVersion: codeVersion() },
+    config: m.config,
+    train: m.train,
+    ...(vectors ? { vectors } : {}),
+    ...sums,
+    weights: manifest,
+  };
   writeDirAtomic(dir, {
     'model.json': JSON.stringify(head, null, 2) + '\n',
     'vocab.json': JSON.stringify(m.vocabs) + '\n',
@@ -103,10 +112,21 @@ function parsePart<T>(dir: string, name: string): T {
 
 export function loadModel(dir: string, opts: LoadModelOptions = {}): RinModel {
   if (!existsSync(dir)) throw new UserError(`${dir}: no such model directory`);
-  const head = parsePart<{ format?: string; formatVersion?: number; meta: ModelMeta; config: Partial<ModelConfig>; train: Partial<TrainConfig>; vectors?: VectorsRef; weightsBytes?: number; weightsSha256?: string; weights: WeightSpec[] }>(dir, 'model.json');
+  const head = parsePart<{
+    format?: string;
+    formatVersion?: number;
+    meta: ModelMeta;
+    config: Partial<ModelConfig>;
+    train: Partial<TrainConfig>;
+    vectors?: VectorsRef;
+    weightsBytes?: number;
+    weightsSha256?: string;
+    weights: WeightSpec[];
+  }>(dir, 'model.json');
   if (typeof head !== 'object' || head === null || Array.isArray(head)) throw new UserError(`${dir}: corrupt model directory (model.json is not an object)`);
   if (head.format !== FORMAT) throw new UserError(`${dir}: model.json is not a rin model (format "${head.format}")`);
-  if (head.formatVersion !== FORMAT_VERSION) throw new UserError(`${dir}: model format version ${head.formatVersion} is not supported by this version of rin (${codeVersion()} reads version ${FORMAT_VERSION})`);
+  if (head.formatVersion !== FORMAT_VERSION)
+    throw new UserError(`${dir}: model format version ${head.formatVersion} is not supported by this version of rin (${codeVersion()} reads version ${FORMAT_VERSION})`);
   const bad = (what: string) => new UserError(`${dir}: corrupt model directory (${what})`);
   let config: ModelConfig, train: TrainConfig;
   try {
@@ -149,11 +169,15 @@ function findTable(dir: string, ref: VectorsRef, opts: LoadModelOptions): Vector
   const recorded = ref.source.startsWith(DEFAULT_VECTORS + '@') ? DEFAULT_VECTORS : ref.source;
   const file = opts.embeddings ?? recorded;
   if (file !== DEFAULT_VECTORS && !existsSync(file)) {
-    throw new UserError(`${dir}: the model needs the word vectors it was trained with, ${ref.source} (sha256 ${ref.sha256.slice(0, 12)}…, ${ref.count} words), and ${file} does not exist; pass that file with --embeddings`);
+    throw new UserError(
+      `${dir}: the model needs the word vectors it was trained with, ${ref.source} (sha256 ${ref.sha256.slice(0, 12)}…, ${ref.count} words), and ${file} does not exist; pass that file with --embeddings`,
+    );
   }
   const table = loadVectorTable(file, opts.log);
   if (table.sha256 !== ref.sha256 || table.dim !== ref.dim) {
-    throw new UserError(`${dir}: the model was trained with word vectors ${ref.source} (sha256 ${ref.sha256.slice(0, 12)}…, ${ref.count} × ${ref.dim}), but ${table.source} has sha256 ${table.sha256.slice(0, 12)}… (${table.count} × ${table.dim}); pass the original file with --embeddings`);
+    throw new UserError(
+      `${dir}: the model was trained with word vectors ${ref.source} (sha256 ${ref.sha256.slice(0, 12)}…, ${ref.count} × ${ref.dim}), but ${table.source} has sha256 ${table.sha256.slice(0, 12)}… (${table.count} × ${table.dim}); pass the original file with --embeddings`,
+    );
   }
   return table;
 }

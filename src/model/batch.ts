@@ -59,7 +59,12 @@ export function makeBatch(items: EncodedSentence[], table?: VectorSource): Batch
     }
   });
   return {
-    B, n, lengths, words, pos, mask,
+    B,
+    n,
+    lengths,
+    words,
+    pos,
+    mask,
     ...(table && items.every((s) => s.vec) ? { vectors: vectorRows(items, table, n) } : {}),
     ...(items.every((s) => s.chars) ? distinctWords(items, n) : {}),
     ...(items.every((s) => s.shape) ? { shape: shapeRows(items, n) } : {}),

@@ -156,10 +156,12 @@ function check<T extends object>(what: string, defaults: T, input: Partial<T> | 
 }
 
 const posInt = (cfg: object, keys: string[], min = 1) =>
-  keys.filter((k) => {
-    const v = (cfg as Record<string, number>)[k];
-    return !Number.isInteger(v) || v < min;
-  }).map((k) => `"${k}" must be an integer ≥ ${min}`);
+  keys
+    .filter((k) => {
+      const v = (cfg as Record<string, number>)[k];
+      return !Number.isInteger(v) || v < min;
+    })
+    .map((k) => `"${k}" must be an integer ≥ ${min}`);
 
 /** Fill defaults and validate; throws with every problem listed. */
 export function modelConfig(input?: Partial<ModelConfig>): ModelConfig {
@@ -171,7 +173,7 @@ export function modelConfig(input?: Partial<ModelConfig>): ModelConfig {
     ...(c.inputDropout >= 0 && c.inputDropout < 1 ? [] : ['"inputDropout" must be in [0, 1)']),
     ...(c.hiddenDropout >= 0 && c.hiddenDropout < 1 ? [] : ['"hiddenDropout" must be in [0, 1)']),
     ...posInt(c, ['charDim', 'charFilters'], 0),
-    ...((c.charDim > 0) === (c.charFilters > 0) ? [] : ['"charDim" and "charFilters" must both be 0 (no characters) or both ≥ 1']),
+    ...(c.charDim > 0 === c.charFilters > 0 ? [] : ['"charDim" and "charFilters" must both be 0 (no characters) or both ≥ 1']),
     ...(['closed', 'open'].includes(c.wordInput) ? [] : ['"wordInput" must be "closed" or "open"']),
     ...(['argmax', 'viterbi'].includes(c.tagDecoding) ? [] : ['"tagDecoding" must be "argmax" or "viterbi"']),
   ]);

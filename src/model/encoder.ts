@@ -121,7 +121,10 @@ function charFeatures(p: Params, batch: Batch): tf.Tensor2D {
       }
     }
   const E = mat(p, 'emb.char');
-  const win = tf.concat(window.map((ids) => embeddingLookup(E, ids, true)), 1) as tf.Tensor2D; // [U*L, w*c]
+  const win = tf.concat(
+    window.map((ids) => embeddingLookup(E, ids, true)),
+    1,
+  ) as tf.Tensor2D; // [U*L, w*c]
   const conv = dense(win, mat(p, 'char.W'), vec(p, 'char.b'), 'relu'); // [U*L, F]
   const F = conv.shape[1];
   // ReLU output is ≥ 0, so zeroing the padding never changes a word's max.

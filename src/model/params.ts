@@ -15,11 +15,21 @@ export type Updater = 'updR' | 'updG';
 
 /** Every matrix of the model, by block (see paramShapes): a misspelt name does not compile. */
 export type MatrixName =
-  | 'emb.word' | 'emb.pos' | 'emb.char' | 'char.W' // input embeddings and the char CNN
+  | 'emb.word'
+  | 'emb.pos'
+  | 'emb.char'
+  | 'char.W' // input embeddings and the char CNN
   | `lstm.${Dir}.${'W' | 'U'}` // BiLSTM (§4.4)
-  | 'fr.W' | 'fg.W' // task features (Eq. 11)
-  | 'ner.W' | 're.Wm' | 're.Wr' | 're.Wp1' | 're.Wp2' // heads (Eq. 8-10)
-  | 'int.Wrel' | 'int.Went' | 'int.Wh' // INT (Eq. 3)
+  | 'fr.W'
+  | 'fg.W' // task features (Eq. 11)
+  | 'ner.W'
+  | 're.Wm'
+  | 're.Wr'
+  | 're.Wp1'
+  | 're.Wp2' // heads (Eq. 8-10)
+  | 'int.Wrel'
+  | 'int.Went'
+  | 'int.Wh' // INT (Eq. 3)
   | `${Updater}.${'Wz' | 'Wu' | 'Wo' | 'W'}`; // updaters (Eq. 4-7; RNN and linear baselines)
 
 /** Every bias vector of the model, by block. */
@@ -155,8 +165,16 @@ export function initParams(cfg: ModelConfig, s: Sizes, seed: number, wordVectors
 
 function initWords(rng: Rng, V: number, d: number, vecs?: (Float32Array | null)[]): Float32Array {
   const out = new Float32Array(V * d);
-  let sum = 0, sq = 0, cnt = 0;
-  for (const r of vecs ?? []) if (r) for (const x of r) { sum += x; sq += x * x; cnt++; }
+  let sum = 0,
+    sq = 0,
+    cnt = 0;
+  for (const r of vecs ?? [])
+    if (r)
+      for (const x of r) {
+        sum += x;
+        sq += x * x;
+        cnt++;
+      }
   const sigma = cnt ? Math.sqrt(Math.max(sq / cnt - (sum / cnt) ** 2, 1e-6)) : 0.1;
   for (let w = 1; w < V; w++) {
     const r = vecs?.[w];

@@ -19,7 +19,11 @@ export class Admission {
    * @param maxWaitMs refuse work that would not be done within this (the request time limit)
    * @param now the clock (tests pass their own)
    */
-  constructor(readonly maxChars: number, private readonly maxWaitMs = Infinity, private readonly now = Date.now) {}
+  constructor(
+    readonly maxChars: number,
+    private readonly maxWaitMs = Infinity,
+    private readonly now = Date.now,
+  ) {}
 
   /** Characters of text queued or running now. */
   get load(): number {

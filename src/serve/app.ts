@@ -32,7 +32,8 @@ type Status = 400 | 404 | 413 | 415 | 500 | 503;
 
 const page = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
 /** The browser asks for /favicon.ico on every page load: a tiny icon rather than a 404 in its console. */
-const icon = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M3 12 Q8 1 13 12" fill="none" stroke="#36c" stroke-width="2"/><circle cx="3" cy="12" r="2.5" fill="#c63"/><circle cx="13" cy="12" r="2.5" fill="#c63"/></svg>';
+const icon =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M3 12 Q8 1 13 12" fill="none" stroke="#36c" stroke-width="2"/><circle cx="3" cy="12" r="2.5" fill="#c63"/><circle cx="13" cy="12" r="2.5" fill="#c63"/></svg>';
 
 function fail(c: Context, status: Status, code: string, message: string) {
   return c.json({ error: { code, message } }, status);
@@ -42,7 +43,7 @@ function fail(c: Context, status: Status, code: string, message: string) {
 function readRequest(body: unknown, maxTexts: number): { texts: string[]; batch: boolean; threshold?: number } | [string, string] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return ['bad_request', 'the body must be a JSON object: {"text": "..."} or {"texts": ["...", ...]}'];
   const b = body as Record<string, unknown>;
-  if (('text' in b) === ('texts' in b)) return ['bad_request', 'give exactly one of "text" (a string) or "texts" (a list of strings)'];
+  if ('text' in b === 'texts' in b) return ['bad_request', 'give exactly one of "text" (a string) or "texts" (a list of strings)'];
   const threshold = b.threshold;
   if (threshold !== undefined && (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1))) return ['bad_request', '"threshold" must be a number between 0 and 1'];
   const batch = 'texts' in b;
@@ -106,7 +107,12 @@ export function createApp(x: Extractor, o: ServiceOptions = {}): Hono {
       const lane = batcher.isSmall(req.texts) ? lanes.small : lanes.large;
       if (!lane.enter(chars)) {
         c.header('retry-after', String(lane.retryAfter()));
-        return fail(c, 503, 'overloaded', `the service is busy: ${lane.load} characters of text are queued (at most ${lane.maxChars}) and this request has ${chars}; retry later (Retry-After) or send less text per request`);
+        return fail(
+          c,
+          503,
+          'overloaded',
+          `the service is busy: ${lane.load} characters of text are queued (at most ${lane.maxChars}) and this request has ${chars}; retry later (Retry-After) or send less text per request`,
+        );
       }
       let done = false;
       try {

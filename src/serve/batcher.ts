@@ -28,7 +28,11 @@ export class Batcher {
    * @param maxChars requests with more characters than this are large
    * @param maxTexts most texts run in one model call
    */
-  constructor(private readonly x: Extractor, private readonly maxChars = 2000, private readonly maxTexts = 32) {}
+  constructor(
+    private readonly x: Extractor,
+    private readonly maxChars = 2000,
+    private readonly maxTexts = 32,
+  ) {}
 
   /** Small requests share model calls; large ones run chunked, one after another. */
   isSmall(texts: string[]): boolean {
@@ -63,10 +67,17 @@ export class Batcher {
           return false;
         });
         const now = Date.now();
-        const live = group.filter((j) => (now > j.deadline ? (j.reject(new TimeLimitError('time limit reached while queued')), false) : true));
+        const live = group.filter((j) => {
+          if (now <= j.deadline) return true;
+          j.reject(new TimeLimitError('time limit reached while queued'));
+          return false;
+        });
         if (!live.length) continue;
         try {
-          const results = this.x.extract(live.flatMap((j) => j.texts), { threshold });
+          const results = this.x.extract(
+            live.flatMap((j) => j.texts),
+            { threshold },
+          );
           let k = 0;
           for (const j of live) j.resolve(results.slice(k, (k += j.texts.length)));
         } catch (e) {

@@ -42,7 +42,10 @@ export class Adam {
   /** tf.Variable name → parameter name (gradients come keyed by the former). */
   private readonly paramOf = new Map<string, string>();
 
-  constructor(private readonly params: Params, public lr: number) {
+  constructor(
+    private readonly params: Params,
+    public lr: number,
+  ) {
     for (const [name, p] of params) {
       if (!p.trainable) continue;
       this.paramOf.set(p.name, name);
@@ -98,7 +101,10 @@ export class Adam {
 
   /** The moments as named tensors, `NAME/m` and `NAME/v` (for packWeights). */
   named(): { name: string; tensor: tf.Tensor }[] {
-    return [...this.moments].flatMap(([name, { m, v }]) => [{ name: `${name}/m`, tensor: m }, { name: `${name}/v`, tensor: v }]);
+    return [...this.moments].flatMap(([name, { m, v }]) => [
+      { name: `${name}/m`, tensor: m },
+      { name: `${name}/v`, tensor: v },
+    ]);
   }
 
   dispose(): void {

@@ -102,7 +102,11 @@ export function runEpoch(model: RinModel, opt: Updater, data: EncodedSentence[],
 
 function onePass(model: RinModel, opt: Updater, data: EncodedSentence[], noise: Noise, rng: Rng, sum: { loss: number; nerLoss: number; relLoss: number; sentences: number }, bar: Progress): void {
   const { config: cfg, train: tc } = model;
-  const order = bucketedBatches(data.map((s) => s.words.length), tc.batchSize, rng);
+  const order = bucketedBatches(
+    data.map((s) => s.words.length),
+    tc.batchSize,
+    rng,
+  );
   for (const idx of order) {
     const items = idx.map((k) => noisy(data[k], noise, tc, rng));
     const r = trainStep(model.params, cfg, opt, makeBatch(items, model.table), rng.int(), tc.clipNorm);

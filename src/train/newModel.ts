@@ -76,7 +76,8 @@ function closedRows(vocabs: Vocabs, cfg: ModelConfig, vo: VectorOptions, log: (l
 
 /** Share of gold cells among all RE cells: the starting rate of the relation bias (params.ts). */
 function positiveRate(trainSet: Dataset, cfg: ModelConfig, vocabs: Vocabs): number {
-  let cells = 0, gold = 0;
+  let cells = 0,
+    gold = 0;
   for (const s of trainSet.sentences) {
     cells += s.tokens.length * (s.tokens.length - (cfg.selfPairs ? 0 : 1)) * vocabs.relations.length;
     gold += s.triples.length;

@@ -24,7 +24,8 @@ export function checkOut(out: string, o: OutOptions): string {
   if (o.resume && o.overwrite) throw new UserError(`--resume continues the run in ${out} and --overwrite replaces it: give one of them`);
   if (o.resume && !hasCheckpoint(ckDir)) throw new UserError(`no checkpoint in ${ckDir}; drop --resume to start a new run`);
   const held = earlierRun(out);
-  if (!o.resume && !o.overwrite && held.length) throw new UserError(`${out} already holds a model from an earlier run (${held.join(', ')}); --resume continues that run, --overwrite replaces it, or choose another --out`);
+  if (!o.resume && !o.overwrite && held.length)
+    throw new UserError(`${out} already holds a model from an earlier run (${held.join(', ')}); --resume continues that run, --overwrite replaces it, or choose another --out`);
   return ckDir;
 }
 

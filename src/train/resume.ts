@@ -64,6 +64,8 @@ function resumeRun(o: StartOptions, log: (line: string) => void): RunStart {
   const overridden = diffs.map(([k, kept, given]) => `${k} ${show(kept)} → ${show(given)}`);
   model.train = { ...model.train, ...Object.fromEntries(diffs.map(([k, , given]) => [k, given])) };
   opt.lr = model.train.lr;
-  log(`resuming from ${o.ckDir}: ${state.epoch} epochs done, best dev F1 ${(100 * state.bestF1).toFixed(2)} at epoch ${state.bestEpoch}; settings from the checkpoint${overridden.length ? `; overridden: ${overridden.join(', ')}` : ''}`);
+  log(
+    `resuming from ${o.ckDir}: ${state.epoch} epochs done, best dev F1 ${(100 * state.bestF1).toFixed(2)} at epoch ${state.bestEpoch}; settings from the checkpoint${overridden.length ? `; overridden: ${overridden.join(', ')}` : ''}`,
+  );
   return { model, opt, state };
 }

@@ -22,7 +22,15 @@ export function epochRecord(epoch: number, ep: EpochLoss, s: Scores, best: boole
     relLoss: ep.relLoss,
     seconds,
     sentencesPerSecond: ep.sentences / ep.seconds,
-    dev: { precision: s.triples.precision, recall: s.triples.recall, f1: s.triples.f1, nerF1: s.ner.f1, partialF1: s.partial.f1, ...(s.mode === 'exact' ? { exactF1: s.exact.f1 } : {}), ...(s.mode === 'strict' ? { entityF1: s.entities.f1, boundariesF1: s.boundaries.f1 } : {}) },
+    dev: {
+      precision: s.triples.precision,
+      recall: s.triples.recall,
+      f1: s.triples.f1,
+      nerF1: s.ner.f1,
+      partialF1: s.partial.f1,
+      ...(s.mode === 'exact' ? { exactF1: s.exact.f1 } : {}),
+      ...(s.mode === 'strict' ? { entityF1: s.entities.f1, boundariesF1: s.boundaries.f1 } : {}),
+    },
     best,
   };
 }

@@ -93,7 +93,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const data = encodeAll(trainSet, new Encoder(model.vocabs, model.table, cfg.shapeFeatures), cfg, tc, trainStats, problems);
   for (const p of problems) log(`${p.file} record ${p.record}: ${p.message} (${p.action})`);
   for (const l of describeStats(trainStats, 'train')) log(l);
-  log(`backend ${backend}; preset ${model.meta.preset ?? 'paper'}; ${data.length} training sentences, ${model.vocabs.relations.length} relations, ${model.vocabs.words.length} words; variant ${cfg.variant}, K=${cfg.rounds}, seed ${tc.seed}`);
+  log(
+    `backend ${backend}; preset ${model.meta.preset ?? 'paper'}; ${data.length} training sentences, ${model.vocabs.relations.length} relations, ${model.vocabs.words.length} words; variant ${cfg.variant}, K=${cfg.rounds}, seed ${tc.seed}`,
+  );
 
   claimOut(o.out, outOpts, log);
   const noise = { counts: wordCounts(data), mentions: mentionWords(data) };
