@@ -350,6 +350,22 @@ test('extractAsync equals extract (a string gives one result, a list a list), an
   await assert.rejects(x.extractAsync(['ok', 3 as unknown as string]), (e: unknown) => e instanceof UserError && /text 1\b/.test((e as Error).message));
 });
 
+test('extractAsync yields to the event loop at least every chunkTokens tokens, with the same results', async () => {
+  const text = TEXTS.join(' ');
+  const tokens = splitText(text).reduce((n, s) => n + s.tokens.length, 0);
+  let ticks = 0;
+  let running = true;
+  const tick = () => {
+    ticks++;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const r = await x.extractAsync(text, { chunkTokens: 8 });
+  running = false;
+  assert.deepEqual(r, x.extract(text));
+  assert.ok(ticks >= Math.floor(tokens / 8) - 1, `${ticks} turns of the event loop for ${tokens} tokens in chunks of at most 8 (or one sentence)`);
+});
+
 test('no tensors leak across extract, extractAsync and extractStream', async () => {
   const before = tf.memory().numTensors;
   for (let k = 0; k < 3; k++) {

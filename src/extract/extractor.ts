@@ -60,8 +60,10 @@ export interface ExtractOptions {
 export interface AsyncExtractOptions extends ExtractOptions {
   /** Stop with a TimeLimitError when this time (ms since the epoch) has passed. */
   deadline?: number;
-  /** Sentences run between two yields to the event loop. */
+  /** Most sentences run between two yields to the event loop. */
   chunk?: number;
+  /** Most tokens run between two yields (default 1024): long sentences make short chunks. */
+  chunkTokens?: number;
 }
 
 /** The time limit of an extraction ran out; nothing partial is returned. */
@@ -80,7 +82,7 @@ interface Piece {
 
 /** Options are checked: a batch size or piece length of 0 would loop for ever. */
 function checkOptions(o: AsyncExtractOptions & { group?: number }): void {
-  for (const k of ['maxTokens', 'batchSize', 'chunk', 'group'] as const) {
+  for (const k of ['maxTokens', 'batchSize', 'chunk', 'chunkTokens', 'group'] as const) {
     const v = o[k];
     if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new UserError(`"${k}" must be an integer ≥ 1, got ${v}`);
   }
@@ -89,6 +91,22 @@ function checkOptions(o: AsyncExtractOptions & { group?: number }): void {
 function checkText(t: unknown, k: number): string {
   if (typeof t !== 'string') throw new UserError(`text ${k}: expected a string, got ${t === null ? 'null' : typeof t}`);
   return t;
+}
+
+/** [from, to) runs of pieces with at most `most` pieces and `tokens` tokens each (a longer piece runs alone). */
+function chunks(pieces: Piece[], most: number, tokens: number): [number, number][] {
+  const out: [number, number][] = [];
+  let from = 0, sum = 0;
+  pieces.forEach((p, k) => {
+    if (k > from && (k - from >= most || sum + p.tokens.length > tokens)) {
+      out.push([from, k]);
+      from = k;
+      sum = 0;
+    }
+    sum += p.tokens.length;
+  });
+  if (from < pieces.length) out.push([from, pieces.length]);
+  return out;
 }
 
 export class Extractor {
@@ -121,11 +139,10 @@ export class Extractor {
     this.checkLive();
     const texts = Array.isArray(input) ? input.map(checkText) : [checkText(input, 0)];
     const { results, pieces } = this.prepare(texts, opts);
-    const chunk = opts.chunk ?? 32;
     const preds: Prediction[] = [];
-    for (let k = 0; k < pieces.length; k += chunk) {
-      if (opts.deadline !== undefined && Date.now() > opts.deadline) throw new TimeLimitError(`time limit reached after ${k} of ${pieces.length} sentences`);
-      preds.push(...this.run(pieces.slice(k, k + chunk), opts));
+    for (const [from, to] of chunks(pieces, opts.chunk ?? 32, opts.chunkTokens ?? 1024)) {
+      if (opts.deadline !== undefined && Date.now() > opts.deadline) throw new TimeLimitError(`time limit reached after ${from} of ${pieces.length} sentences`);
+      preds.push(...this.run(pieces.slice(from, to), opts));
       await nextTick();
     }
     this.assemble(texts, results, pieces, preds);
