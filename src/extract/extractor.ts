@@ -96,7 +96,8 @@ function checkText(t: unknown, k: number): string {
 /** [from, to) runs of pieces with at most `most` pieces and `tokens` tokens each (a longer piece runs alone). */
 function chunks(pieces: Piece[], most: number, tokens: number): [number, number][] {
   const out: [number, number][] = [];
-  let from = 0, sum = 0;
+  let from = 0,
+    sum = 0;
   pieces.forEach((p, k) => {
     if (k > from && (k - from >= most || sum + p.tokens.length > tokens)) {
       out.push([from, k]);
