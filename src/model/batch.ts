@@ -31,6 +31,11 @@ export interface Batch {
   ner?: Int32Array;
   /** Gold relation cells per sentence (training only). */
   cells?: Cell[][];
+  /**
+   * Training on several threads: this batch is one replica's part of a batch of B sentences
+   * padded to n, and index[b] is its sentence b's place there (dropout.ts draws that batch's masks).
+   */
+  part?: { n: number; B: number; index: number[] };
 }
 
 /** The pre-trained table rows a batch copies its vectors from. */

@@ -8,6 +8,7 @@ import type { ModelConfig } from './config.ts';
 import { CHAR_WIDTH, type Params, mat, vec } from './params.ts';
 import { MAX_CHARS, SHAPE_SIZE } from '../data/wordFeatures.ts';
 import type { Batch } from './batch.ts';
+import { batchDropout } from './dropout.ts';
 
 /**
  * Dense layer on flat rows: act(x [N, i] · W [i, o] + b). Plain 2-D matmul (the fast path on
@@ -67,11 +68,11 @@ function biLstm(xFw: tf.Tensor2D, xBwRev: tf.Tensor2D, uFw: tf.Tensor2D, uBw: tf
 export function encode(p: Params, cfg: ModelConfig, batch: Batch, training: boolean, seed: number): tf.Tensor2D {
   const { n } = batch;
   let x = inputFeatures(p, cfg, batch); // [n*B, in]
-  if (training && cfg.inputDropout > 0) x = tf.dropout(x, cfg.inputDropout, undefined, seed) as tf.Tensor2D; // [n*B, in]
+  if (training && cfg.inputDropout > 0) x = batchDropout(x, cfg.inputDropout, seed, batch); // [n*B, in]
   const proj = (dir: 'fw' | 'bw') => dense(x, mat(p, `lstm.${dir}.W`), vec(p, `lstm.${dir}.b`)); // [n*B, 4h]
   const xBwRev = reverseTime(proj('bw'), n); // [n*B, 4h], time reversed
   const H = biLstm(proj('fw'), xBwRev, mat(p, 'lstm.fw.U'), mat(p, 'lstm.bw.U'), batch.mask, n); // [n*B, 2h]
-  if (training && cfg.hiddenDropout > 0) return tf.dropout(H, cfg.hiddenDropout, undefined, seed + 1) as tf.Tensor2D; // [n*B, 2h]
+  if (training && cfg.hiddenDropout > 0) return batchDropout(H, cfg.hiddenDropout, seed + 1, batch); // [n*B, 2h]
   return H;
 }
 
