@@ -1,0 +1,53 @@
+/**
+ * The messages between an ExtractorPool (pool.ts) and its workers (worker.ts), and how an error
+ * crosses the thread boundary: structured clone keeps only an Error's message, so the class
+ * (UserError, TimeLimitError, anything else) travels as a kind and is rebuilt on arrival, and the
+ * caller sees the same error it would in-process.
+ */
+import { UserError } from '../core/types.ts';
+import type { ModelCard } from './load.ts';
+import { type Extraction, TimeLimitError } from './extractor.ts';
+
+/** What a worker is started with (workerData). */
+export interface WorkerSetup {
+  /** A model directory; undefined: the shipped model. */
+  model?: string;
+  /** loadModel's options that survive structured clone (its log goes through messages). */
+  embeddings?: string;
+}
+
+/** Main → worker: one job. `chunked`: a large request, run with extractAsync (deadline, yields). */
+export interface Job {
+  id: number;
+  texts: string[];
+  threshold?: number;
+  deadline?: number;
+  chunked?: boolean;
+}
+
+export type ErrorKind = 'user' | 'time_limit' | 'internal';
+export interface WireError {
+  kind: ErrorKind;
+  message: string;
+}
+
+/** Worker → main. */
+export type Reply =
+  | { type: 'ready'; card: ModelCard }
+  | { type: 'log'; line: string }
+  | { type: 'load_failed'; error: WireError }
+  | { type: 'done'; id: number; results: Extraction[] }
+  | { type: 'failed'; id: number; error: WireError };
+
+export function toWire(e: unknown): WireError {
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof UserError) return { kind: 'user', message };
+  if (e instanceof TimeLimitError) return { kind: 'time_limit', message };
+  return { kind: 'internal', message };
+}
+
+export function fromWire(w: WireError): Error {
+  if (w.kind === 'user') return new UserError(w.message);
+  if (w.kind === 'time_limit') return new TimeLimitError(w.message);
+  return new Error(w.message);
+}
