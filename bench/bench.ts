@@ -1,79 +1,53 @@
 /**
- * Speed and memory on synthetic batches (npm run bench). Prints a table and writes
+ * Speed and memory on synthetic batches (npm run bench). Prints tables and writes
  * bench/results.json. Shapes from the RIN core issue:
  *   NYT-like    B=50, n=40, 24 relations,  K=3
  *   WebNLG-like B=20, n=40, 171 relations, K=3
  * Training = forward + loss + backward + clipping + Adam update (src/train/step.ts).
  * Inference = forward + copy of the logits to the host + decoding (as src/eval/predict.ts).
- * Each shape with the paper's model and with the default recipe (model/presets.ts: open
- * vocabulary, char CNN, shapes, Viterbi), so the table shows what the recipe costs.
+ * 1. rin on one thread, each shape with the paper's model and the default recipe (what the recipe costs).
+ * 2. Side by side with the PyTorch reference, paper preset, 1 and 2 threads each (sideBySide.ts);
+ *    skipped with a note when /usr/bin/python3 cannot import torch.
+ * 3. Peak memory (VmHWM): of training alone (train-memory.ts, a child per preset), of this process,
+ *    and of `rin serve` under bench/stress.ts (BENCH_STRESS_SECONDS, default 60; 0 reads the last
+ *    bench/stress-results.json instead).
+ * BENCH_REPS (8) timed steps per rin row.
  */
-import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../src/engine/backend.ts';
-import { Rng } from '../src/engine/rng.ts';
-import { decode } from '../src/eval/decode.ts';
-import { inferLogits } from '../src/eval/predict.ts';
-import { makeBatch } from '../src/model/batch.ts';
-import type { PresetName } from '../src/model/presets.ts';
-import { resolveSettings } from '../src/train/trainer.ts';
-import { disposeParams, initParams } from '../src/model/params.ts';
-import { trainStep } from '../src/train/step.ts';
 import { codeVersion } from '../src/core/version.ts';
+import { initBackend } from '../src/engine/backend.ts';
+import type { PresetName } from '../src/model/presets.ts';
+import { procMemoryMiB } from './memory.ts';
+import { compare, formatComparison, plan } from './sideBySide.ts';
+import { BENCH_WORDS, NYT_LIKE, synthetic, timeMs, WEBNLG_LIKE } from './synthetic.ts';
+import { lastJson, lastLine, probeTorch, PYTHON, type Shape, TORCH_REF } from './torch.ts';
 
 const backend = await initBackend();
 const reps = Number(process.env.BENCH_REPS ?? 8);
+const load = () => loadavg().map((x) => +x.toFixed(2));
+const loadAtStart = load();
 
 let peakRss = 0;
 const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
 const timer = setInterval(sample, 1000);
 
-function bench(name: string, B: number, n: number, l: number, K: number, preset: PresetName) {
-  const cfg = resolveSettings({ preset, model: { rounds: K } }).model;
-  const words = 5000;
-  const chars = 80;
-  const rng = new Rng(1);
-  // The RE bias starts at the prior rate of gold cells, as in training (params.ts).
-  const params = initParams(cfg, { words, posTags: 46, nerTags: 5, relations: l, chars: cfg.charDim ? chars : 0 }, 1, undefined, 2 / (n * (n - 1) * l));
-  // The default recipe's extra inputs: a pre-trained row per word (a synthetic table of `words`
-  // rows), 3-12 characters per word, shape bits.
-  const table = { dim: cfg.wordDim, vectors: new Float32Array(words * cfg.wordDim).map(() => rng.normal() * 0.4) };
-  const items = Array.from({ length: B }, () => ({
-    words: Array.from({ length: n }, () => 2 + Math.floor(rng.next() * (words - 2))),
-    pos: Array.from({ length: n }, () => 2 + Math.floor(rng.next() * 44)),
-    vec: Array.from({ length: n }, () => Math.floor(rng.next() * words)),
-    chars: Array.from({ length: n }, () => Array.from({ length: 3 + Math.floor(rng.next() * 10) }, () => 2 + Math.floor(rng.next() * (chars - 2)))),
-    shape: Array.from({ length: n }, () => Math.floor(rng.next() * 256)),
-    ner: Array.from({ length: n }, () => (rng.next() < 0.8 ? 0 : 4)),
-    cells: [
-      { i: 1, t: 0, j: 5 },
-      { i: 7, t: l - 1, j: 3 },
-    ],
-  }));
-  const batch = makeBatch(items, table);
-  const opt = tf.train.adam(1e-3);
-  const relations = Array.from({ length: l }, (_, k) => `r${k}`);
-  const step = () => trainStep(params, cfg, opt, batch, rng.int(), 5);
-  const infer = () => {
-    const v = inferLogits(params, cfg, batch);
-    decode({ n, B, lengths: batch.lengths, ...v }, relations, { selfPairs: false, threshold: 0.5, tagDecoding: cfg.tagDecoding });
-  };
-  const time = (f: () => void) => {
-    for (let k = 0; k < 2; k++) f(); // warm-up: kernel set-up, Adam's moment variables
-    const t0 = performance.now();
-    for (let k = 0; k < reps; k++) f();
-    return (performance.now() - t0) / reps;
-  };
-  const trainMs = time(step);
-  const inferMs = time(infer);
+function bench(shape: Shape, preset: PresetName) {
+  const s = synthetic(shape, preset);
+  const trainMs = timeMs(s.step, reps);
+  const inferMs = timeMs(s.infer, reps);
   sample();
-  const row = {
+  s.dispose();
+  const { name, B, n, relations, K } = shape;
+  return {
     name,
     preset,
     B,
     n,
-    relations: l,
+    relations,
     K,
     trainMsPerBatch: +trainMs.toFixed(1),
     trainSentencesPerSec: +((B * 1000) / trainMs).toFixed(1),
@@ -81,21 +55,66 @@ function bench(name: string, B: number, n: number, l: number, K: number, preset:
     inferSentencesPerSec: +((B * 1000) / inferMs).toFixed(1),
     tensorsAfter: tf.memory().numTensors,
   };
-  opt.dispose();
-  disposeParams(params);
-  return row;
 }
 
-const rows = [bench('NYT-like', 50, 40, 24, 3, 'paper'), bench('WebNLG-like', 20, 40, 171, 3, 'paper'), bench('NYT-like', 50, 40, 24, 3, 'default'), bench('WebNLG-like', 20, 40, 171, 3, 'default')];
+const rows = [bench(NYT_LIKE, 'paper'), bench(WEBNLG_LIKE, 'paper'), bench(NYT_LIKE, 'default'), bench(WEBNLG_LIKE, 'default')];
 clearInterval(timer);
-const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, backend, code: codeVersion() };
 const wasmHeap = tf.memory().numBytes;
-const result = { date: new Date().toISOString(), machine, reps, rows, peakRssMiB: +(peakRss / 2 ** 20).toFixed(0), tfBytesAtEnd: wasmHeap };
-console.log(`rin benchmark — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, backend ${backend}, rin ${machine.code}`);
+const benchVmHwm = procMemoryMiB()?.peak ?? null;
+const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, backend, code: codeVersion() };
+console.log(`rin benchmark — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, backend ${backend}, rin ${machine.code}, load ${loadAtStart.join(' ')}`);
 console.log('shape                      train sent/s (ms/batch)   inference sent/s (ms/batch)');
 for (const r of rows)
   console.log(
     `${`${r.name} ${r.preset} B=${r.B} n=${r.n} l=${r.relations} K=${r.K}`.padEnd(42)} ${String(r.trainSentencesPerSec).padStart(7)} (${r.trainMsPerBatch})      ${String(r.inferSentencesPerSec).padStart(7)} (${r.inferMsPerBatch})`,
   );
-console.log(`peak resident memory: ${result.peakRssMiB} MiB`);
+
+// Side by side (children run one after another, so no row competes with another).
+const torch = probeTorch();
+const torchSkip = torch.ok ? null : torch.reason;
+const paperRow = (shape: Shape) => rows.find((r) => r.name === shape.name && r.preset === 'paper')!;
+const plans = [NYT_LIKE, WEBNLG_LIKE].flatMap((s) => plan(s, { train: paperRow(s).trainSentencesPerSec, infer: paperRow(s).inferSentencesPerSec }));
+const loadBeforeComparison = load();
+const comparison = compare(plans, torchSkip ? `skipped: ${torchSkip}` : null);
+console.log(`\n${formatComparison(comparison)}`);
+if (torch.ok) console.log(`reference: torch ${torch.value.version}, ${torch.value.blas.at(-1) ?? 'unknown BLAS'}${torch.value.warning ? `\nWARNING: ${torch.value.warning}` : ''}`);
+console.log(`load average before the side-by-side rows: ${loadBeforeComparison.join(' ')} (the reference at 2 threads collapses on a loaded machine)`);
+
+// Peak memory of training alone, each preset in its own process.
+const trainingMemory = (['paper', 'default'] as const).map((preset) => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'train-memory.ts'), '--preset', preset], { encoding: 'utf8' });
+  const out = lastJson(r.stdout);
+  return { preset, shape: NYT_LIKE.name, peakRssMiB: typeof out?.peakRssMiB === 'number' ? out.peakRssMiB : null, ...(r.status === 0 ? {} : { error: lastLine(r.stderr) }) };
+});
+const serve = serveMemory();
+console.log('\npeak resident memory (VmHWM)');
+for (const m of trainingMemory) console.log(`  training, ${m.preset} preset, ${m.shape}, 1 thread: ${m.peakRssMiB ?? 'n/a'} MiB${m.error ? ` (${m.error})` : ''}`);
+console.log(`  this bench process (all rin rows above): ${benchVmHwm ?? 'n/a'} MiB (sampled every second: ${(peakRss / 2 ** 20).toFixed(0)} MiB)`);
+console.log(`  rin serve under bench/stress.ts: ${serve.peakMiB ?? 'n/a'} MiB (${serve.source})`);
+
+const result = {
+  date: new Date().toISOString(),
+  machine,
+  reps,
+  rows,
+  peakRssMiB: +(peakRss / 2 ** 20).toFixed(0),
+  tfBytesAtEnd: wasmHeap,
+  load: { atStart: loadAtStart, beforeComparison: loadBeforeComparison, atEnd: load() },
+  reference: { script: TORCH_REF, python: PYTHON, skipped: torchSkip, ...(torch.ok ? torch.value : {}), vocab: BENCH_WORDS, variant: 'sep', env: 'OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = threads' },
+  comparison,
+  memory: { benchVmHwmMiB: benchVmHwm, training: trainingMemory, serve },
+};
 writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
+
+/** `rin serve`'s peak under the stress script: run now for BENCH_STRESS_SECONDS, or the last stress-results.json. */
+function serveMemory(): { peakMiB: number | null; source: string; seconds?: number } {
+  const seconds = Number(process.env.BENCH_STRESS_SECONDS ?? 60);
+  const saved = join(import.meta.dirname, 'stress-results.json');
+  const file = seconds > 0 ? join(tmpdir(), `rin-bench-stress-${process.pid}.json`) : saved;
+  if (seconds > 0) spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'stress.ts'), '--seconds', String(seconds), '--out', file], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (!existsSync(file)) return { peakMiB: null, source: `no ${file}` };
+  const r = JSON.parse(readFileSync(file, 'utf8')) as { date: string; seconds: number; serverMemoryMiB?: { peak?: number } };
+  if (seconds > 0) rmSync(file);
+  const source = seconds > 0 ? `npm run stress for ${seconds} s, this run` : `bench/stress-results.json of ${r.date}`;
+  return { peakMiB: r.serverMemoryMiB?.peak ?? null, source, seconds: r.seconds };
+}
