@@ -1,17 +1,24 @@
 /** `rin serve`: the HTTP service and web page, until interrupted. */
+import { availableParallelism } from 'node:os';
+import type { Extractor } from '../extract/extractor.ts';
 import { loadModel } from '../extract/load.ts';
-import { startServer } from '../serve/server.ts';
+import { ExtractorPool } from '../extract/pool.ts';
+import { type RunningServer, startServer } from '../serve/server.ts';
 import { num, parse } from './args.ts';
+import { workerCount } from './workers.ts';
 
 export const serveHelp = `rin serve — an HTTP service and a web page for extraction
 
-usage: rin serve [--port 8080] [--host 127.0.0.1] [--model DIR] [--max-queue-chars 200000]
+usage: rin serve [--port 8080] [--host 127.0.0.1] [--model DIR] [--workers N] [--max-queue-chars 200000]
 
   --model DIR         a model directory (default: the model shipped with rin)
   --embeddings FILE   the word vectors an open-vocabulary model was trained with, if not
                       the npm package or the file its model.json names
   --host H            interface to listen on (default 127.0.0.1; 0.0.0.0 for all)
   --port N            port (default 8080; 0 = any free port)
+  --workers N         worker threads running the model (default: one per core, here ${availableParallelism()});
+                      each holds its own copy of the model (about 400 MB for the default
+                      model); 1 = everything in the server's own thread
   --max-bytes N       largest request body (default 100000)
   --max-texts N       most texts in one batch request (default 100)
   --time-limit-ms N   time one request may take (default 10000)
@@ -40,15 +47,27 @@ export async function serveCommand(argv: string[]): Promise<void> {
     'max-texts': { type: 'string' },
     'time-limit-ms': { type: 'string' },
     'max-queue-chars': { type: 'string' },
+    workers: { type: 'string' },
   });
   if (v.help) return void process.stdout.write(serveHelp);
   const n = (name: string) => num(name, v[name]);
-  const x = await loadModel(v.model, { embeddings: v.embeddings, log: (l: string) => process.stderr.write(l + '\n') });
-  const server = await startServer(x, { host: v.host, port: n('port'), maxBytes: n('max-bytes'), maxTexts: n('max-texts'), timeLimitMs: n('time-limit-ms'), maxQueueChars: n('max-queue-chars') });
-  process.stderr.write(`rin serve: listening on ${server.url} (model ${x.path}); Ctrl+C stops\n`);
+  const workers = workerCount(v.workers);
+  const log = (l: string) => process.stderr.write(l + '\n');
+  const x: Extractor | ExtractorPool = workers > 1 ? await ExtractorPool.start(v.model, { workers, embeddings: v.embeddings, log }) : await loadModel(v.model, { embeddings: v.embeddings, log });
+  const opts = { host: v.host, port: n('port'), maxBytes: n('max-bytes'), maxTexts: n('max-texts'), timeLimitMs: n('time-limit-ms'), maxQueueChars: n('max-queue-chars') };
+  let server: RunningServer;
+  try {
+    server = await startServer(x, opts);
+  } catch (e) {
+    if (x instanceof ExtractorPool) await x.close(); // its workers would keep the process alive
+    throw e;
+  }
+  const threads = x instanceof ExtractorPool ? `${workers} worker threads` : 'one thread';
+  process.stderr.write(`rin serve: listening on ${server.url} (model ${x.path}, ${threads}); Ctrl+C stops\n`);
   await new Promise<void>((done) => {
     const stop = () => void server.close().then(done);
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  if (x instanceof ExtractorPool) await x.close();
 }

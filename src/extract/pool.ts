@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { UserError } from '../core/types.ts';
 import type { Extraction } from './extractor.ts';
 import type { ModelCard } from './load.ts';
-import { type Job, type Reply, type WorkerSetup, fromWire } from './protocol.ts';
+import { type Job, type LoadOptions, type Reply, type WorkerSetup, fromWire } from './protocol.ts';
 
 /** The worker running a job stopped (crashed, ran out of memory, was terminated); the job did not finish. */
 export class WorkerCrashError extends Error {
@@ -23,11 +23,10 @@ export class WorkerCrashError extends Error {
   }
 }
 
-export interface PoolOptions {
+/** loadModel's options (e.g. `embeddings`), given to each worker, and the pool's own. */
+export interface PoolOptions extends LoadOptions {
   /** Worker threads (default: os.availableParallelism()). */
   workers?: number;
-  /** The word vectors of an open-vocabulary model, as loadModel's `embeddings`. */
-  embeddings?: string;
   /** Loading messages (each distinct line once, not once per worker) and worker restarts. */
   log?: (line: string) => void;
 }
@@ -86,9 +85,9 @@ export class ExtractorPool {
 
   /** Start `workers` workers on a model directory (default: the shipped model); resolves once all have loaded it. */
   static async start(model?: string, o: PoolOptions = {}): Promise<ExtractorPool> {
-    const n = o.workers ?? availableParallelism();
+    const { workers: n = availableParallelism(), log = () => {}, ...load } = o;
     if (!(Number.isInteger(n) && n >= 1)) throw new UserError(`the number of workers must be an integer ≥ 1, got ${n}`);
-    const pool = new ExtractorPool({ model, embeddings: o.embeddings }, o.log ?? (() => {}));
+    const pool = new ExtractorPool({ model, load }, log);
     const started = await Promise.allSettled(Array.from({ length: n }, (_, k) => pool.launch(k)));
     const failed = started.find((r) => r.status === 'rejected');
     if (failed) {

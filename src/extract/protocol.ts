@@ -5,15 +5,17 @@
  * caller sees the same error it would in-process.
  */
 import { UserError } from '../core/types.ts';
-import type { ModelCard } from './load.ts';
+import type { ModelCard, loadModel } from './load.ts';
 import { type Extraction, TimeLimitError } from './extractor.ts';
+
+/** loadModel's options but its log (a function cannot reach a worker: log lines come back as messages). */
+export type LoadOptions = Omit<NonNullable<Parameters<typeof loadModel>[1]>, 'log'>;
 
 /** What a worker is started with (workerData). */
 export interface WorkerSetup {
   /** A model directory; undefined: the shipped model. */
   model?: string;
-  /** loadModel's options that survive structured clone (its log goes through messages). */
-  embeddings?: string;
+  load: LoadOptions;
 }
 
 /** Main → worker: one job. `chunked`: a large request, run with extractAsync (deadline, yields). */

@@ -1,9 +1,10 @@
 /**
  * One worker of an ExtractorPool (pool.ts): loads the model once, then runs jobs: tokenisation,
  * POS tags, the model and decoding all happen here, so the main thread only parses and writes.
- * A small job runs at once (synchronously, as one model call); large (`chunked`) jobs run one at a
- * time with extractAsync, which yields between chunks, so small jobs arriving meanwhile run
- * between the chunks of a large one, as in the in-process server.
+ * Every job runs through extractAsync (the path that uses a native engine when the model has one).
+ * A small job starts at once; large (`chunked`) jobs run one at a time, with a deadline, and
+ * yield between chunks, so small jobs arriving meanwhile run between the chunks of a large one, as
+ * in the in-process server.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Extractor } from './extractor.ts';
@@ -25,7 +26,7 @@ function inLine<T>(f: () => Promise<T>): Promise<T> {
 async function run(x: Extractor, job: Job): Promise<void> {
   try {
     const o = { threshold: job.threshold, deadline: job.deadline };
-    const results = job.chunked ? await inLine(() => x.extractAsync(job.texts, o)) : x.extract(job.texts, o);
+    const results = await (job.chunked ? inLine(() => x.extractAsync(job.texts, o)) : x.extractAsync(job.texts, o));
     send({ type: 'done', id: job.id, results });
   } catch (e) {
     send({ type: 'failed', id: job.id, error: toWire(e) });
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   const setup = workerData as WorkerSetup;
   let x: Extractor;
   try {
-    x = await loadModel(setup.model, { embeddings: setup.embeddings, log: (line) => send({ type: 'log', line }) });
+    x = await loadModel(setup.model, { ...setup.load, log: (line) => send({ type: 'log', line }) });
   } catch (e) {
     return send({ type: 'load_failed', error: toWire(e) });
   }

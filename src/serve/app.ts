@@ -5,16 +5,20 @@
  * run one at a time, chunked, with small ones between their chunks; one past its time limit is
  * stopped. Work is admitted up to a budget of characters (admission.ts); beyond it, 503 overloaded
  * with Retry-After at once. Small requests have a budget of their own, so large ones never crowd
- * them out. The model is named by its directory's name (card.ts).
+ * them out. The model is named by its directory's name (card.ts). Model calls run in this thread
+ * (an Extractor) or in worker threads (an ExtractorPool); a request whose worker died gets 500
+ * worker_crashed and the worker is replaced.
  */
 import { readFileSync } from 'node:fs';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { UserError } from '../core/types.ts';
 import { type Extractor, TimeLimitError } from '../extract/extractor.ts';
+import { type ExtractorPool, WorkerCrashError } from '../extract/pool.ts';
 import { Admission } from './admission.ts';
 import { Batcher } from './batcher.ts';
 import { publicCard } from './card.ts';
+import { runnerOf } from './runner.ts';
 import { codeVersion } from '../core/version.ts';
 
 export interface ServiceOptions {
@@ -59,14 +63,16 @@ function readRequest(body: unknown, maxTexts: number): { texts: string[]; batch:
   return { texts: texts as string[], batch, threshold: threshold as number | undefined };
 }
 
-export function createApp(x: Extractor, o: ServiceOptions = {}): Hono {
+/** @param x the model: an Extractor (this thread) or an ExtractorPool (worker threads). */
+export function createApp(x: Extractor | ExtractorPool, o: ServiceOptions = {}): Hono {
   const maxBytes = o.maxBytes ?? 100_000;
   const maxTexts = o.maxTexts ?? 100;
   const timeLimitMs = o.timeLimitMs ?? 10_000;
   const maxQueueChars = o.maxQueueChars ?? 200_000;
   if (!(maxQueueChars >= 1)) throw new UserError(`the queue budget (--max-queue-chars) must be at least 1 character, got ${maxQueueChars}`);
-  const card = publicCard(x);
-  const batcher = new Batcher(x, 2000, Math.min(32, maxTexts));
+  const runner = runnerOf(x);
+  const card = publicCard(runner.card);
+  const batcher = new Batcher(runner, 2000, Math.min(32, maxTexts));
   const lanes = { large: new Admission(maxQueueChars, timeLimitMs), small: new Admission(Math.max(2000, maxQueueChars / 10)) };
   const app = new Hono();
 
@@ -122,6 +128,7 @@ export function createApp(x: Extractor, o: ServiceOptions = {}): Hono {
       } catch (e) {
         if (e instanceof TimeLimitError) return fail(c, 503, 'time_limit', `the request took longer than ${timeLimitMs} ms (${e.message}); send less text per request`);
         if (e instanceof UserError) return fail(c, 400, 'bad_request', e.message);
+        if (e instanceof WorkerCrashError) return fail(c, 500, 'worker_crashed', `internal error: ${e.message}`);
         throw e;
       } finally {
         lane.leave(chars, done);

@@ -4,8 +4,7 @@
  * part, so no filesystem layout of the server leaves it.
  */
 import { basename, isAbsolute } from 'node:path';
-import type { Extractor } from '../extract/extractor.ts';
-import { modelCard } from '../extract/load.ts';
+import type { ModelCard } from '../extract/load.ts';
 
 /** A copy of `v` with each string that is an absolute path replaced by its base name. */
 function hidePaths(v: unknown): unknown {
@@ -15,7 +14,8 @@ function hidePaths(v: unknown): unknown {
   return v;
 }
 
-export function publicCard(x: Extractor) {
-  const { path, readme, ...facts } = modelCard(x);
+/** @param card modelCard() of the extractor, or the card an ExtractorPool's workers sent. */
+export function publicCard(card: ModelCard) {
+  const { path, readme, ...facts } = card;
   return { name: basename(path), ...(hidePaths(facts) as typeof facts), readme };
 }
