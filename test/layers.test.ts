@@ -1,7 +1,7 @@
 /**
  * The folders of src/ form layers, each importing only from the layers below it, so the next
  * engineer can change one without a cycle pulling in the rest:
- *   core → engine, text → data → model → io → eval → train → extract → serve → cli
+ *   core → engine, text → data → model → io → onnx → eval → train → extract → serve → cli
  * (a folder may import from any folder listed before it; index.ts and internals.ts see all).
  */
 import assert from 'node:assert/strict';
@@ -18,11 +18,12 @@ const LAYERS: Record<string, string[]> = {
   data: ['core', 'engine', 'text'],
   model: ['core', 'engine', 'data'],
   io: ['core', 'engine', 'data', 'model'],
-  eval: ['core', 'engine', 'text', 'data', 'model', 'io'],
-  train: ['core', 'engine', 'text', 'data', 'model', 'io', 'eval'],
-  extract: ['core', 'engine', 'text', 'data', 'model', 'io', 'eval'],
-  serve: ['core', 'engine', 'text', 'data', 'model', 'io', 'eval', 'extract'],
-  cli: ['core', 'engine', 'text', 'data', 'model', 'io', 'eval', 'train', 'extract', 'serve'],
+  onnx: ['core', 'engine', 'data', 'model', 'io'],
+  eval: ['core', 'engine', 'text', 'data', 'model', 'io', 'onnx'],
+  train: ['core', 'engine', 'text', 'data', 'model', 'io', 'onnx', 'eval'],
+  extract: ['core', 'engine', 'text', 'data', 'model', 'io', 'onnx', 'eval'],
+  serve: ['core', 'engine', 'text', 'data', 'model', 'io', 'onnx', 'eval', 'extract'],
+  cli: ['core', 'engine', 'text', 'data', 'model', 'io', 'onnx', 'eval', 'train', 'extract', 'serve'],
 };
 
 /** Folder of every relative import of a file ('.' for src/ itself). */

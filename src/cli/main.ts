@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<Command>> = {
   predict: async () => (await import('./predict.ts')).predictCommand,
   convert: async () => (await import('./convert.ts')).convertCommand,
   validate: async () => (await import('./validate.ts')).validateCommand,
+  export: async () => (await import('./export.ts')).exportCommand,
 };
 
 const help = `rin ${codeVersion()} — joint entity and relation extraction (Recurrent Interaction Network, Sun et al. 2020)
@@ -29,9 +30,12 @@ commands
   predict    predict triples for each sentence of a file, as JSONL
   convert    convert a dataset file between formats (casrel, spert, jsonl)
   validate   check a dataset file and list every problem (exit 2 when unusable)
+  export     write a model as an ONNX graph (rin export --onnx MODEL_DIR OUT.onnx)
 
 environment
   RIN_BACKEND   wasm (default) | cpu | tensorflow (needs @tensorflow/tfjs-node installed)
+  RIN_ENGINE    auto (default: onnxruntime-node when installed, else tfjs) | onnx | tfjs (= wasm):
+                what runs the model in extract --jsonl and serve
 `;
 
 export async function main(argv: string[]): Promise<number> {

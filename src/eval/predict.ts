@@ -57,7 +57,19 @@ export function inferLogits(params: Params, cfg: ModelConfig, batch: Batch): Pic
   return { ner, a, c, bias };
 }
 
-export function predict(model: RinModel, sentences: Sentence[], opts: PredictOptions = {}): PredictResult {
+/** One batch's logits from another engine (e.g. onnxruntime, src/onnx/runner.ts), as inferLogits gives them. */
+export type InferFn = (batch: Batch) => Promise<Pick<LogitValues, 'ner' | 'a' | 'c' | 'bias'>>;
+
+/** The work of one predict call: checked sentences in length-sorted batches, and how to decode one. */
+interface Plan {
+  result: PredictResult;
+  /** Each batch: the sentences (indices into the input) it holds, and how to make it (one at a time, so memory stays flat). */
+  batches: { of: number[]; make: () => Batch }[];
+  /** Decode one batch's logits into the result. */
+  decodeInto(of: number[], batch: Batch, values: Pick<LogitValues, 'ner' | 'a' | 'c' | 'bias'>): void;
+}
+
+function plan(model: RinModel, sentences: Sentence[], opts: PredictOptions): Plan {
   const enc = encoderFor(model.vocabs, model.table, model.config.shapeFeatures);
   const types = entityTypesOf(model.vocabs.ner);
   const threshold = checkThreshold(opts.threshold ?? 0.5); // before any work
@@ -74,29 +86,57 @@ export function predict(model: RinModel, sentences: Sentence[], opts: PredictOpt
     } else runnable.push(k);
   });
   const encoded = runnable.map((k) => opts.encoded?.[k] ?? enc.encodeInput(sentences[k]).enc);
-  const batches = sortedBatches(
+  const groups = sortedBatches(
     encoded.map((e) => e.words.length),
     batchSize,
     opts.maxBatchTokens ?? DEFAULT_MAX_BATCH_TOKENS,
   );
   const bar = new Progress('predict', runnable.length, process.stderr, opts.progress ?? false);
   let done = 0;
-  for (const idx of batches) {
-    const batch = makeBatch(
-      idx.map((k) => encoded[k]),
-      model.table,
-    );
-    const values = inferLogits(model.params, model.config, batch);
-    const preds = decode({ n: batch.n, B: batch.B, lengths: batch.lengths, ...values }, model.vocabs.relations, {
-      selfPairs: model.config.selfPairs,
-      threshold,
-      types,
-      tagDecoding: model.config.tagDecoding,
-      entityPairs: opts.entityPairs,
-    });
-    idx.forEach((k, b) => (predictions[runnable[k]] = preds[b]));
-    done += idx.length;
-    bar.update(done);
+  return {
+    result: { predictions, problems },
+    batches: groups.map((idx) => ({
+      of: idx.map((k) => runnable[k]),
+      make: () =>
+        makeBatch(
+          idx.map((k) => encoded[k]),
+          model.table,
+        ),
+    })),
+    decodeInto(of, batch, values) {
+      const preds = decode({ n: batch.n, B: batch.B, lengths: batch.lengths, ...values }, model.vocabs.relations, {
+        selfPairs: model.config.selfPairs,
+        threshold,
+        types,
+        tagDecoding: model.config.tagDecoding,
+        entityPairs: opts.entityPairs,
+      });
+      of.forEach((k, b) => (predictions[k] = preds[b]));
+      done += of.length;
+      bar.update(done);
+    },
+  };
+}
+
+/** Predict on the tfjs backend (synchronous). */
+export function predict(model: RinModel, sentences: Sentence[], opts: PredictOptions = {}): PredictResult {
+  const p = plan(model, sentences, opts);
+  for (const { of, make } of p.batches) {
+    const batch = make();
+    p.decodeInto(of, batch, inferLogits(model.params, model.config, batch));
   }
-  return { predictions, problems };
+  return p.result;
+}
+
+/**
+ * Predict with `infer` running the model (onnxruntime: its run() is async), or on tfjs when it
+ * is absent. Same batches, same decoding: predictions equal predict()'s up to float rounding.
+ */
+export async function predictAsync(model: RinModel, sentences: Sentence[], opts: PredictOptions & { infer?: InferFn } = {}): Promise<PredictResult> {
+  const p = plan(model, sentences, opts);
+  for (const { of, make } of p.batches) {
+    const batch = make();
+    p.decodeInto(of, batch, opts.infer ? await opts.infer(batch) : inferLogits(model.params, model.config, batch));
+  }
+  return p.result;
 }

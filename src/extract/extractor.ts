@@ -8,7 +8,8 @@ import { setImmediate as nextTick } from 'node:timers/promises';
 import type { Entity, Sentence } from '../core/types.ts';
 import { UserError } from '../core/types.ts';
 import type { Prediction } from '../eval/decode.ts';
-import { predict } from '../eval/predict.ts';
+import { type InferFn, predict, predictAsync } from '../eval/predict.ts';
+import { Progress } from '../core/progress.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import { disposeParams } from '../model/params.ts';
 import { toCodePoints } from '../text/offsets.ts';
@@ -110,14 +111,36 @@ function chunks(pieces: Piece[], most: number, tokens: number): [number, number]
   return out;
 }
 
+/** A native engine running the model's forward pass (onnxruntime, src/onnx/runner.ts), used by the async methods. */
+export interface NativeEngine {
+  readonly name: string;
+  infer: InferFn;
+  release(): Promise<void>;
+}
+
+function sentencesOf(pieces: Piece[]): Sentence[] {
+  return pieces.map((p, k) => ({ tokens: p.tokens.map((t) => t.text), triples: [], source: { file: 'text', record: k } }));
+}
+
+const predictOptions = (opts: ExtractOptions) => ({ entityPairs: true, threshold: opts.threshold, batchSize: opts.batchSize ?? 32, maxLength: Infinity });
+
 export class Extractor {
   private disposed = false;
 
-  /** @param model a loaded model; @param path where it was loaded from. */
+  /**
+   * @param model a loaded model; @param path where it was loaded from;
+   * @param native an engine for extractAsync and extractStream (extract() is synchronous, so it always runs on tfjs)
+   */
   constructor(
     readonly model: RinModel,
     readonly path: string,
+    private readonly native?: NativeEngine,
   ) {}
+
+  /** What runs the model in extractAsync and extractStream: "onnx" (onnxruntime) or "tfjs". */
+  get engine(): string {
+    return this.native?.name ?? 'tfjs';
+  }
 
   /** Extract from one text, or from many (results in the same order). */
   extract(text: string, opts?: ExtractOptions): Extraction;
@@ -141,9 +164,11 @@ export class Extractor {
     const texts = Array.isArray(input) ? input.map(checkText) : [checkText(input, 0)];
     const { results, pieces } = this.prepare(texts, opts);
     const preds: Prediction[] = [];
+    const bar = new Progress('extract', pieces.length, process.stderr, (opts.progress ?? false) && pieces.length >= 100);
     for (const [from, to] of chunks(pieces, opts.chunk ?? 32, opts.chunkTokens ?? 1024)) {
       if (opts.deadline !== undefined && Date.now() > opts.deadline) throw new TimeLimitError(`time limit reached after ${from} of ${pieces.length} sentences`);
-      preds.push(...this.run(pieces.slice(from, to), opts));
+      preds.push(...(await this.runAsync(pieces.slice(from, to), opts)));
+      bar.update(to);
       await nextTick();
     }
     this.assemble(texts, results, pieces, preds);
@@ -159,17 +184,19 @@ export class Extractor {
     for await (const t of texts) {
       pending.push(checkText(t, index++)); // checked here, so a bad text is named by its place in the whole stream
       if (pending.length >= group) {
-        yield* this.extract(pending, opts);
+        yield* await this.extractAsync(pending, { ...opts, progress: false });
         pending = [];
-        await nextTick();
       }
     }
-    if (pending.length) yield* this.extract(pending, opts);
+    if (pending.length) yield* await this.extractAsync(pending, { ...opts, progress: false });
   }
 
-  /** Free the model's tensors; the extractor cannot be used afterwards. */
+  /** Free the model's tensors and native session; the extractor cannot be used afterwards. */
   dispose(): void {
-    if (!this.disposed) disposeParams(this.model.params);
+    if (!this.disposed) {
+      disposeParams(this.model.params);
+      void this.native?.release();
+    }
     this.disposed = true;
   }
 
@@ -197,9 +224,13 @@ export class Extractor {
 
   private run(pieces: Piece[], opts: ExtractOptions): Prediction[] {
     if (!pieces.length) return [];
-    const sentences: Sentence[] = pieces.map((p, k) => ({ tokens: p.tokens.map((t) => t.text), triples: [], source: { file: 'text', record: k } }));
-    return predict(this.model, sentences, { entityPairs: true, threshold: opts.threshold, batchSize: opts.batchSize ?? 32, maxLength: Infinity, progress: opts.progress && sentences.length >= 100 })
-      .predictions;
+    return predict(this.model, sentencesOf(pieces), { ...predictOptions(opts), progress: opts.progress && pieces.length >= 100 }).predictions;
+  }
+
+  /** run() on the native engine when there is one. */
+  private async runAsync(pieces: Piece[], opts: ExtractOptions): Promise<Prediction[]> {
+    if (!pieces.length) return [];
+    return (await predictAsync(this.model, sentencesOf(pieces), { ...predictOptions(opts), infer: this.native?.infer })).predictions;
   }
 
   private assemble(texts: string[], results: Extraction[], pieces: Piece[], preds: Prediction[]): void {

