@@ -89,6 +89,10 @@ const trainingMemory = (['paper', 'default'] as const).map((preset) => {
 const serve = serveMemory();
 console.log('\npeak resident memory (VmHWM)');
 for (const m of trainingMemory) console.log(`  training, ${m.preset} preset, ${m.shape}, 1 thread: ${m.peakRssMiB ?? 'n/a'} MiB${m.error ? ` (${m.error})` : ''}`);
+for (const r of comparison.filter((r) => r.mode === 'train' && r.shape === NYT_LIKE.name)) {
+  if (r.rin.peakRssMiB !== undefined) console.log(`  training, paper preset, ${r.shape}, ${r.threads} threads (bench/train-threads.ts): ${r.rin.peakRssMiB} MiB`);
+  if (r.reference.peakRssMiB !== undefined) console.log(`  PyTorch reference training, ${r.shape}, ${r.threads} thread(s): ${r.reference.peakRssMiB} MiB`);
+}
 console.log(`  this bench process (all rin rows above): ${benchVmHwm ?? 'n/a'} MiB (sampled every second: ${(peakRss / 2 ** 20).toFixed(0)} MiB)`);
 console.log(`  rin serve under bench/stress.ts: ${serve.peakMiB ?? 'n/a'} MiB (${serve.source})`);
 
