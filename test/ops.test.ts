@@ -8,22 +8,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { Cell } from '../src/core/types.ts';
 import { NO_OBJECT, embeddingLookup, maxOverOtherWords, reverseTime, separableBce, tanh } from '../src/engine/ops.ts';
 import { Rng } from '../src/engine/rng.ts';
+import { finiteDiff } from './finiteDiff.ts';
 import { assertClose, randn, setup } from './helpers.ts';
 
 before(setup);
-
-/** Central finite differences of scalar f at a few coordinates of x (in float64 on the host). */
-function finiteDiff(f: (x: tf.Tensor) => tf.Scalar, x: tf.Tensor, coords: number[], eps = 1e-2): number[] {
-  const base = x.dataSync().slice();
-  return coords.map((k) => {
-    const at = (d: number) => {
-      const v = base.slice();
-      v[k] += d;
-      return tf.tidy(() => f(tf.tensor(v, x.shape)).dataSync()[0]);
-    };
-    return (at(eps) - at(-eps)) / (2 * eps);
-  });
-}
 
 test('embeddingLookup: value and gradient equal one-hot matmul; finite differences agree', () => {
   const rng = new Rng(1);

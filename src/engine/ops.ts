@@ -7,13 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Cell } from '../core/types.ts';
-
-type GradResult = { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor | tf.Tensor[] };
-
-/** tf.customGrad with plain tensor arguments (its typings mix in the save function). */
-function custom(f: (...xs: tf.Tensor[]) => GradResult): (...xs: tf.Tensor[]) => tf.Tensor {
-  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...xs: tf.Tensor[]) => tf.Tensor;
-}
+import { custom } from './custom.ts';
 
 /**
  * Embedding lookup rows = table[ids]. The wasm backend has no UnsortedSegmentSum, so

@@ -1,0 +1,67 @@
+/**
+ * Kernels run per training step and per inference call (forward and backward alike), at the
+ * NYT-like shape (B=50, n=40, 24 relations, K=3), both presets: on wasm each kernel costs tens of
+ * µs of overhead whatever its size, so this count is what "fewer, larger ops" cuts.
+ * Run: node --import tsx bench/opcount.ts
+ */
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../src/engine/backend.ts';
+import { Rng } from '../src/engine/rng.ts';
+import { makeBatch } from '../src/model/batch.ts';
+import { disposeParams, initParams, trainable } from '../src/model/params.ts';
+import type { PresetName } from '../src/model/presets.ts';
+import { forward } from '../src/model/rin.ts';
+import { loss } from '../src/train/loss.ts';
+import { trainStep } from '../src/train/step.ts';
+import { resolveSettings } from '../src/train/trainer.ts';
+
+await initBackend('wasm');
+const [B, n, l, K, words, chars] = [50, 40, 24, 3, 5000, 80];
+
+async function count(preset: PresetName): Promise<{ preset: PresetName; trainKernels: number; gradKernels: number; inferKernels: number }> {
+  const cfg = resolveSettings({ preset, model: { rounds: K } }).model;
+  const rng = new Rng(1);
+  const pick = (k: number) => Math.floor(rng.next() * k);
+  const params = initParams(cfg, { words, posTags: 46, nerTags: 5, relations: l, chars: cfg.charDim ? chars : 0 }, 1);
+  const table = { dim: cfg.wordDim, vectors: new Float32Array(words * cfg.wordDim).map(() => rng.normal() * 0.4) };
+  const items = Array.from({ length: B }, () => ({
+    words: Array.from({ length: n }, () => 2 + pick(words - 2)),
+    pos: Array.from({ length: n }, () => 2 + pick(44)),
+    vec: Array.from({ length: n }, () => pick(words)),
+    chars: Array.from({ length: n }, () => Array.from({ length: 3 + pick(10) }, () => 2 + pick(chars - 2))),
+    shape: Array.from({ length: n }, () => pick(256)),
+    ner: Array.from({ length: n }, () => (rng.next() < 0.8 ? 0 : 4)),
+    cells: [{ i: 1, t: 0, j: 5 }],
+  }));
+  const batch = makeBatch(items, table);
+  const opt = tf.train.adam(1e-3);
+  trainStep(params, cfg, opt, batch, 1, 5); // Adam's moments exist before counting
+  // tf.profile returns one shared object each time: read its count before the next call.
+  const prof = await tf.profile(() => void trainStep(params, cfg, opt, batch, 2, 5));
+  const trainKernels = prof.kernels.length;
+  // The model and loss alone: forward, loss and backward, without clipping and Adam.
+  const gradProf = await tf.profile(() => {
+    const { value, grads } = tf.variableGrads(() => loss(forward(params, cfg, batch, { training: true, seed: 3 }), batch, cfg.selfPairs).total, trainable(params));
+    tf.dispose([value, ...Object.values(grads)]);
+  });
+  const gradKernels = gradProf.kernels.length;
+  if (process.env.OPCOUNT_BY_NAME) {
+    const by = new Map<string, number>();
+    for (const k of gradProf.kernels) by.set(k.name, (by.get(k.name) ?? 0) + 1);
+    console.log(
+      [...by]
+        .sort((x, y) => y[1] - x[1])
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    );
+  }
+  const inferKernels = (await tf.profile(() => tf.tidy(() => void forward(params, cfg, batch, { training: false })))).kernels.length;
+  opt.dispose();
+  disposeParams(params);
+  return { preset, trainKernels, gradKernels, inferKernels };
+}
+
+for (const preset of ['paper', 'default'] as const) {
+  const r = await count(preset);
+  console.log(`NYT-like ${r.preset.padEnd(7)} kernels per training step ${r.trainKernels} (forward + loss + backward ${r.gradKernels}), per inference forward ${r.inferKernels}`);
+}
