@@ -11,7 +11,7 @@
  */
 
 // Raw text → triples: load a model directory, then extract / extractStream / extractAsync.
-export { loadModel, modelCard, DEFAULT_MODEL_PATH, type ModelCard } from './extract/load.ts';
+export { loadModel, modelCard, DEFAULT_MODEL_PATH, type ModelCard, type ExtractorOptions, type EngineChoice } from './extract/load.ts';
 export type { LoadModelOptions, RinModel } from './io/modelDir.ts';
 export { Extractor, TimeLimitError, type Extraction, type ExtractedTriple, type Mention, type ExtractOptions, type AsyncExtractOptions } from './extract/extractor.ts';
 // loadModel starts the compute backend itself; call this first only to choose one (RIN_BACKEND does too).

@@ -24,7 +24,11 @@ export { type Batch, makeBatch } from './model/batch.ts';
 
 // Training and evaluation
 export { resolveSettings } from './train/trainer.ts';
-export { predict, type PredictOptions, type PredictResult } from './eval/predict.ts';
+export { predict, predictAsync, type InferFn, type PredictOptions, type PredictResult } from './eval/predict.ts';
+
+// ONNX: the forward pass as an ONNX graph (rin export --onnx), and an onnxruntime-node session over it.
+export { exportOnnx } from './onnx/export.ts';
+export { OnnxRunner, loadOrt, type RunnerOptions, type InferredLogits } from './onnx/runner.ts';
 export { seenSplit } from './eval/seen.ts';
 export type { Prediction, PredictedTriple } from './eval/decode.ts';
 export type { ScoreOptions } from './eval/metrics.ts';
