@@ -129,7 +129,7 @@ function parseLine(line: number, raw: string, where: string): JsonlRecord | unde
 const GROUP = 32;
 
 /** Results of `texts` from a pool, in order, a few jobs ahead; a text whose worker died is a WorkerCrashError. */
-async function* pooled(pool: ExtractorPool, texts: string[], threshold: number | undefined): AsyncGenerator<Extraction | WorkerCrashError> {
+export async function* pooled(pool: ExtractorPool, texts: string[], threshold: number | undefined): AsyncGenerator<Extraction | WorkerCrashError> {
   const ahead: Promise<(Extraction | WorkerCrashError)[]>[] = [];
   let next = 0;
   const submit = () => {
