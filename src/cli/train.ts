@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { UserError } from '../core/types.ts';
 import type { ModelConfig, TrainConfig, Variant } from '../model/config.ts';
 import { train } from '../train/trainer.ts';
@@ -69,6 +70,9 @@ training
   --min-epoch-updates N an epoch (evaluation, patience, cap) runs whole passes over the data
                         until N updates; small data gets as many updates as large (default
                         preset 120; paper 0 = one pass)
+  --threads N           threads that share each batch (default: every core, here ${availableParallelism()});
+                        any N trains the same model up to float rounding, and a run may resume
+                        with another N
   --config FILE         a JSON file {"model": {...}, "training": {...}}; flags override it
   --no-progress         no progress lines
 `;
@@ -116,6 +120,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     'mention-replace': { type: 'string' },
     'min-word-count': { type: 'string' },
     'min-epoch-updates': { type: 'string' },
+    threads: { type: 'string' },
   });
   if (v.help) return void process.stdout.write(trainHelp);
   let fileCfg: { model?: Partial<ModelConfig>; training?: Partial<TrainConfig> } = {};
@@ -187,6 +192,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     load: { format: fmt, spans },
     resume: v.resume,
     overwrite: v.overwrite,
+    threads: n('threads'),
     progress: !v['no-progress'],
   });
 }

@@ -9,7 +9,8 @@ import { makeBatch } from '../model/batch.ts';
 import type { TrainConfig } from '../model/config.ts';
 import { bucketedBatches } from '../model/batches.ts';
 import { Progress } from '../core/progress.ts';
-import { type Updater, trainStep } from './step.ts';
+import type { DataParallel } from './parallel.ts';
+import { type StepResult, type Updater, trainStep } from './step.ts';
 
 export interface EpochLoss {
   loss: number;
@@ -83,37 +84,73 @@ export function noisy(s: EncodedSentence, noise: Noise, tc: Pick<TrainConfig, 'u
   return out;
 }
 
-/**
- * One "epoch": the unit of dev evaluation, checkpoints, patience and the epoch cap. It is one
- * pass over the data, or as many whole passes as reach TrainConfig.minEpochUpdates, so a small
- * data set (CoNLL04: 46 batches a pass) is trained and judged in as many updates as a large one.
- */
-export function runEpoch(model: RinModel, opt: Updater, data: EncodedSentence[], noise: Noise, rng: Rng, label: string, showProgress: boolean): EpochLoss {
-  const { train: tc } = model;
-  const t0 = Date.now();
-  const perPass = Math.ceil(data.length / tc.batchSize);
-  const passes = Math.max(1, Math.ceil(tc.minEpochUpdates / perPass));
-  const bar = new Progress(label, data.length * passes, process.stderr, showProgress);
-  const sum = { loss: 0, nerLoss: 0, relLoss: 0, sentences: 0 };
-  for (let p = 0; p < passes; p++) onePass(model, opt, data, noise, rng, sum, bar);
-  const n = sum.sentences;
-  return { loss: sum.loss / n, nerLoss: sum.nerLoss / n, relLoss: sum.relLoss / n, sentences: n, seconds: (Date.now() - t0) / 1000 };
+/** A batch of the epoch: its sentences (noise applied) and the seed of its dropout masks. */
+export interface EpochBatch {
+  items: EncodedSentence[];
+  seed: number;
 }
 
-function onePass(model: RinModel, opt: Updater, data: EncodedSentence[], noise: Noise, rng: Rng, sum: { loss: number; nerLoss: number; relLoss: number; sentences: number }, bar: Progress): void {
-  const { config: cfg, train: tc } = model;
-  const order = bucketedBatches(
-    data.map((s) => s.words.length),
-    tc.batchSize,
-    rng,
-  );
-  for (const idx of order) {
-    const items = idx.map((k) => noisy(data[k], noise, tc, rng));
-    const r = trainStep(model.params, cfg, opt, makeBatch(items, model.table), rng.int(), tc.clipNorm);
-    sum.loss += r.loss * idx.length;
-    sum.nerLoss += r.nerLoss * idx.length;
-    sum.relLoss += r.relLoss * idx.length;
-    sum.sentences += idx.length;
-    bar.update(sum.sentences, `loss ${(sum.loss / sum.sentences).toFixed(3)}`);
+/**
+ * The batches of one "epoch": the unit of dev evaluation, checkpoints, patience and the epoch
+ * cap. It is one pass over the data, or as many whole passes as reach TrainConfig.minEpochUpdates,
+ * so a small data set (CoNLL04: 46 batches a pass) is trained and judged in as many updates as a
+ * large one. The RNG is drawn here only, in the same order whatever runs the steps.
+ */
+export function* epochBatches(model: RinModel, data: EncodedSentence[], noise: Noise, rng: Rng): Generator<EpochBatch> {
+  const { train: tc } = model;
+  const perPass = Math.ceil(data.length / tc.batchSize);
+  const passes = Math.max(1, Math.ceil(tc.minEpochUpdates / perPass));
+  for (let p = 0; p < passes; p++) {
+    const lengths = data.map((s) => s.words.length);
+    for (const idx of bucketedBatches(lengths, tc.batchSize, rng)) {
+      const items = idx.map((k) => noisy(data[k], noise, tc, rng));
+      yield { items, seed: rng.int() };
+    }
   }
+}
+
+/** Sentences an epoch trains on (its progress bar's end). */
+function epochSize(model: RinModel, data: EncodedSentence[]): number {
+  const perPass = Math.ceil(data.length / model.train.batchSize);
+  return data.length * Math.max(1, Math.ceil(model.train.minEpochUpdates / perPass));
+}
+
+/** Running means of the losses, weighted by sentences. */
+class Tally {
+  private readonly sum = { loss: 0, nerLoss: 0, relLoss: 0, sentences: 0 };
+  private readonly t0 = Date.now();
+  private readonly bar: Progress;
+  constructor(label: string, total: number, show: boolean) {
+    this.bar = new Progress(label, total, process.stderr, show);
+  }
+  add(r: StepResult, sentences: number): void {
+    const s = this.sum;
+    s.loss += r.loss * sentences;
+    s.nerLoss += r.nerLoss * sentences;
+    s.relLoss += r.relLoss * sentences;
+    s.sentences += sentences;
+    this.bar.update(s.sentences, `loss ${(s.loss / s.sentences).toFixed(3)}`);
+  }
+  result(): EpochLoss {
+    const { loss, nerLoss, relLoss, sentences: n } = this.sum;
+    return { loss: loss / n, nerLoss: nerLoss / n, relLoss: relLoss / n, sentences: n, seconds: (Date.now() - this.t0) / 1000 };
+  }
+}
+
+/** One epoch on this thread (trainStep). */
+export function runEpoch(model: RinModel, opt: Updater, data: EncodedSentence[], noise: Noise, rng: Rng, label: string, showProgress: boolean): EpochLoss {
+  const tally = new Tally(label, epochSize(model, data), showProgress);
+  for (const { items, seed } of epochBatches(model, data, noise, rng)) {
+    tally.add(trainStep(model.params, model.config, opt, makeBatch(items, model.table), seed, model.train.clipNorm), items.length);
+  }
+  return tally.result();
+}
+
+/** One epoch on every thread of `dp` (parallel.ts): the same batches, masks and updates as runEpoch, up to float rounding. */
+export async function runEpochParallel(model: RinModel, dp: DataParallel, opt: Updater, data: EncodedSentence[], noise: Noise, rng: Rng, label: string, showProgress: boolean): Promise<EpochLoss> {
+  const tally = new Tally(label, epochSize(model, data), showProgress);
+  for (const { items, seed } of epochBatches(model, data, noise, rng)) {
+    tally.add(await dp.step(opt, items, model.table, seed, model.train.clipNorm), items.length);
+  }
+  return tally.result();
 }

@@ -19,13 +19,33 @@ export interface Updater {
   applyGradients(grads: Record<string, tf.Variable>): void;
 }
 
-export function trainStep(params: Params, cfg: ModelConfig, opt: Updater, batch: Batch, seed: number, clipNorm: number): StepResult {
+/** A batch's loss parts and gradients, keyed by tf.Variable name. */
+export interface Gradients {
+  loss: number;
+  nerLoss: number;
+  relLoss: number;
+  grads: tf.NamedTensorMap;
+}
+
+/**
+ * Loss and gradients of a batch, times `weight`: a replica's part of B sentences out of a whole
+ * batch of W passes B/W, since the loss is a mean over the batch (loss.ts), so the parts' sum is
+ * the whole batch's gradient.
+ */
+export function gradients(params: Params, cfg: ModelConfig, batch: Batch, seed: number, weight = 1): Gradients {
   let parts: number[] = [];
   const { value, grads } = tf.variableGrads(() => {
     const l = loss(forward(params, cfg, batch, { training: true, seed }), batch, cfg.selfPairs);
     parts = [l.ner.dataSync()[0], l.rel.dataSync()[0]];
-    return l.total;
+    return weight === 1 ? l.total : tf.mul(l.total, weight);
   }, trainable(params));
+  const v = value.dataSync()[0];
+  value.dispose();
+  return { loss: v, nerLoss: parts[0] * weight, relLoss: parts[1] * weight, grads };
+}
+
+/** Global-norm clipping, then the update; disposes the gradients. Returns the norm before clipping. */
+export function applyClipped(opt: Updater, grads: tf.NamedTensorMap, clipNorm: number): number {
   const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0]);
   if (clipNorm > 0 && gradNorm > clipNorm) {
     const f = clipNorm / gradNorm;
@@ -36,8 +56,17 @@ export function trainStep(params: Params, cfg: ModelConfig, opt: Updater, batch:
     }
   }
   opt.applyGradients(grads as Record<string, tf.Variable>);
-  const v = value.dataSync()[0];
-  tf.dispose([value, ...Object.values(grads)]);
-  if (!Number.isFinite(v)) throw new Error(`loss became ${v}; lower the learning rate`);
-  return { loss: v, nerLoss: parts[0], relLoss: parts[1], gradNorm };
+  tf.dispose(Object.values(grads));
+  return gradNorm;
+}
+
+/** A step's result; a loss that is not finite is an error. */
+export function checkedResult(g: Omit<Gradients, 'grads'>, gradNorm: number): StepResult {
+  if (!Number.isFinite(g.loss)) throw new Error(`loss became ${g.loss}; lower the learning rate`);
+  return { loss: g.loss, nerLoss: g.nerLoss, relLoss: g.relLoss, gradNorm };
+}
+
+export function trainStep(params: Params, cfg: ModelConfig, opt: Updater, batch: Batch, seed: number, clipNorm: number): StepResult {
+  const g = gradients(params, cfg, batch, seed);
+  return checkedResult(g, applyClipped(opt, g.grads, clipNorm));
 }

@@ -4,6 +4,7 @@
  * atomic checkpoint and a line of metrics.jsonl.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Encoder, type EncodeStats, describeStats, newStats } from '../data/encode.ts';
 import { describeReport, type LoadOptions, loadDataset } from '../data/load.ts';
@@ -18,8 +19,9 @@ import { type ModelConfig, type TrainConfig, modelConfig, trainConfig } from '..
 import { PRESETS, PRESET_NAMES, type PresetName } from '../model/presets.ts';
 import { disposeParams } from '../model/params.ts';
 import { type EpochRecord, saveCheckpoint } from './checkpoint.ts';
-import { mentionWords, runEpoch, wordCounts } from './epoch.ts';
+import { mentionWords, runEpochParallel, wordCounts } from './epoch.ts';
 import { checkOut, claimOut } from './outDir.ts';
+import { DataParallel } from './parallel.ts';
 import { startRun } from './resume.ts';
 import { epochLine, epochRecord, isBetter } from './selection.ts';
 import type { VectorOptions } from './newModel.ts';
@@ -40,6 +42,12 @@ export interface TrainOptions extends VectorOptions {
   resume?: boolean;
   /** Replace an earlier run's model in `out` (without it, training into such a folder is refused). */
   overwrite?: boolean;
+  /**
+   * Threads that share each batch (data-parallel, parallel.ts; default: all cores,
+   * os.availableParallelism()). Any number gives one thread's run up to float rounding, and a
+   * checkpoint does not depend on it: a run may resume with another.
+   */
+  threads?: number;
   /** Progress and messages go here (default: stderr). */
   log?: (line: string) => void;
   progress?: boolean;
@@ -77,6 +85,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const log = o.log ?? ((l: string) => process.stderr.write(l + '\n'));
   // Cheap checks first: settings, then the output folder, before any data is read.
   const settings = resolveSettings(o);
+  const threads = threadCount(o.threads);
   const outOpts = { resume: !!o.resume, overwrite: !!o.overwrite };
   const ckDir = checkOut(o.out, outOpts);
   const backend = await initBackend();
@@ -94,32 +103,37 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   for (const p of problems) log(`${p.file} record ${p.record}: ${p.message} (${p.action})`);
   for (const l of describeStats(trainStats, 'train')) log(l);
   log(
-    `backend ${backend}; preset ${model.meta.preset ?? 'paper'}; ${data.length} training sentences, ${model.vocabs.relations.length} relations, ${model.vocabs.words.length} words; variant ${cfg.variant}, K=${cfg.rounds}, seed ${tc.seed}`,
+    `backend ${backend}; preset ${model.meta.preset ?? 'paper'}; ${data.length} training sentences, ${model.vocabs.relations.length} relations, ${model.vocabs.words.length} words; variant ${cfg.variant}, K=${cfg.rounds}, seed ${tc.seed}; ${threads} thread${threads === 1 ? '' : 's'}`,
   );
 
   claimOut(o.out, outOpts, log);
   const noise = { counts: wordCounts(data), mentions: mentionWords(data) };
   const rng = new Rng(0);
   rng.state = state.rngState;
-  while (state.epoch < tc.epochs && state.badEpochs < tc.patience) {
-    const t0 = Date.now();
-    const ep = runEpoch(model, opt, data, noise, rng, `epoch ${state.epoch + 1}/${tc.epochs}`, o.progress ?? true);
-    const ev = evaluate(model, devSet.sentences, devSet.spans, { batchSize: 32, symmetric: devSet.symmetric });
-    state.epoch++;
-    const better = isBetter(ev.scores, state);
-    const rec = epochRecord(state.epoch, ep, ev.scores, better, (Date.now() - t0) / 1000);
-    state.history.push(rec);
-    if (better) {
-      state.bestF1 = ev.scores.triples.f1;
-      state.bestEpoch = state.epoch;
-      state.badEpochs = 0;
-      model.meta.training = { train: o.train, dev: o.dev, epoch: state.epoch, dev_scores: rec.dev, backend };
-      saveModel(join(o.out, 'model'), model);
-    } else state.badEpochs++;
-    state.rngState = rng.state;
-    saveCheckpoint(ckDir, model, opt, state);
-    writeFileAtomic(join(o.out, 'metrics.jsonl'), state.history.map((h) => JSON.stringify(h)).join('\n') + '\n');
-    log(epochLine(rec, ev.scores));
+  const dp = await DataParallel.start(model.params, cfg, threads, backend);
+  try {
+    while (state.epoch < tc.epochs && state.badEpochs < tc.patience) {
+      const t0 = Date.now();
+      const ep = await runEpochParallel(model, dp, opt, data, noise, rng, `epoch ${state.epoch + 1}/${tc.epochs}`, o.progress ?? true);
+      const ev = evaluate(model, devSet.sentences, devSet.spans, { batchSize: 32, symmetric: devSet.symmetric });
+      state.epoch++;
+      const better = isBetter(ev.scores, state);
+      const rec = epochRecord(state.epoch, ep, ev.scores, better, (Date.now() - t0) / 1000);
+      state.history.push(rec);
+      if (better) {
+        state.bestF1 = ev.scores.triples.f1;
+        state.bestEpoch = state.epoch;
+        state.badEpochs = 0;
+        model.meta.training = { train: o.train, dev: o.dev, epoch: state.epoch, dev_scores: rec.dev, backend };
+        saveModel(join(o.out, 'model'), model);
+      } else state.badEpochs++;
+      state.rngState = rng.state;
+      saveCheckpoint(ckDir, model, opt, state);
+      writeFileAtomic(join(o.out, 'metrics.jsonl'), state.history.map((h) => JSON.stringify(h)).join('\n') + '\n');
+      log(epochLine(rec, ev.scores));
+    }
+  } finally {
+    await dp.close();
   }
   if (!existsSync(join(o.out, 'model'))) saveModel(join(o.out, 'model'), model);
   log(`best dev F1 ${(100 * state.bestF1).toFixed(2)} at epoch ${state.bestEpoch}; model in ${join(o.out, 'model')}`);
@@ -128,4 +142,11 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   opt.dispose();
   const best = loadModel(join(o.out, 'model'), { embeddings: o.embeddings });
   return { model: best, history: state.history, bestEpoch: state.bestEpoch, bestF1: state.bestF1 };
+}
+
+/** --threads: a whole number ≥ 1; default every core. */
+function threadCount(given: number | undefined): number {
+  if (given === undefined) return availableParallelism();
+  if (!Number.isInteger(given) || given < 1) throw new UserError(`threads (--threads) must be a whole number of at least 1, got ${given}`);
+  return given;
 }

@@ -1,0 +1,51 @@
+/**
+ * A training replica (worker thread): its own tfjs backend and copy of the parameters. For each
+ * job it reads the current weights from shared memory, computes its part's loss and gradients,
+ * and writes them to its shared gradient buffer; the main thread sums and applies them (pool.ts).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import { type BackendName, initBackend } from '../engine/backend.ts';
+import { type Params, makeVariable } from '../model/params.ts';
+import { slot } from './layout.ts';
+import { gradients } from './step.ts';
+import type { PartJob, ReplicaReply, ReplicaSetup } from './wire.ts';
+
+const { backend, cfg, layout, weights: wBuf, grads: gBuf } = workerData as ReplicaSetup;
+const weights = new Float32Array(wBuf);
+const grads = new Float32Array(gBuf);
+const reply = (r: ReplicaReply) => parentPort!.postMessage(r);
+
+await initBackend(backend as BackendName);
+const params: Params = new Map(layout.names.map((name, k) => [name, makeVariable(slot(weights, layout, k).slice(), layout.shapes[k], layout.trainable[k], name)]));
+
+/** The weights the main thread published after its last update (a copy: the cpu backend would keep a view). */
+function refresh(): void {
+  tf.tidy(() => {
+    layout.names.forEach((name, k) => {
+      if (layout.trainable[k]) params.get(name)!.assign(tf.tensor(slot(weights, layout, k).slice(), layout.shapes[k]));
+    });
+  });
+}
+
+function run(job: PartJob): ReplicaReply {
+  refresh();
+  const g = gradients(params, cfg, job.batch, job.seed, job.weight);
+  const present = layout.names.map((name, k) => {
+    const t = g.grads[params.get(name)!.name];
+    if (t) slot(grads, layout, k).set(t.dataSync() as Float32Array);
+    return !!t;
+  });
+  tf.dispose(Object.values(g.grads));
+  return { type: 'done', loss: g.loss, nerLoss: g.nerLoss, relLoss: g.relLoss, present };
+}
+
+parentPort!.on('message', (job: PartJob) => {
+  try {
+    reply(run(job));
+  } catch (e) {
+    const err = e as Error;
+    reply({ type: 'error', message: err.message ?? String(e), stack: err.stack });
+  }
+});
+reply({ type: 'ready' });
