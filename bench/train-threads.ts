@@ -1,0 +1,85 @@
+/**
+ * Data-parallel training speed (src/train/parallel.ts) on synthetic batches: a whole step —
+ * split, forward, loss, backward on every thread, gradients summed, clipping, Adam, weights
+ * published — as `rin train --threads N` runs it.
+ *
+ *   node --import tsx bench/train-threads.ts --threads 2 --preset paper --B 50 --n 40 --relations 24 --K 3
+ *
+ * Prints a line per run on stderr and, last on stdout, the JSON bench/peers.ts reads:
+ * {"trainSentencesPerSec", "msPerBatch", "peakRssMiB", ...}. --threads takes a list (1,2) to
+ * time several in one process, one after another. BENCH_REPS (8) timed steps after 2 warm-up ones.
+ */
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { initBackend } from '../src/engine/backend.ts';
+import { Rng } from '../src/engine/rng.ts';
+import { disposeParams, initParams } from '../src/model/params.ts';
+import type { PresetName } from '../src/model/presets.ts';
+import { Adam } from '../src/train/adam.ts';
+import { DataParallel } from '../src/train/parallel.ts';
+import { resolveSettings } from '../src/train/trainer.ts';
+import { procMemoryMiB } from './memory.ts';
+import { BENCH_WORDS } from './synthetic.ts';
+
+const { values: a } = parseArgs({
+  options: {
+    threads: { type: 'string', default: '2' },
+    preset: { type: 'string', default: 'paper' },
+    B: { type: 'string', default: '50' },
+    n: { type: 'string', default: '40' },
+    relations: { type: 'string', default: '24' },
+    K: { type: 'string', default: '3' },
+  },
+});
+const [B, n, l, K] = [a.B, a.n, a.relations, a.K].map(Number);
+const reps = Number(process.env.BENCH_REPS ?? 8);
+const CHARS = 80;
+
+const backend = await initBackend();
+const cfg = resolveSettings({ preset: a.preset as PresetName, model: { rounds: K } }).model;
+
+/** B sentences of n random words, two gold cells each (as bench/synthetic.ts), with the default recipe's inputs too. */
+function sentences(rng: Rng) {
+  const pick = (k: number) => Math.floor(rng.next() * k);
+  return Array.from({ length: B }, () => ({
+    words: Array.from({ length: n }, () => 2 + pick(BENCH_WORDS - 2)),
+    pos: Array.from({ length: n }, () => 2 + pick(44)),
+    vec: Array.from({ length: n }, () => pick(BENCH_WORDS)),
+    chars: Array.from({ length: n }, () => Array.from({ length: 3 + pick(10) }, () => 2 + pick(CHARS - 2))),
+    shape: Array.from({ length: n }, () => pick(256)),
+    ner: Array.from({ length: n }, () => (rng.next() < 0.8 ? 0 : 4)),
+    cells: [
+      { i: 1, t: 0, j: 5 },
+      { i: 7, t: l - 1, j: 3 },
+    ],
+  }));
+}
+
+async function time(threads: number) {
+  const rng = new Rng(1);
+  const params = initParams(cfg, { words: BENCH_WORDS, posTags: 46, nerTags: 5, relations: l, chars: cfg.charDim ? CHARS : 0 }, 1, undefined, 2 / (n * (n - 1) * l));
+  const table = { dim: cfg.wordDim, vectors: new Float32Array(BENCH_WORDS * cfg.wordDim).map(() => rng.normal() * 0.4) };
+  const items = sentences(rng);
+  const dp = await DataParallel.start(params, cfg, threads, backend);
+  const opt = new Adam(params, 1e-3);
+  const step = () => dp.step(opt, items, table, rng.int(), 5);
+  for (let k = 0; k < 2; k++) await step();
+  const t0 = performance.now();
+  for (let k = 0; k < reps; k++) await step();
+  const ms = (performance.now() - t0) / reps;
+  await dp.close();
+  opt.dispose();
+  disposeParams(params);
+  return { threads, msPerBatch: +ms.toFixed(1), trainSentencesPerSec: +((B * 1000) / ms).toFixed(1) };
+}
+
+const load = loadavg().map((x) => +x.toFixed(2));
+const runs = [];
+for (const t of String(a.threads).split(',').map(Number)) {
+  const r = await time(t);
+  runs.push(r);
+  process.stderr.write(`${a.preset} B=${B} n=${n} l=${l} K=${K}, ${t} thread(s): ${r.trainSentencesPerSec} sentences/s (${r.msPerBatch} ms/batch)\n`);
+}
+const last = runs.at(-1)!;
+const result = { ...last, preset: a.preset, B, n, relations: l, K, backend, reps, loadAtStart: load, peakRssMiB: procMemoryMiB()?.peak, runs };
+console.log(JSON.stringify(result));
