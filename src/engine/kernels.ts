@@ -1,6 +1,10 @@
 /**
- * Replacements for three wasm kernels that are slow in @tensorflow/tfjs-backend-wasm 4.x.
+ * Replacements for wasm kernels that are slow in @tensorflow/tfjs-backend-wasm 4.x.
  *
+ * - Identity: the stock kernel copies the whole tensor, and autograd clones every tensor it
+ *   saves for the backward pass (hundreds of [n*B, d] copies per training step). Kernels never
+ *   write into their inputs, so a clone can share the data, counted by reference as Reshape does
+ *   (and as the cpu backend's Identity does).
  * - Slice / SplitV / Unpack: the stock kernels call `backend.readSync(x)`, which copies the
  *   WHOLE input out of the wasm heap on every call; ours read a view of the heap instead.
  * - BatchMatMul with transposeA/transposeB: the stock XNNPACK path is ~6x slower than a plain
@@ -14,6 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 /* The wasm backend's internals that we use (not part of its typed public API). */
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: string): tf.TensorInfo;
+  incRef(dataId: tf.DataId): void;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: tf.DataId): void;
 }
@@ -80,6 +85,19 @@ function parseSlice(x: tf.TensorInfo, begin: number[] | number, size?: number[] 
 export function patchWasmKernels(): void {
   if (patched || tf.getBackend() !== 'wasm') return;
   patched = true;
+
+  const identity = tf.getKernel('Identity', 'wasm')!;
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Identity',
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const x = args.inputs.x as tf.TensorInfo;
+      if (x.dtype === 'string') return identity.kernelFunc(args);
+      (args.backend as unknown as WasmBackendLike).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  });
 
   tf.unregisterKernel('Slice', 'wasm');
   tf.registerKernel({
