@@ -34,7 +34,8 @@ before(async () => {
   assert.equal(m.f1, 1, 'the tiny model reproduces its training triples (precondition of the tests below)');
   assert.equal(m.nerF1, 1, 'the tiny model reproduces its training entities (precondition of the tests below)');
   modelDir = m.dir;
-  x = await loadModel(modelDir);
+  // One engine for extract() and extractAsync(), so they agree exactly; onnxruntime against tfjs is test/onnx.test.ts.
+  x = await loadModel(modelDir, { engine: 'tfjs' });
 });
 after(() => {
   x?.dispose();
