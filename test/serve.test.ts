@@ -4,8 +4,10 @@
  * kind of bad request (the server answering the next good one each time), the body and batch
  * limits, the time limit (503), 16 concurrent requests, a short request not waiting for a long
  * one, overload (503 overloaded at once), memory bounded per model call, a 413 closing its
- * keep-alive connection, and close(). The model is a tiny RIN overfitted on TINY_CORPUS, so
- * results are not empty.
+ * keep-alive connection, and close(); with worker threads (an ExtractorPool): the same replies,
+ * small requests served while large ones run, the time limit, overload, and a request whose worker
+ * dies failing clearly while the next is served. The model is a tiny RIN overfitted on
+ * TINY_CORPUS, so results are not empty.
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,9 +16,11 @@ import { type AddressInfo, createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs';
 import type { Extraction, Extractor } from '../src/extract/extractor.ts';
 import { loadModel } from '../src/extract/load.ts';
+import { ExtractorPool } from '../src/extract/pool.ts';
 import { type RunningServer, startServer } from '../src/serve/server.ts';
 import { splitText } from '../src/text/split.ts';
 import { UserError } from '../src/core/types.ts';
@@ -31,8 +35,11 @@ let x: Extractor;
 let modelDir: string;
 let srv: RunningServer;
 const servers: RunningServer[] = [];
+/** Two worker threads on the tiny model (rin serve --workers 2), started by the first test that needs them. */
+let pool: ExtractorPool | undefined;
+const workers = async () => (pool ??= await ExtractorPool.start(modelDir, { workers: 2 }));
 
-async function start(o: Parameters<typeof startServer>[1] = {}, extractor = x): Promise<RunningServer> {
+async function start(o: Parameters<typeof startServer>[1] = {}, extractor: Extractor | ExtractorPool = x): Promise<RunningServer> {
   const s = await startServer(extractor, { port: 0, ...o });
   servers.push(s);
   return s;
@@ -50,6 +57,7 @@ after(async () => {
   await Promise.all(servers.map((s) => s.close().catch(() => {})));
   for (const s of servers) unrefListening(Number(new URL(s.url).port)); // in case close() did not close
   x?.dispose();
+  await pool?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -334,8 +342,10 @@ function textOf(chars: number, from = 0): string {
   return t;
 }
 
-test('overload: beyond the queue budget a request gets 503 overloaded with Retry-After at once; the admitted ones and small ones are served', async () => {
-  const s = await start({ maxQueueChars: 50_000, timeLimitMs: 60_000 });
+test('overload: beyond the queue budget a request gets 503 overloaded with Retry-After at once; the admitted ones and small ones are served', () => overload(x));
+
+async function overload(model: Extractor | ExtractorPool) {
+  const s = await start({ maxQueueChars: 50_000, timeLimitMs: 60_000 }, model);
   const large = Array.from({ length: 6 }, (_, k) => textOf(40_000, k));
   const t0 = Date.now();
   const timed = (p: Promise<Reply>, what: string) => p.then((r) => ({ ...r, what, ms: Date.now() - t0 }));
@@ -361,7 +371,7 @@ test('overload: beyond the queue budget a request gets 503 overloaded with Retry
   assert.ok(tiny.ms < Math.max(...ok.map((o) => o.ms)), `the small request did not wait for the large ones:\n${show}`);
   await assertServes(s.url);
   assert.match(serveHelp, /--max-queue-chars N/);
-});
+}
 
 /** POST /extract, keeping the Retry-After header. */
 async function postWithHeaders(base: string, v: unknown): Promise<Reply & { retryAfter: string | null }> {
@@ -499,4 +509,61 @@ test('admission: once a rate is known, work that would not be done within the ti
   assert.ok(!a.enter(60_000) && a.load === 45_000, 'over the character budget: refused');
   a.leave(45_000, false);
   assert.ok(a.enter(200_000), 'an idle queue takes even a request over the budget');
+});
+
+// ---------------------------------------------------------------- worker threads (rin serve --workers 2)
+
+test('with worker threads: the same replies as in-process (concurrent requests of every size, bad ones, /model), the same card', async () => {
+  const s = await start({}, await workers());
+  assert.deepEqual((await call(`${s.url}/model`)).body, (await call(`${srv.url}/model`)).body);
+  assert.deepEqual((await call(`${s.url}/health`)).body, (await call(`${srv.url}/health`)).body);
+  const texts = Array.from({ length: 24 }, (_, k) => (k === 5 ? textOf(20_000, k) : Array.from({ length: 1 + (k % 6) }, (_, j) => RAW[(k + j) % RAW.length]).join(' ')));
+  const replies = await Promise.all(texts.map((text, k) => (k % 4 ? postJson(s.url, { text }) : postJson(s.url, { texts: [text, RAW[k % 8]], threshold: 0.3 }))));
+  for (const [k, r] of replies.entries()) {
+    assert.equal(r.status, 200, r.text.slice(0, 300));
+    if (k % 4) assert.deepEqual(r.body, { result: await lib(texts[k]) }, `request ${k}`);
+    else assert.deepEqual(r.body, { results: await lib([texts[k], RAW[k % 8]], { threshold: 0.3 }) }, `request ${k}`);
+  }
+  for (const body of [{ text: 42 }, { texts: [RAW[0], ' '] }, { text: RAW[0], threshold: 1 }]) assert.deepEqual(await postJson(s.url, body), await postJson(srv.url, body));
+});
+
+test('with worker threads: short requests are served while long ones run; the time limit holds', async () => {
+  const s = await start({}, await workers());
+  const long = (from: number) => Array.from({ length: 2000 }, (_, k) => RAW[(k + from) % RAW.length]).join(' ');
+  const order: string[] = [];
+  const tagged = (what: string, p: Promise<Reply>) =>
+    p.then((r) => {
+      order.push(what);
+      return r;
+    });
+  const slow = [tagged('long', postJson(s.url, { text: long(0) })), tagged('long', postJson(s.url, { text: long(1) }))]; // one on each worker, within the queue budget
+  await sleep(20);
+  const fast = await Promise.all(RAW.map((text) => tagged('short', postJson(s.url, { text }))));
+  for (const [k, r] of fast.entries()) assert.deepEqual(r.body, { result: await lib(RAW[k]) });
+  for (const r of await Promise.all(slow)) assert.equal(r.status, 200, r.text.slice(0, 300));
+  assert.deepEqual(order.slice(0, RAW.length), Array(RAW.length).fill('short'), order.join(' '));
+
+  const quick = await start({ timeLimitMs: 5 }, await workers());
+  assertError(await postJson(quick.url, { text: long(0) }), 503, 'time_limit', /after \d+ of \d+ sentences/);
+  await overload(await workers());
+});
+
+test('with worker threads: a request whose worker dies gets 500 worker_crashed at once, the worker is replaced, and the next request is served', async () => {
+  const p = await ExtractorPool.start(modelDir, { workers: 2 });
+  try {
+    const s = await start({}, p);
+    const long = Array.from({ length: 2000 }, (_, k) => RAW[k % RAW.length]).join(' ');
+    const reply = postJson(s.url, { text: long });
+    const slots = (p as unknown as { slots: { jobs: Map<number, unknown>; worker: { terminate(): Promise<number> } }[] }).slots;
+    for (let k = 0; k < 200 && !slots.some((w) => w.jobs.size); k++) await sleep(10);
+    const busy = slots.find((w) => w.jobs.size);
+    assert.ok(busy, 'the long request reached a worker');
+    await busy.worker.terminate();
+    const r = await reply;
+    assertError(r, 500, 'worker_crashed', /stopped \(exit code 1\).*restarted/);
+    assert.equal(p.restarts, 1);
+    await assertServes(s.url);
+  } finally {
+    await p.close();
+  }
 });
