@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { custom } from './custom.ts';
+import { matMulHost } from './matmul.ts';
 
 /** What the forward keeps for the backward, all step-major: step s of direction d at (d * n + s). */
 interface Saved {
@@ -52,18 +53,6 @@ export function biLstm(xFw: tf.Tensor2D, xBw: tf.Tensor2D, uFw: tf.Tensor2D, uBw
     };
   });
   return f(xFw, xBw, uFw, uBw) as tf.Tensor2D;
-}
-
-/**
- * a · b on the backend, read back. Not through tf.tidy: tidy walks a returned typed array element
- * by element, which costs more than the matmul.
- */
-export function matMulHost(a: Float32Array, aShape: number[], b: tf.Tensor): Float32Array {
-  const at = tf.tensor(a, aShape);
-  const out = tf.matMul(at, b);
-  const v = out.dataSync() as Float32Array;
-  tf.dispose([at, out]);
-  return v;
 }
 
 /**
