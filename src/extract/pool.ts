@@ -75,6 +75,7 @@ export class ExtractorPool {
   private broken?: Error;
   private logged = new Set<string>();
   private _card?: ModelCard;
+  private _engine?: string;
   /** Workers replaced after they stopped. */
   restarts = 0;
 
@@ -100,6 +101,11 @@ export class ExtractorPool {
   /** The model card, as modelCard() gives it for an in-process extractor. */
   get card(): ModelCard {
     return this._card!;
+  }
+
+  /** What runs the model in the workers: "onnx" (onnxruntime) or "tfjs", as Extractor.engine. */
+  get engine(): string {
+    return this._engine!;
   }
 
   /** The model directory. */
@@ -144,6 +150,7 @@ export class ExtractorPool {
       slot.worker.on('message', (r: Reply) => {
         if (r.type === 'ready') {
           this._card ??= r.card;
+          this._engine ??= r.engine;
           slot.ready = true;
           resolve();
           this.dispatch();

@@ -35,7 +35,7 @@ export interface WireError {
 
 /** Worker → main. */
 export type Reply =
-  | { type: 'ready'; card: ModelCard }
+  | { type: 'ready'; card: ModelCard; engine: string }
   | { type: 'log'; line: string }
   | { type: 'load_failed'; error: WireError }
   | { type: 'done'; id: number; results: Extraction[] }

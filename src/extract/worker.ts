@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     return send({ type: 'load_failed', error: toWire(e) });
   }
   port.on('message', (job: Job) => void run(x, job));
-  send({ type: 'ready', card: modelCard(x) });
+  send({ type: 'ready', card: modelCard(x), engine: x.engine });
 }
 
 await main();
