@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../core/types.ts';
 import type { Extraction } from '../extract/extractor.ts';
-import { loadModel } from '../extract/load.ts';
 import { ExtractorPool, WorkerCrashError } from '../extract/pool.ts';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { Progress } from '../core/progress.ts';
@@ -157,6 +156,11 @@ async function jobOf(pool: ExtractorPool, texts: string[], threshold: number | u
     alone(e);
     return Promise.all(texts.map((t) => pool.extract([t], { threshold }).then((r) => r[0], alone)));
   }
+}
+
+/** The in-process model; imported only here, so the main thread of a pool does not load TensorFlow.js and wink-nlp. */
+async function loadModel(...args: Parameters<typeof import('../extract/load.ts').loadModel>) {
+  return (await import('../extract/load.ts')).loadModel(...args);
 }
 
 export async function extractCommand(argv: string[]): Promise<void> {

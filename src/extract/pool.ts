@@ -154,7 +154,7 @@ export class ExtractorPool {
           slot.ready = true;
           resolve();
           this.dispatch();
-        } else if (r.type === 'load_failed') reject(fromWire(r.error));
+        } else if (r.type === 'load_failed') void fromWire(r.error).then(reject);
         else if (r.type === 'log') this.logOnce(r.line);
         else this.finish(slot, r);
       });
@@ -186,7 +186,7 @@ export class ExtractorPool {
     slot.jobs.delete(r.id);
     slot.load -= p.chars;
     if (r.type === 'done') p.resolve(r.results);
-    else p.reject(fromWire(r.error));
+    else void fromWire(r.error).then(p.reject);
     this.updateRefs();
   }
 

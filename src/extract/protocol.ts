@@ -3,10 +3,12 @@
  * crosses the thread boundary: structured clone keeps only an Error's message, so the class
  * (UserError, TimeLimitError, anything else) travels as a kind and is rebuilt on arrival, and the
  * caller sees the same error it would in-process.
+ * Only types come from extractor.ts and load.ts here: importing them loads TensorFlow.js and
+ * wink-nlp (2 s and 130 MB), which the main thread of a pool does not need.
  */
 import { UserError } from '../core/types.ts';
+import type { Extraction } from './extractor.ts';
 import type { ModelCard, loadModel } from './load.ts';
-import { type Extraction, TimeLimitError } from './extractor.ts';
 
 /** loadModel's options but its log (a function cannot reach a worker: log lines come back as messages). */
 export type LoadOptions = Omit<NonNullable<Parameters<typeof loadModel>[1]>, 'log'>;
@@ -41,15 +43,17 @@ export type Reply =
   | { type: 'done'; id: number; results: Extraction[] }
   | { type: 'failed'; id: number; error: WireError };
 
+/** In a worker (which has extractor.ts loaded). */
 export function toWire(e: unknown): WireError {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof UserError) return { kind: 'user', message };
-  if (e instanceof TimeLimitError) return { kind: 'time_limit', message };
+  if (e instanceof Error && e.name === 'TimeLimitError') return { kind: 'time_limit', message };
   return { kind: 'internal', message };
 }
 
-export function fromWire(w: WireError): Error {
+/** In the main thread: TimeLimitError's module is loaded only when one arrives (a server has it loaded already). */
+export async function fromWire(w: WireError): Promise<Error> {
   if (w.kind === 'user') return new UserError(w.message);
-  if (w.kind === 'time_limit') return new TimeLimitError(w.message);
+  if (w.kind === 'time_limit') return new (await import('./extractor.ts')).TimeLimitError(w.message);
   return new Error(w.message);
 }
