@@ -27,8 +27,9 @@ usage: rin extract "TEXT" ...            one result per TEXT argument
   --out FILE        write the output here instead of standard output (written whole, atomically)
   --threshold X     report a triple when its probability is at least X (default 0.5)
   --workers N       with --jsonl: worker threads, each tokenising, tagging and running its own
-                    copy of the model (default: one per core, at most one per 32 lines; each
-                    costs about 400 MB with the default model); 1 = all in this thread
+                    copy of the model (about 400 MB and 2 s to start each, with the default
+                    model); default: one per core, at most one per 200 lines; 1 = all in
+                    this thread
   --no-progress     no progress line on long inputs
 
 Each result: {"text", "offsetUnit": "codepoint", "sentences": [{"start","end"}],
@@ -126,6 +127,14 @@ function parseLine(line: number, raw: string, where: string): JsonlRecord | unde
 
 /** Texts per job sent to a worker: enough to batch the model, small enough to balance the workers. */
 const GROUP = 32;
+/** By default a worker for each this many texts at most: a worker costs a model load (seconds), which a few texts do not repay. */
+const TEXTS_PER_WORKER = 200;
+
+/** Workers for `texts` texts: as asked (no more than there are jobs), else one per core and per TEXTS_PER_WORKER texts. */
+function workersFor(asked: string | undefined, texts: number): number {
+  const most = Math.ceil(texts / GROUP);
+  return asked === undefined ? Math.max(1, Math.min(workerCount(undefined), Math.floor(texts / TEXTS_PER_WORKER), most)) : Math.min(workerCount(asked), most);
+}
 
 /** Results of `texts` from a pool, in order, a few jobs ahead; a text whose worker died is a WorkerCrashError. */
 export async function* pooled(pool: ExtractorPool, texts: string[], threshold: number | undefined): AsyncGenerator<Extraction | WorkerCrashError> {
@@ -179,7 +188,7 @@ export async function extractCommand(argv: string[]): Promise<void> {
   if (positionals.length && v.file) throw new UserError('give TEXT arguments or --file, not both');
   if (v.jsonl && positionals.length) throw new UserError('--jsonl reads a file or stdin, not TEXT arguments');
   const threshold = num('threshold', v.threshold);
-  const workers = workerCount(v.workers);
+  if (v.workers !== undefined) workerCount(v.workers); // checked before any work
   const log = (l: string) => process.stderr.write(l + '\n');
   const output: string[] = [];
   const emit = (s: string) => (v.out ? output.push(s) : process.stdout.write(s));
@@ -190,7 +199,7 @@ export async function extractCommand(argv: string[]): Promise<void> {
     const { bytes, where } = readBytes(v.file);
     const records = readJsonl(bytes, where);
     const texts = records.flatMap((r) => (r.text === undefined ? [] : [r.text]));
-    const n = Math.min(workers, Math.ceil(texts.length / GROUP));
+    const n = workersFor(v.workers, texts.length);
     const pool = n > 1 ? await ExtractorPool.start(v.model, { workers: n, embeddings: v.embeddings, log }) : undefined;
     try {
       const results = pool ? pooled(pool, texts, threshold) : (await loadModel(v.model, { embeddings: v.embeddings, log })).extractStream(texts, { threshold });
