@@ -83,7 +83,9 @@ export function exportOnnx(model: RinModel): Uint8Array {
     hEnt = x.dense(H, x.param('fg.W'), x.param('fg.b'), 'Relu'); // [n*B, d]
   }
   const heads = new Heads(x, l);
-  for (let k = 0; k < effectiveRounds(cfg); k++) [hRel, hEnt] = round(x, heads, H, hRel, hEnt);
+  const rounds = effectiveRounds(cfg);
+  const hInt = rounds > 0 && cfg.variant !== 'rin_linear' ? interactionBase(x, H) : '';
+  for (let k = 0; k < rounds; k++) [hRel, hEnt] = round(x, heads, hInt, hRel, hEnt);
   const { a, c } = heads.rel(hRel);
   g.output(heads.ner(hEnt), 'ner', FLOAT, ['nB', T]);
   g.output(a, 'a', FLOAT, ['n', 'B', l]);
@@ -215,79 +217,63 @@ function relationSummary(x: Builder, a: string, c: string, bias: string, l: numb
   return x.flat(g.op('Sigmoid', [logit]), l); // [n*B, l]
 }
 
-/** One round (Eq. 1-7, or the RNN and linear updaters): new [hRel, hEnt]. */
-function round(x: Builder, heads: Heads, H: string, hRel: string, hEnt: string): [string, string] {
+/**
+ * One round (Eq. 1-7, or the RNN and linear updaters): new [hRel, hEnt]. `hInt` is W_h H + b_a,
+ * the part of INT that is the same in every round (H does not change).
+ */
+function round(x: Builder, heads: Heads, hInt: string, hRel: string, hEnt: string): [string, string] {
   const { g, cfg } = x;
   if (cfg.variant === 'rin_linear') return [x.dense(hRel, x.param('updR.W'), x.param('updR.b')), x.dense(hEnt, x.param('updG.W'), x.param('updG.b'))];
   const yEnt = g.op('Softmax', [heads.ner(hEnt)], { axis: 1 }); // ȳ [n*B, T]
   const { a, c } = heads.rel(hRel);
   const yRel = relationSummary(x, a, c, heads.bias, heads.l); // ŷ [n*B, l]
-  const X = interaction(x, yRel, yEnt, H); // [n*B, dx]
+  const X = interaction(x, yRel, yEnt, hInt); // [n*B, dx]
   const update = cfg.variant === 'rin' ? gru : rnn;
   return [update(x, 'updR', hRel, X), update(x, 'updG', hEnt, X)];
 }
 
-/** Eq. 3: x = ReLU(W_a (ŷ ⊕ ȳ ⊕ h) + b_a) as one matmul over the blocks the ablation keeps, [n*B, dx]. */
-function interaction(x: Builder, yRel: string, yEnt: string, H: string): string {
+/** W_h H + b_a, or b_a alone (RIN−H), [n*B, dx] or [dx]: computed once for all rounds. */
+function interactionBase(x: Builder, H: string): string {
+  return x.cfg.intUsesH ? x.dense(H, x.param('int.Wh'), x.param('int.b')) : x.param('int.b');
+}
+
+/**
+ * Eq. 3: x = ReLU(W_a (ŷ ⊕ ȳ ⊕ h) + b_a), W_a applied block by block (no concatenation copy);
+ * an ablated input's block is left out. Returns [n*B, dx].
+ */
+function interaction(x: Builder, yRel: string, yEnt: string, hInt: string): string {
   const { g, cfg } = x;
-  const blocks = (
-    [
-      [cfg.intUsesRel, yRel, 'int.Wrel'],
-      [cfg.intUsesEnt, yEnt, 'int.Went'],
-      [cfg.intUsesH, H, 'int.Wh'],
-    ] as const
-  ).filter(([on]) => on);
-  const b = x.param('int.b');
-  if (!blocks.length) {
-    // Every input ablated: x = ReLU(b) at each position.
-    const zeros = g.op('Mul', [g.op('ReduceSum', [H, g.ints('axis1', [1])], { keepdims: 1 }), g.scalar('zeroF', 0)]); // [n*B, 1]
-    return g.op('Relu', [g.op('Add', [zeros, b])]); // [n*B, dx]
-  }
-  const ws = blocks.map(([, , name]) => x.w(name));
-  const W = concatRows(ws.map((w) => w.values));
-  const rows = ws.reduce((s, w) => s + w.shape[0], 0);
-  const input =
-    blocks.length > 1
-      ? g.op(
-          'Concat',
-          blocks.map(([, t]) => t),
-          { axis: 1 },
-        )
-      : blocks[0][1]; // [n*B, Σ]
-  return x.dense(input, g.floats('int.W', W, [rows, cfg.intDim]), b, 'Relu'); // [n*B, dx]
+  let s = hInt;
+  // Gemm adds its third input in the same pass: no separate Add over [n*B, dx].
+  if (cfg.intUsesRel) s = g.op('Gemm', [yRel, x.param('int.Wrel'), s]); // [n*B, dx]
+  if (cfg.intUsesEnt) s = g.op('Gemm', [yEnt, x.param('int.Went'), s]); // [n*B, dx]
+  if (!cfg.intUsesRel && !cfg.intUsesEnt && !cfg.intUsesH) s = g.op('Add', [g.op('Mul', [g.op('ReduceSum', [yEnt, g.ints('axis1', [1])]), g.scalar('zeroF', 0)]), s]); // nothing in: ReLU(b_a) at each position
+  return g.op('Relu', [s]); // [n*B, dx]
 }
 
-function concatRows(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+/** Rows [from, to) of a weight matrix [rows, cols], as an initializer. */
+function rowBlock(x: Builder, name: ParamName, from: number, to: number): string {
+  const { values, shape } = x.w(name);
+  return x.g.floats(`${name}[${from}:${to}]`, values.slice(from * shape[1], to * shape[1]), [to - from, shape[1]]);
 }
 
-/** Eq. 4-7 for one updater, z and u in one matmul: h' = (1 − z) h + z tanh(W_o (u h ⊕ x)). */
+/** W (h ⊕ X) as W_top h + W_bottom X: a matmul and a Gemm adding it, instead of a copy into a concatenation. */
+function splitDense(x: Builder, name: ParamName, h: string, X: string): string {
+  const d = x.cfg.taskDim;
+  const rows = x.w(name).shape[0];
+  return x.g.op('Gemm', [h, rowBlock(x, name, 0, d), x.g.op('MatMul', [X, rowBlock(x, name, d, rows)])]); // [N, d]
+}
+
+/** Eq. 4-7 for one updater: z, u = σ(W (h ⊕ x)); h' = (1 − z) h + z tanh(W_o (u h ⊕ x)). */
 function gru(x: Builder, u: 'updR' | 'updG', h: string, X: string): string {
-  const { g, cfg } = x;
-  const d = cfg.taskDim;
-  const Wz = x.w(`${u}.Wz`);
-  const Wu = x.w(`${u}.Wu`);
-  const rows = Wz.shape[0];
-  const Wzu = new Float32Array(rows * 2 * d); // [d+dx, 2d] = [Wz | Wu]
-  for (let r = 0; r < rows; r++) {
-    Wzu.set(Wz.values.subarray(r * d, (r + 1) * d), r * 2 * d);
-    Wzu.set(Wu.values.subarray(r * d, (r + 1) * d), r * 2 * d + d);
-  }
-  const hx = g.op('Concat', [h, X], { axis: 1 }); // [N, d+dx]
-  const zu = g.op('Sigmoid', [g.op('MatMul', [hx, g.floats(`${u}.Wzu`, Wzu, [rows, 2 * d])])]); // [N, 2d]
-  const [z, gate] = g.opN('Split', [zu, g.ints(`split${d}`, [d, d])], 2, { axis: 1 }); // 2 × [N, d]
-  const ux = g.op('Concat', [g.op('Mul', [gate, h]), X], { axis: 1 }); // [N, d+dx]
-  const cand = g.op('Tanh', [g.op('MatMul', [ux, x.param(`${u}.Wo`)])]); // Eq. 6 [N, d]
+  const { g } = x;
+  const z = g.op('Sigmoid', [splitDense(x, `${u}.Wz`, h, X)]); // Eq. 4 [N, d]
+  const gate = g.op('Sigmoid', [splitDense(x, `${u}.Wu`, h, X)]); // Eq. 5 [N, d]
+  const cand = g.op('Tanh', [splitDense(x, `${u}.Wo`, g.op('Mul', [gate, h]), X)]); // Eq. 6 [N, d]
   return g.op('Add', [h, g.op('Mul', [z, g.op('Sub', [cand, h])])]); // Eq. 7 [N, d]
 }
 
 /** Fig. 3 "RIN (RNN)": h' = tanh(W (h ⊕ x) + b). */
 function rnn(x: Builder, u: 'updR' | 'updG', h: string, X: string): string {
-  return x.dense(x.g.op('Concat', [h, X], { axis: 1 }), x.param(`${u}.W`), x.param(`${u}.b`), 'Tanh'); // [N, d]
+  return x.g.op('Tanh', [x.g.op('Add', [splitDense(x, `${u}.W`, h, X), x.param(`${u}.b`)])]); // [N, d]
 }
