@@ -34,6 +34,7 @@ class Builder {
     private readonly model: RinModel,
     readonly cfg: ModelConfig,
   ) {
+    for (const name of ['words', 'pos']) this.g.input(name, INT32, ['n', 'B']); // first, so the inputs read words, pos, mask, …
     this.mask = this.g.input('mask', FLOAT, ['n', 'B']);
     this.dims = this.g.op('Shape', [this.mask]); // [2]: n, B
     this.n = this.g.op('Gather', [this.dims, this.g.ints('zero', [0], [])]); // scalar
@@ -101,14 +102,14 @@ export function exportOnnx(model: RinModel): Uint8Array {
 /** One position's input: word ⊕ POS ⊕ characters ⊕ shape (model/encoder.ts inputFeatures), [n*B, in]. */
 function inputFeatures(x: Builder): string {
   const { g, cfg } = x;
-  const ids = (name: string) => g.op('Reshape', [g.input(name, INT32, ['n', 'B']), g.ints('flat', [-1])]); // [n*B]
+  const ids = (name: string) => g.op('Reshape', [name, g.ints('flat', [-1])]); // [n*B]
   let word = g.op('Gather', [x.param('emb.word'), ids('words')]); // [n*B, wordDim]
   if (cfg.wordInput === 'open') {
     // Frozen pre-trained row (given per batch) + trained correction (row 0 is zero).
     word = g.op('Add', [x.flat(g.input('vectors', FLOAT, ['n', 'B', cfg.wordDim]), cfg.wordDim), word]); // [n*B, wordDim]
   }
   const parts = [word, g.op('Gather', [x.param('emb.pos'), ids('pos')])]; // [n*B, posDim]
-  if (cfg.charDim > 0) parts.push(g.op('Gather', [charCnn(x), ids('charWord')])); // [n*B, F]
+  if (cfg.charDim > 0) parts.push(g.op('Gather', [charCnn(x), ids(g.input('charWord', INT32, ['n', 'B']))])); // [n*B, F]
   if (cfg.shapeFeatures) parts.push(x.flat(g.input('shape', FLOAT, ['n', 'B', SHAPE_SIZE]), SHAPE_SIZE)); // [n*B, S]
   return g.op('Concat', parts, { axis: 1 }); // [n*B, in]
 }
