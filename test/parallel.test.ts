@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
@@ -225,6 +225,22 @@ test('a 2-thread run killed mid-epoch resumes from its checkpoint and ends with 
   assert.ok(ck('k-split').equals(ck('k-full')), 'resumed run ends with the same weights, bit for bit');
   const opt = (out: string) => readFileSync(join(root, out, 'checkpoint', 'optimizer.bin'));
   assert.ok(opt('k-split').equals(opt('k-full')), 'and the same optimiser state');
+});
+
+test('a run killed while saving a checkpoint resumes from the last complete one (the files aside), not from a mix of two epochs', async () => {
+  const full = await train(opts('s-full', 2, 2));
+  const cut = await train(opts('s-cut', 2, 1));
+  // What a kill after writing epoch 2's files, before its state.json, leaves behind.
+  const ck = join(root, 's-cut', 'checkpoint');
+  renameSync(join(ck, 'model'), join(ck, 'model.prev'));
+  renameSync(join(ck, 'optimizer.bin'), join(ck, 'optimizer.prev.bin'));
+  cpSync(join(root, 's-full', 'checkpoint', 'model'), join(ck, 'model'), { recursive: true });
+  cpSync(join(root, 's-full', 'checkpoint', 'optimizer.bin'), join(ck, 'optimizer.bin'));
+  const rest = await train(opts('s-cut', 2, 2, { resume: true }));
+  const bin = (out: string) => readFileSync(join(root, out, 'checkpoint', 'model', 'weights.bin'));
+  assert.ok(bin('s-cut').equals(bin('s-full')), 'epoch 1 restored, epoch 2 trained once');
+  assert.ok(!existsSync(join(ck, 'model.prev')) && !existsSync(join(ck, 'optimizer.prev.bin')), 'nothing left aside after a complete save');
+  for (const r of [full, cut, rest]) disposeParams(r.model.params);
 });
 
 test('a checkpoint does not depend on threads: a 2-thread run resumed on 1 thread goes on', async () => {
