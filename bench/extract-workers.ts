@@ -43,16 +43,29 @@ function memory(): { rssMiB: number; peakMiB: number } {
   return { rssMiB: Math.round(kb('VmRSS') / 1024), peakMiB: Math.round(kb('VmHWM') / 1024) };
 }
 
-/** Best of `runs` timings of `f`, in ms. */
+/**
+ * Best of `runs` timings of `f`, in ms, and the CPU time of the whole process (all threads) per
+ * run: on a machine others are using, wall time says little about what more cores would give, CPU
+ * time per sentence does.
+ */
 async function best(f: () => Promise<unknown>): Promise<number> {
   const ms: number[] = [];
+  const cpu0 = process.cpuUsage();
   for (let k = 0; k < runs; k++) {
     const t0 = performance.now();
     await f();
     ms.push(performance.now() - t0);
   }
+  const { user, system } = process.cpuUsage(cpu0);
+  lastCpuMsPerRun = (user + system) / 1000 / runs;
   return Math.min(...ms);
 }
+let lastCpuMsPerRun = 0;
+/**
+ * CPU time of one sentence in the last best() (µs, all threads). `cpuBoundSentencesPerSec` below
+ * is what that gives when each worker has a core to itself: workers × 10⁶ / this.
+ */
+const cpuUs = () => +((lastCpuMsPerRun * 1000) / sentenceCount).toFixed(0);
 
 const sentenceCount = texts.reduce((n, t) => n + splitText(t).length, 0);
 const perSec = (ms: number) => +((sentenceCount * 1000) / ms).toFixed(1);
@@ -67,11 +80,14 @@ async function inProcess() {
   const tokens = texts.flatMap(splitText).map((s) => s.tokens.map((t) => t.text));
   const tag = await best(async () => tokens.map(posTags));
   const all = await best(() => x.extractAsync(texts));
+  const cpuUsPerSentence = cpuUs();
   const us = (ms: number) => +((ms * 1000) / sentenceCount).toFixed(0);
   return {
     engine: x.engine,
     startMs: Math.round(startMs),
     sentencesPerSec: perSec(all),
+    cpuUsPerSentence,
+    cpuBoundSentencesPerSec: Math.round(1e6 / cpuUsPerSentence),
     perSentenceUs: { tokenisation: us(split), posTags: us(tag), modelAndRest: us(all - split - tag), total: us(all) },
     ...memory(),
   };
@@ -92,8 +108,9 @@ async function pooled(n: number) {
   };
   await Promise.all(Array.from({ length: n }, () => pool.extract(texts.slice(0, 50)))); // warm-up (each worker, most likely)
   const all = await best(run);
+  const cpuUsPerSentence = cpuUs();
   await pool.close();
-  return { workers: n, startMs: Math.round(startMs), sentencesPerSec: perSec(all), ...memory() };
+  return { workers: n, startMs: Math.round(startMs), sentencesPerSec: perSec(all), cpuUsPerSentence, cpuBoundSentencesPerSec: Math.round((n * 1e6) / cpuUsPerSentence), ...memory() };
 }
 
 /** `rin extract --jsonl` on a corpus file: wall time and peak resident memory (GNU time), start-up included. */

@@ -1,15 +1,18 @@
 /**
- * Raw-text extraction speed with a real model (npm run bench): in-process sentences/s
- * (sentence splitting, tokenisation, POS tags, model, decoding, offsets), and the HTTP
- * service's requests/s with 8 concurrent clients on localhost. Writes bench/extract-results.json.
+ * Raw-text extraction speed with a real model (npm run bench): sentences/s (sentence splitting,
+ * tokenisation, POS tags, model, decoding, offsets) in-process and on worker threads (one per
+ * core, jobs of 32 texts as rin extract --jsonl sends them), and the HTTP service's requests/s
+ * with 8 concurrent clients on localhost, in-process and on the workers. Writes
+ * bench/extract-results.json. (bench/extract-workers.ts: 1 vs 2 workers, memory, the CLI.)
  * Text: the WebNLG dev sentences, detokenised ("Aarhus , Denmark ." → "Aarhus, Denmark.").
  * BENCH_MODEL=DIR picks the model (default: the shipped one).
  */
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { readJson } from '../src/data/files.ts';
 import { loadModel } from '../src/extract/load.ts';
+import { ExtractorPool } from '../src/extract/pool.ts';
 import { startServer } from '../src/serve/server.ts';
 import { codeVersion } from '../src/core/version.ts';
 
@@ -18,42 +21,69 @@ const records = readJson(data) as { text: string }[];
 const texts = records.map((r) => r.text.replace(/ ([.,;:!?)'])/g, '$1').replace(/\( /g, '('));
 const x = await loadModel(process.env.BENCH_MODEL);
 
-// In-process: all texts in one call (the library batches sentences by length), best of 3.
-x.extract(texts.slice(0, 50)); // warm-up
-let sentences = 0;
-const runs: number[] = [];
-for (let k = 0; k < 3; k++) {
-  const t0 = performance.now();
-  const res = x.extract(texts);
-  runs.push(performance.now() - t0);
-  sentences = res.reduce((s, r) => s + r.sentences.length, 0);
+/** Best of 3 timings of f, in ms. */
+async function best(f: () => Promise<unknown>): Promise<number> {
+  const runs: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    const t0 = performance.now();
+    await f();
+    runs.push(performance.now() - t0);
+  }
+  return Math.min(...runs);
 }
-const inMs = Math.min(...runs);
+
+// In-process: all texts in one call (the library batches sentences by length), on the path rin extract and rin serve take.
+await x.extractAsync(texts.slice(0, 50)); // warm-up
+const sentences = (await x.extractAsync(texts)).reduce((s, r) => s + r.sentences.length, 0);
+const inMs = await best(() => x.extractAsync(texts));
 
 // One text at a time, as an application calling extract() per request would.
 const t1 = performance.now();
-for (const t of texts.slice(0, 200)) x.extract(t);
+for (const t of texts.slice(0, 200)) await x.extractAsync(t);
 const singleMs = (performance.now() - t1) / 200;
 
 // HTTP: 8 clients, each sending one text per request, back to back.
-const server = await startServer(x, { port: 0 });
 const clients = 8;
 const perClient = Math.ceil(400 / clients);
-let errors = 0;
-const post = async (text: string) => {
-  const r = await fetch(`${server.url}/extract`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
-  if (r.status !== 200) errors++;
-  await r.arrayBuffer();
+async function http(model: typeof x | ExtractorPool) {
+  const server = await startServer(model, { port: 0 });
+  let errors = 0;
+  const post = async (text: string) => {
+    const r = await fetch(`${server.url}/extract`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+    if (r.status !== 200) errors++;
+    await r.arrayBuffer();
+  };
+  await post(texts[0]);
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      for (let k = 0; k < perClient; k++) await post(texts[(c * perClient + k) % texts.length]);
+    }),
+  );
+  const ms = performance.now() - t0;
+  await server.close();
+  return { clients, requests: clients * perClient, requestsPerSec: +((clients * perClient * 1000) / ms).toFixed(1), errors };
+}
+const httpIn = await http(x);
+x.dispose(); // the workers' copies only from here
+
+// Worker threads, one per core: jobs of 32 texts, two per worker in flight (as rin extract --jsonl).
+const n = availableParallelism();
+const t3 = performance.now();
+const pool = await ExtractorPool.start(process.env.BENCH_MODEL, { workers: n });
+const poolStartMs = performance.now() - t3;
+const jobs = Array.from({ length: Math.ceil(texts.length / 32) }, (_, k) => texts.slice(32 * k, 32 * k + 32));
+const allJobs = async () => {
+  let next = 0;
+  const lane = async () => {
+    while (next < jobs.length) await pool.extract(jobs[next++]);
+  };
+  await Promise.all(Array.from({ length: 2 * n }, lane));
 };
-await post(texts[0]);
-const t2 = performance.now();
-await Promise.all(
-  Array.from({ length: clients }, async (_, c) => {
-    for (let k = 0; k < perClient; k++) await post(texts[(c * perClient + k) % texts.length]);
-  }),
-);
-const httpMs = performance.now() - t2;
-await server.close();
+await allJobs(); // warm-up
+const poolMs = await best(allJobs);
+const httpPool = await http(pool);
+await pool.close();
 
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, code: codeVersion() };
 const result = {
@@ -62,13 +92,18 @@ const result = {
   model: x.path,
   texts: texts.length,
   sentences,
+  engine: x.engine,
+  loadAvg: loadavg().map((l) => +l.toFixed(2)),
   inProcessSentencesPerSec: +((sentences * 1000) / inMs).toFixed(1),
   oneTextPerCallMs: +singleMs.toFixed(2),
-  http: { clients, requests: clients * perClient, requestsPerSec: +((clients * perClient * 1000) / httpMs).toFixed(1), errors },
+  http: httpIn,
+  workers: { workers: n, startMs: Math.round(poolStartMs), sentencesPerSec: +((sentences * 1000) / poolMs).toFixed(1), http: httpPool },
   peakRssMiB: +(process.memoryUsage().rss / 2 ** 20).toFixed(0),
 };
 console.log(`raw-text extraction — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, rin ${machine.code}, model ${x.path}`);
-console.log(`in-process: ${result.inProcessSentencesPerSec} sentences/s (${texts.length} texts, ${sentences} sentences, all in one call; tokenisation included)`);
+console.log(`in-process (${x.engine}): ${result.inProcessSentencesPerSec} sentences/s (${texts.length} texts, ${sentences} sentences, all in one call; tokenisation included)`);
+console.log(`${n} worker threads: ${result.workers.sentencesPerSec} sentences/s (jobs of 32 texts; start ${result.workers.startMs} ms)`);
 console.log(`one text per call: ${result.oneTextPerCallMs} ms`);
-console.log(`HTTP, ${clients} concurrent clients: ${result.http.requestsPerSec} requests/s (${result.http.requests} requests, ${errors} errors)`);
+console.log(`HTTP, ${clients} concurrent clients: ${httpIn.requestsPerSec} requests/s in-process (${httpIn.errors} errors), ${httpPool.requestsPerSec} on ${n} workers (${httpPool.errors} errors)`);
+console.log(`load average ${result.loadAvg.join(' ')}`);
 writeFileSync(new URL('./extract-results.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
