@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import type { Cell } from '../src/core/types.ts';
-import { NO_OBJECT, embeddingLookup, maxOverOtherWords, reverseTime, separableBce, tanh } from '../src/engine/ops.ts';
+import { NO_OBJECT, embeddingLookup, maskedCrossEntropy, maxOverOtherWords, reverseTime, separableBce, tanh } from '../src/engine/ops.ts';
 import { Rng } from '../src/engine/rng.ts';
 import { finiteDiff } from './finiteDiff.ts';
 import { assertClose, randn, setup } from './helpers.ts';
@@ -181,4 +181,24 @@ test('tanh: the sigmoid route for large tensors equals tf.tanh in value and grad
       .dataSync();
     assertClose(g1, g2, 1e-5, `gradient ${shape}`);
   }
+});
+
+test('maskedCrossEntropy: value and gradient equal one-hot · logSoftmax over real rows / B; finite differences agree', () => {
+  const rng = new Rng(6);
+  const [N, T, B] = [8, 5, 2];
+  const logits = randn(rng, [N, T], 3);
+  const gold = new Int32Array([0, 4, 2, 2, 1, 3, 0, 4]);
+  const mask = new Float32Array([1, 1, 1, 0, 1, 1, 0, 0]);
+  const ours = (x: tf.Tensor) => maskedCrossEntropy(x as tf.Tensor2D, gold, mask, B);
+  const plain = (x: tf.Tensor) => tf.div(tf.neg(tf.sum(tf.mul(tf.mul(tf.oneHot(tf.tensor1d(gold, 'int32'), T), tf.logSoftmax(x)), tf.tensor2d(mask, [N, 1])))), B) as tf.Scalar;
+  assertClose(ours(logits).dataSync(), plain(logits).dataSync(), 1e-5, 'loss');
+  const g1 = tf.grad(ours)(logits).dataSync();
+  assertClose(g1, tf.grad(plain)(logits).dataSync(), 1e-5, 'gradient');
+  const coords = [0, 4, 9, 17, 22, 39];
+  assertClose(
+    coords.map((k) => g1[k]),
+    finiteDiff(ours, logits, coords, 1e-2),
+    2e-2,
+    'finite differences',
+  );
 });

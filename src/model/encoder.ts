@@ -65,21 +65,18 @@ function charFeatures(p: Params, batch: Batch): tf.Tensor2D {
   let L = 1; // the longest word of the batch bounds the work, not MAX_CHARS
   for (let u = 0; u < U; u++) for (let c = L; c < MAX_CHARS; c++) if (batch.chars[u * MAX_CHARS + c]) L = c + 1;
   const half = (CHAR_WIDTH - 1) / 2;
-  const window = Array.from({ length: CHAR_WIDTH }, () => new Int32Array(U * L)); // ids of each window slot, [U*L]
+  const window = new Int32Array(U * L * CHAR_WIDTH); // ids of each window's slots, [U*L, w]
   const inWord = new Float32Array(U * L); // 1 where a window is centred on a real character
   for (let u = 0; u < U; u++)
     for (let c = 0; c < L; c++) {
       inWord[u * L + c] = batch.chars[u * MAX_CHARS + c] ? 1 : 0;
       for (let k = 0; k < CHAR_WIDTH; k++) {
         const at = c + k - half;
-        if (at >= 0 && at < L) window[k][u * L + c] = batch.chars[u * MAX_CHARS + at];
+        if (at >= 0 && at < L) window[(u * L + c) * CHAR_WIDTH + k] = batch.chars[u * MAX_CHARS + at];
       }
     }
-  const E = mat(p, 'emb.char');
-  const win = tf.concat(
-    window.map((ids) => embeddingLookup(E, ids, true)),
-    1,
-  ) as tf.Tensor2D; // [U*L, w*c]
+  // One lookup for every slot of every window, then each window's slots side by side.
+  const win = tf.reshape(embeddingLookup(mat(p, 'emb.char'), window, true), [U * L, -1]) as tf.Tensor2D; // [U*L, w*c]
   const conv = dense(win, mat(p, 'char.W'), vec(p, 'char.b'), 'relu'); // [U*L, F]
   const F = conv.shape[1];
   // ReLU output is ≥ 0, so zeroing the padding never changes a word's max.
