@@ -36,6 +36,7 @@ before(async () => {
   modelDir = m.dir;
   x = await loadModel(modelDir);
   pool = await ExtractorPool.start(modelDir, { workers: 2, log: (l) => logs.push(l) });
+  await allReady(pool);
 });
 after(async () => {
   await pool?.close();
@@ -115,6 +116,7 @@ test('a model that cannot be loaded is the same UserError as loadModel gives, an
 test('a worker that dies fails only its own jobs, is reported and replaced; the CLI retries its lines alone and loses none', async () => {
   const p = await ExtractorPool.start(modelDir, { workers: 2, log: (l) => logs.push(l) });
   try {
+    await allReady(p); // start() resolves with the first worker ready
     const long = Array.from({ length: 400 }, (_, k) => RAW[k % RAW.length]).join(' ');
     const large = p.extract([long], { chunked: true });
     const small = p.extract([RAW[1]]); // to the other worker: fewer characters outstanding

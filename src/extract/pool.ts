@@ -84,17 +84,22 @@ export class ExtractorPool {
     private readonly log: (line: string) => void,
   ) {}
 
-  /** Start `workers` workers on a model directory (default: the shipped model); resolves once all have loaded it. */
+  /**
+   * Start `workers` workers on a model directory (default: the shipped model); resolves once one
+   * has loaded it (the others take jobs as they become ready), rejects when none could.
+   */
   static async start(model?: string, o: PoolOptions = {}): Promise<ExtractorPool> {
     const { workers: n = availableParallelism(), log = () => {}, ...load } = o;
     if (!(Number.isInteger(n) && n >= 1)) throw new UserError(`the number of workers must be an integer ≥ 1, got ${n}`);
     const pool = new ExtractorPool({ model, load }, log);
-    const started = await Promise.allSettled(Array.from({ length: n }, (_, k) => pool.launch(k)));
-    const failed = started.find((r) => r.status === 'rejected');
-    if (failed) {
+    const launches = Array.from({ length: n }, (_, k) => pool.launch(k));
+    try {
+      await Promise.any(launches); // work starts on the first worker ready; on a busy machine the others can take seconds more
+    } catch (e) {
       await pool.close();
-      throw failed.reason;
+      throw (e as AggregateError).errors[0];
     }
+    for (const [k, l] of launches.entries()) l.catch((e: Error) => pool.closed || log(`rin: worker ${k + 1} of ${n} could not start (${e.message}); going on without it`));
     return pool;
   }
 
@@ -175,6 +180,8 @@ export class ExtractorPool {
     this.restarts++;
     this.log(`rin: worker ${slot.index + 1} of ${this.slots.length} stopped (${why}); starting a new one`);
     this.launch(slot.index).catch((e: Error) => {
+      if (this.closed) return;
+      if (this.slots.some((s) => s.ready)) return this.log(`rin: the new worker ${slot.index + 1} could not start (${e.message}); going on without it`);
       this.broken = new Error(`a worker stopped and its replacement could not start: ${e.message}`);
       this.failQueue(this.broken);
     });
