@@ -97,6 +97,7 @@ async function inProcess() {
 async function pooled(n: number) {
   const t0 = performance.now();
   const pool = await ExtractorPool.start(model, { workers: n });
+  await pool.allStarted();
   const startMs = performance.now() - t0;
   const jobs = Array.from({ length: Math.ceil(texts.length / 32) }, (_, k) => texts.slice(32 * k, 32 * k + 32));
   const run = async () => {

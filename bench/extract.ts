@@ -71,6 +71,7 @@ x.dispose(); // the workers' copies only from here
 const n = availableParallelism();
 const t3 = performance.now();
 const pool = await ExtractorPool.start(process.env.BENCH_MODEL, { workers: n });
+await pool.allStarted();
 const poolStartMs = performance.now() - t3;
 const jobs = Array.from({ length: Math.ceil(texts.length / 32) }, (_, k) => texts.slice(32 * k, 32 * k + 32));
 const allJobs = async () => {

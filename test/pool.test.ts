@@ -36,7 +36,11 @@ before(async () => {
   modelDir = m.dir;
   x = await loadModel(modelDir);
   pool = await ExtractorPool.start(modelDir, { workers: 2, log: (l) => logs.push(l) });
-  await allReady(pool);
+  await pool.allStarted();
+  assert.ok(
+    slotsOf(pool).every((s) => s.ready),
+    'allStarted(): every worker has loaded the model',
+  );
 });
 after(async () => {
   await pool?.close();

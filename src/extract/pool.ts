@@ -76,6 +76,7 @@ export class ExtractorPool {
   private logged = new Set<string>();
   private _card?: ModelCard;
   private _engine?: string;
+  private started: Promise<void> = Promise.resolve();
   /** Workers replaced after they stopped. */
   restarts = 0;
 
@@ -99,6 +100,7 @@ export class ExtractorPool {
       await pool.close();
       throw (e as AggregateError).errors[0];
     }
+    pool.started = Promise.allSettled(launches).then(() => {});
     for (const [k, l] of launches.entries()) l.catch((e: Error) => pool.closed || log(`rin: worker ${k + 1} of ${n} could not start (${e.message}); going on without it`));
     return pool;
   }
@@ -121,6 +123,11 @@ export class ExtractorPool {
   /** Number of workers. */
   get size(): number {
     return this.slots.length;
+  }
+
+  /** Resolves once every worker of start() has loaded the model or failed to (benchmarks time a full pool). */
+  allStarted(): Promise<void> {
+    return this.started;
   }
 
   /** Extract from `texts` in one worker; results in the same order, errors as the in-process Extractor's. */
