@@ -8,7 +8,11 @@
  * Prints a line per run on stderr and, last on stdout, the JSON bench/peers.ts reads:
  * {"trainSentencesPerSec", "msPerBatch", "peakRssMiB", ...}. --threads takes a list (1,2) to
  * time several in one process, one after another. BENCH_REPS (8) timed steps after 2 warm-up ones.
+ * On a busy machine wall time says little, so each run also gives CPU time per batch: of the
+ * whole process, and of its busiest thread (Linux /proc): the step's critical path, what the
+ * wall time would be with a core per thread (`cpuBoundSentencesPerSec`).
  */
+import { readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/backend.ts';
@@ -55,6 +59,18 @@ function sentences(rng: Rng) {
   }));
 }
 
+/** CPU seconds so far of each thread of this process (Linux; empty elsewhere). */
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const f = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+      out.set(tid, (Number(f[11]) + Number(f[12])) / 100); // utime + stime, in clock ticks of 1/100 s
+    }
+  } catch {}
+  return out;
+}
+
 async function time(threads: number) {
   const rng = new Rng(1);
   const params = initParams(cfg, { words: BENCH_WORDS, posTags: 46, nerTags: 5, relations: l, chars: cfg.charDim ? CHARS : 0 }, 1, undefined, 2 / (n * (n - 1) * l));
@@ -64,13 +80,23 @@ async function time(threads: number) {
   const opt = new Adam(params, 1e-3);
   const step = () => dp.step(opt, items, table, rng.int(), 5);
   for (let k = 0; k < 2; k++) await step();
-  const t0 = performance.now();
+  const [t0, cpu0, thr0] = [performance.now(), process.cpuUsage(), threadCpu()];
   for (let k = 0; k < reps; k++) await step();
   const ms = (performance.now() - t0) / reps;
+  const cpu = process.cpuUsage(cpu0);
+  const busiest = Math.max(...[...threadCpu()].map(([tid, s]) => s - (thr0.get(tid) ?? 0)));
+  const criticalMs = (busiest * 1000) / reps;
   await dp.close();
   opt.dispose();
   disposeParams(params);
-  return { threads, msPerBatch: +ms.toFixed(1), trainSentencesPerSec: +((B * 1000) / ms).toFixed(1) };
+  return {
+    threads,
+    msPerBatch: +ms.toFixed(1),
+    trainSentencesPerSec: +((B * 1000) / ms).toFixed(1),
+    cpuMsPerBatch: +((cpu.user + cpu.system) / 1000 / reps).toFixed(1),
+    busiestThreadCpuMsPerBatch: +criticalMs.toFixed(1),
+    cpuBoundSentencesPerSec: +((B * 1000) / criticalMs).toFixed(1),
+  };
 }
 
 const load = loadavg().map((x) => +x.toFixed(2));
@@ -78,7 +104,9 @@ const runs = [];
 for (const t of String(a.threads).split(',').map(Number)) {
   const r = await time(t);
   runs.push(r);
-  process.stderr.write(`${a.preset} B=${B} n=${n} l=${l} K=${K}, ${t} thread(s): ${r.trainSentencesPerSec} sentences/s (${r.msPerBatch} ms/batch)\n`);
+  process.stderr.write(
+    `${a.preset} B=${B} n=${n} l=${l} K=${K}, ${t} thread(s): ${r.trainSentencesPerSec} sentences/s (${r.msPerBatch} ms/batch); CPU ${r.cpuMsPerBatch} ms/batch, busiest thread ${r.busiestThreadCpuMsPerBatch} ms → ${r.cpuBoundSentencesPerSec} sentences/s with a core per thread\n`,
+  );
 }
 const last = runs.at(-1)!;
 const result = { ...last, preset: a.preset, B, n, relations: l, K, backend, reps, loadAtStart: load, peakRssMiB: procMemoryMiB()?.peak, runs };
