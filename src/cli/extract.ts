@@ -222,7 +222,7 @@ export async function extractCommand(argv: string[]): Promise<void> {
   } else {
     const x = await loadModel(v.model, { embeddings: v.embeddings, log });
     const texts = positionals.length ? positionals : [readInput(v.file).text];
-    const results = x.extract(texts, { threshold, progress: !v['no-progress'] });
+    const results = await x.extractAsync(texts, { threshold, progress: !v['no-progress'] }); // the native engine when installed
     for (const r of results) emit(v.json ? JSON.stringify(r) + '\n' : formatExtraction(r));
   }
   if (v.out) {
