@@ -104,7 +104,15 @@ const result = {
   peakRssMiB: +(peakRss / 2 ** 20).toFixed(0),
   tfBytesAtEnd: wasmHeap,
   load: { atStart: loadAtStart, beforeComparison: loadBeforeComparison, atEnd: load() },
-  reference: { script: TORCH_REF, python: PYTHON, skipped: torchSkip, ...(torch.ok ? torch.value : {}), vocab: BENCH_WORDS, variant: 'sep', env: 'OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = threads' },
+  reference: {
+    script: TORCH_REF,
+    python: PYTHON,
+    skipped: torchSkip,
+    ...(torch.ok ? torch.value : {}),
+    vocab: BENCH_WORDS,
+    variant: 'sep',
+    env: 'OMP_NUM_THREADS = threads, OPENBLAS_NUM_THREADS = MKL_NUM_THREADS = 1',
+  },
   comparison,
   memory: { benchVmHwmMiB: benchVmHwm, training: trainingMemory, serve },
 };

@@ -59,18 +59,23 @@ test('runPeer: a missing script, a failing one and one without its figure are "n
   // The script gets the shape and thread count as flags, and the thread pools pinned in its environment.
   writeFileSync(
     join(dir, 'train-threads.ts'),
-    'console.log("progress");\nconsole.log(JSON.stringify({ trainSentencesPerSec: Number(process.env.OPENBLAS_NUM_THREADS) * 100, peakRssMiB: Number(process.argv[process.argv.indexOf("--relations") + 1]) + Number(process.argv[process.argv.indexOf("--threads") + 1]) }));\n',
+    'console.log("progress");\nconsole.log(JSON.stringify({ trainSentencesPerSec: Number(process.env.OMP_NUM_THREADS) * 100, peakRssMiB: Number(process.argv[process.argv.indexOf("--relations") + 1]) + Number(process.argv[process.argv.indexOf("--threads") + 1]) }));\n',
   );
   assert.deepEqual(runPeer('train-threads.ts', SHAPE, 2, dir), { ok: true, value: { sentencesPerSec: 200, peakRssMiB: 26 } });
 });
 
-test('runTorch: reads the reference line, pins OpenBLAS to the thread count, reports a failure', () => {
+test("runTorch: reads the reference line, sets torch's threads (OMP) to the thread count and OpenBLAS to one, reports a failure", () => {
   const dir = tmp();
   const fake = join(dir, 'ref.py');
-  writeFileSync(fake, 'import os, sys, json\nprint("loss0 1", file=sys.stderr)\nprint(json.dumps({"sent_per_s": int(os.environ["OPENBLAS_NUM_THREADS"]), "med_ms": 5, "args": sys.argv[1:]}))\n');
+  writeFileSync(
+    fake,
+    'import os, sys, json\nprint("loss0 1", file=sys.stderr)\nprint(json.dumps({"sent_per_s": int(os.environ["OMP_NUM_THREADS"]) * 10 + int(os.environ["OPENBLAS_NUM_THREADS"]), "med_ms": 5, "args": sys.argv[1:]}))\n',
+  );
   const r = runTorch(SHAPE, 'train', 1, { vocab: 5000, steps: 3, script: fake, python: '/usr/bin/python3' });
   assert.ok(r.ok);
-  assert.equal(r.value.sent_per_s, 1);
+  assert.equal(r.value.sent_per_s, 11);
+  const two = runTorch(SHAPE, 'train', 2, { vocab: 5000, steps: 3, script: fake, python: '/usr/bin/python3' });
+  assert.ok(two.ok && two.value.sent_per_s === 21, 'two torch threads, OpenBLAS at one inside them');
   assert.deepEqual((r.value as unknown as { args: string[] }).args, ['B=50', 'n=40', 'l=24', 'K=3', 'mode=train', 'variant=sep', 'threads=1', 'V=5000', 'steps=3']);
   writeFileSync(fake, 'import sys\nprint("no torch here", file=sys.stderr)\nsys.exit(1)\n');
   assert.deepEqual(runTorch(SHAPE, 'infer', 2, { vocab: 5000, script: fake, python: '/usr/bin/python3' }), { ok: false, reason: 'exit 1: no torch here' });
