@@ -16,10 +16,27 @@ import type { Shape } from './torch.ts';
 
 /** Vocabulary of the synthetic batches (the PyTorch reference is given the same). */
 export const BENCH_WORDS = 5000;
-const CHARS = 80;
+export const CHARS = 80;
 
 export const NYT_LIKE: Shape = { name: 'NYT-like', B: 50, n: 40, relations: 24, K: 3 };
 export const WEBNLG_LIKE: Shape = { name: 'WebNLG-like', B: 20, n: 40, relations: 171, K: 3 };
+
+/** B sentences of n random words with the default recipe's inputs too, two gold cells each. */
+export function randomSentences(rng: Rng, B: number, n: number, l: number) {
+  const pick = (k: number) => Math.floor(rng.next() * k);
+  return Array.from({ length: B }, () => ({
+    words: Array.from({ length: n }, () => 2 + pick(BENCH_WORDS - 2)),
+    pos: Array.from({ length: n }, () => 2 + pick(44)),
+    vec: Array.from({ length: n }, () => pick(BENCH_WORDS)),
+    chars: Array.from({ length: n }, () => Array.from({ length: 3 + pick(10) }, () => 2 + pick(CHARS - 2))),
+    shape: Array.from({ length: n }, () => pick(256)),
+    ner: Array.from({ length: n }, () => (rng.next() < 0.8 ? 0 : 4)),
+    cells: [
+      { i: 1, t: 0, j: 5 },
+      { i: 7, t: l - 1, j: 3 },
+    ],
+  }));
+}
 
 export interface Synthetic {
   /** One training step: forward, loss, backward, clipping, Adam (src/train/step.ts). */
@@ -36,19 +53,7 @@ export function synthetic(shape: Shape, preset: PresetName): Synthetic {
   // The RE bias starts at the prior rate of gold cells, as in training (params.ts).
   const params = initParams(cfg, { words: BENCH_WORDS, posTags: 46, nerTags: 5, relations: l, chars: cfg.charDim ? CHARS : 0 }, 1, undefined, 2 / (n * (n - 1) * l));
   const table = { dim: cfg.wordDim, vectors: new Float32Array(BENCH_WORDS * cfg.wordDim).map(() => rng.normal() * 0.4) };
-  const pick = (k: number) => Math.floor(rng.next() * k);
-  const items = Array.from({ length: B }, () => ({
-    words: Array.from({ length: n }, () => 2 + pick(BENCH_WORDS - 2)),
-    pos: Array.from({ length: n }, () => 2 + pick(44)),
-    vec: Array.from({ length: n }, () => pick(BENCH_WORDS)),
-    chars: Array.from({ length: n }, () => Array.from({ length: 3 + pick(10) }, () => 2 + pick(CHARS - 2))),
-    shape: Array.from({ length: n }, () => pick(256)),
-    ner: Array.from({ length: n }, () => (rng.next() < 0.8 ? 0 : 4)),
-    cells: [
-      { i: 1, t: 0, j: 5 },
-      { i: 7, t: l - 1, j: 3 },
-    ],
-  }));
+  const items = randomSentences(rng, B, n, l);
   const batch = makeBatch(items, table);
   const opt = tf.train.adam(1e-3);
   const names = Array.from({ length: l }, (_, k) => `r${k}`);

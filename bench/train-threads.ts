@@ -23,7 +23,7 @@ import { Adam } from '../src/train/adam.ts';
 import { DataParallel } from '../src/train/parallel.ts';
 import { resolveSettings } from '../src/train/trainer.ts';
 import { procMemoryMiB } from './memory.ts';
-import { BENCH_WORDS } from './synthetic.ts';
+import { BENCH_WORDS, CHARS, randomSentences } from './synthetic.ts';
 
 const { values: a } = parseArgs({
   options: {
@@ -37,27 +37,9 @@ const { values: a } = parseArgs({
 });
 const [B, n, l, K] = [a.B, a.n, a.relations, a.K].map(Number);
 const reps = Number(process.env.BENCH_REPS ?? 8);
-const CHARS = 80;
 
 const backend = await initBackend();
 const cfg = resolveSettings({ preset: a.preset as PresetName, model: { rounds: K } }).model;
-
-/** B sentences of n random words, two gold cells each (as bench/synthetic.ts), with the default recipe's inputs too. */
-function sentences(rng: Rng) {
-  const pick = (k: number) => Math.floor(rng.next() * k);
-  return Array.from({ length: B }, () => ({
-    words: Array.from({ length: n }, () => 2 + pick(BENCH_WORDS - 2)),
-    pos: Array.from({ length: n }, () => 2 + pick(44)),
-    vec: Array.from({ length: n }, () => pick(BENCH_WORDS)),
-    chars: Array.from({ length: n }, () => Array.from({ length: 3 + pick(10) }, () => 2 + pick(CHARS - 2))),
-    shape: Array.from({ length: n }, () => pick(256)),
-    ner: Array.from({ length: n }, () => (rng.next() < 0.8 ? 0 : 4)),
-    cells: [
-      { i: 1, t: 0, j: 5 },
-      { i: 7, t: l - 1, j: 3 },
-    ],
-  }));
-}
 
 /** CPU seconds so far of each thread of this process (Linux; empty elsewhere). */
 function threadCpu(): Map<string, number> {
@@ -75,7 +57,7 @@ async function time(threads: number) {
   const rng = new Rng(1);
   const params = initParams(cfg, { words: BENCH_WORDS, posTags: 46, nerTags: 5, relations: l, chars: cfg.charDim ? CHARS : 0 }, 1, undefined, 2 / (n * (n - 1) * l));
   const table = { dim: cfg.wordDim, vectors: new Float32Array(BENCH_WORDS * cfg.wordDim).map(() => rng.normal() * 0.4) };
-  const items = sentences(rng);
+  const items = randomSentences(rng, B, n, l);
   const dp = await DataParallel.start(params, cfg, threads, backend);
   const opt = new Adam(params, 1e-3);
   const step = () => dp.step(opt, items, table, rng.int(), 5);
