@@ -1,7 +1,10 @@
 /** Small labelled sentences for training tests, as Sentence objects and as CasRel JSON, and a tiny model trained on them. */
+import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sentence, Triple } from '../src/core/types.ts';
+import type { Extractor } from '../src/extract/extractor.ts';
+import { type ExtractorOptions, loadModel } from '../src/extract/load.ts';
 import { disposeParams } from '../src/model/params.ts';
 import { train } from '../src/train/trainer.ts';
 
@@ -100,10 +103,22 @@ export async function trainTinyModel(dir: string, epochs = 40): Promise<TinyMode
     preset: 'paper',
     model: { variant: 'rin', rounds: 2, wordDim: 16, posDim: 4, hiddenDim: 24, taskDim: 24, reDim: 16, intDim: 16, inputDropout: 0 },
     training: { lr: 0.01, batchSize: 4, epochs, patience: epochs, seed: 1 },
+    threads: 1, // a few seconds; a second thread would cost more to start than it saves
     log: () => {},
     progress: false,
   });
   disposeParams(r.model.params);
   const best = r.history[r.bestEpoch - 1].dev;
   return { dir: join(dir, 'run', 'model'), f1: best.f1, nerF1: best.nerF1 };
+}
+
+/**
+ * The tiny model trained into `dir` and loaded, once it is checked to reproduce its training
+ * triples and entities (the precondition of every test that extracts with it).
+ */
+export async function tinyExtractor(dir: string, load: ExtractorOptions = {}): Promise<{ dir: string; x: Extractor }> {
+  const m = await trainTinyModel(dir);
+  assert.equal(m.f1, 1, 'the tiny model reproduces its training triples (precondition)');
+  assert.equal(m.nerF1, 1, 'the tiny model reproduces its training entities (precondition)');
+  return { dir: m.dir, x: await loadModel(m.dir, load) };
 }

@@ -20,7 +20,7 @@ import { type Extraction, type Extractor, TimeLimitError } from '../src/extract/
 import { loadModel } from '../src/extract/load.ts';
 import { ExtractorPool, WorkerCrashError } from '../src/extract/pool.ts';
 import { type Run, repo, rin, show } from './cli-run.ts';
-import { TINY_CORPUS, rawText, trainTinyModel } from './fixtures.ts';
+import { TINY_CORPUS, rawText, tinyExtractor } from './fixtures.ts';
 import { setup } from './helpers.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rin-pool-'));
@@ -31,10 +31,7 @@ const logs: string[] = [];
 
 before(async () => {
   await setup();
-  const m = await trainTinyModel(join(tmp, 'train'));
-  assert.equal(m.f1, 1, 'the tiny model reproduces its training data (precondition)');
-  modelDir = m.dir;
-  x = await loadModel(modelDir);
+  ({ dir: modelDir, x } = await tinyExtractor(join(tmp, 'train')));
   pool = await ExtractorPool.start(modelDir, { workers: 2, log: (l) => logs.push(l) });
   await pool.allStarted();
   assert.ok(

@@ -27,7 +27,7 @@ import { UserError } from '../src/core/types.ts';
 import { predict } from '../src/eval/predict.ts';
 import { serveHelp } from '../src/cli/serve.ts';
 import { Admission } from '../src/serve/admission.ts';
-import { TINY_CORPUS, rawText, trainTinyModel } from './fixtures.ts';
+import { TINY_CORPUS, rawText, tinyExtractor } from './fixtures.ts';
 import { assertClose, setup } from './helpers.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rin-serve-'));
@@ -47,10 +47,7 @@ async function start(o: Parameters<typeof startServer>[1] = {}, extractor: Extra
 
 before(async () => {
   await setup();
-  const m = await trainTinyModel(join(tmp, 'train'));
-  assert.equal(m.f1, 1, 'the tiny model reproduces its training data (precondition)');
-  modelDir = m.dir;
-  x = await loadModel(modelDir);
+  ({ dir: modelDir, x } = await tinyExtractor(join(tmp, 'train')));
   srv = await start();
 });
 after(async () => {
