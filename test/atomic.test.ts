@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeDirAtomic, writeFileAtomic } from '../src/core/atomic.ts';
+import { UserError } from '../src/core/types.ts';
 import { tempFolders } from './helpers.ts';
 
 const tmp = tempFolders('rin-atomic-');
@@ -20,7 +21,11 @@ test('a target under /proc is an error within seconds, not a hang (Node 20 recur
 test('a target that is a directory is an error and leaves no temporary file', () => {
   const d = tmp.fresh();
   mkdirSync(join(d, 'out'));
-  assert.throws(() => writeFileAtomic(join(d, 'out'), 'x'), /is a directory/);
+  assert.throws(
+    () => writeFileAtomic(join(d, 'out'), 'x'),
+    (e: unknown) => e instanceof UserError && /is a directory/.test(e.message),
+    'a UserError: the CLI prints it as one line',
+  );
   assert.deepEqual(readdirSync(d), ['out']);
 });
 

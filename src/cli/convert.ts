@@ -37,11 +37,7 @@ export async function convertCommand(argv: string[]): Promise<void> {
   process.stderr.write(describeReport(ds) + '\n');
   if (!ds.sentences.length) throw new UserError(`${input}: no usable record; nothing written`);
   const w = writeDataset(ds.sentences, to);
-  try {
-    writeFileAtomic(out, out.endsWith('.gz') ? gzipSync(w.text) : w.text);
-  } catch (e) {
-    throw new UserError((e as Error).message); // names OUT; no temporary file is left
-  }
+  writeFileAtomic(out, out.endsWith('.gz') ? gzipSync(w.text) : w.text); // on failure a UserError naming OUT; nothing left
   for (const warning of w.warnings) process.stderr.write(`warning: ${warning}\n`);
   const r = ds.report;
   process.stderr.write(`${input} (${ds.format}) → ${out} (${to}): ${r.records} records in, ${w.records} out, ${r.skipped} skipped, ${r.problems.length} problems\n`);

@@ -38,10 +38,6 @@ export async function exportCommand(argv: string[]): Promise<void> {
   const [dir, out] = positionals;
   await initBackend();
   const bytes = exportOnnx(loadModel(dir, { embeddings: v.embeddings, log: (l: string) => process.stderr.write(l + '\n') }));
-  try {
-    writeFileAtomic(out, bytes);
-  } catch (e) {
-    throw new UserError((e as Error).message); // names the file
-  }
+  writeFileAtomic(out, bytes);
   process.stderr.write(`wrote ${out} (${(bytes.length / 1e6).toFixed(1)} MB)\n`);
 }

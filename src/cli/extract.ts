@@ -225,13 +225,7 @@ export async function extractCommand(argv: string[]): Promise<void> {
     const results = await x.extractAsync(texts, { threshold, progress: !v['no-progress'] }); // the native engine when installed
     for (const r of results) emit(v.json ? JSON.stringify(r) + '\n' : formatExtraction(r));
   }
-  if (v.out) {
-    try {
-      writeFileAtomic(v.out, output.join(''));
-    } catch (e) {
-      throw new UserError((e as Error).message); // names the file
-    }
-  }
+  if (v.out) writeFileAtomic(v.out, output.join(''));
   if (unreadable) throw new UserError(`${unreadable} input line(s) could not be read; each is an {"line", "error"} record in the output`);
   if (crashed) throw new UserError(`${crashed} input line(s) failed: the worker extracting them stopped; each is an {"line", "error"} record in the output`);
 }

@@ -1,5 +1,5 @@
 import { describeReport, loadDataset } from '../data/load.ts';
-import { type Entity, type Sentence, UserError } from '../core/types.ts';
+import type { Entity, Sentence } from '../core/types.ts';
 import type { Prediction } from '../eval/decode.ts';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { initBackend } from '../engine/backend.ts';
@@ -59,10 +59,6 @@ export async function predictCommand(argv: string[]): Promise<void> {
   const lines = data.sentences.map((s, k) => predictionLine(s, predictions[k]));
   if (!v.out) return void process.stdout.write(lines.join(''));
   // Written whole and renamed into place: a failed run leaves no partial file.
-  try {
-    writeFileAtomic(v.out, lines.join(''));
-  } catch (e) {
-    throw new UserError((e as Error).message); // names the file
-  }
+  writeFileAtomic(v.out, lines.join(''));
   process.stderr.write(`${lines.length} predictions written to ${v.out}\n`);
 }

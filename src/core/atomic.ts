@@ -1,10 +1,12 @@
 /**
  * Atomic writes: a file or a whole directory is written beside its target and renamed into
  * place, so a killed process leaves either the old version or the new one, never half of one.
- * A failed write removes what it wrote and throws one clear message naming the target.
+ * A failed write removes what it wrote and throws a UserError naming the target (one line for
+ * the CLI: a folder that cannot be made, a target that is a directory, a full disk).
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { UserError } from './types.ts';
 
 function tmpName(target: string): string {
   return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
@@ -41,12 +43,12 @@ function guarded(target: string, tmp: string, write: () => void): void {
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     const msg = (e as Error).message;
-    throw new Error(msg.includes(target) ? msg : `cannot write ${target}: ${msg}`);
+    throw new UserError(msg.includes(target) ? msg : `cannot write ${target}: ${msg}`);
   }
 }
 
 function checkNotDir(file: string): void {
-  if (existsSync(file) && statSync(file).isDirectory()) throw new Error(`cannot write ${file}: it is a directory; give a file name`);
+  if (existsSync(file) && statSync(file).isDirectory()) throw new UserError(`cannot write ${file}: it is a directory; give a file name`);
 }
 
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {

@@ -195,9 +195,9 @@ export function maskedCrossEntropy(logits: tf.Tensor2D, gold: Int32Array, mask: 
       let max = -Infinity;
       for (let t = 0; t < T; t++) max = Math.max(max, v[r * T + t]);
       let sum = 0;
-      for (let t = 0; t < T; t++) sum += Math.exp(v[r * T + t] - max);
+      for (let t = 0; t < T; t++) sum += grad[r * T + t] = Math.exp(v[r * T + t] - max);
       loss -= v[r * T + gold[r]] - max - Math.log(sum);
-      for (let t = 0; t < T; t++) grad[r * T + t] = Math.exp(v[r * T + t] - max) / sum;
+      for (let t = 0; t < T; t++) grad[r * T + t] /= sum;
       grad[r * T + gold[r]] -= 1;
     }
     return {

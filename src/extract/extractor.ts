@@ -75,6 +75,13 @@ export class TimeLimitError extends Error {
   }
 }
 
+/** What prepare() makes of the texts: empty results, the model-sized pieces, each text's offset map. */
+interface Prepared {
+  results: Extraction[];
+  pieces: Piece[];
+  cps: ((utf16: number) => number)[];
+}
+
 /** One model-sized piece of one text. */
 interface Piece {
   textIndex: number;
@@ -148,8 +155,9 @@ export class Extractor {
   extract(input: string | string[], opts: ExtractOptions = {}): Extraction | Extraction[] {
     this.checkLive();
     const texts = Array.isArray(input) ? input.map(checkText) : [checkText(input, 0)];
-    const { results, pieces } = this.prepare(texts, opts);
-    this.assemble(texts, results, pieces, this.run(pieces, opts));
+    const prepared = this.prepare(texts, opts);
+    const { results, pieces } = prepared;
+    this.assemble(texts, prepared, this.run(pieces, opts));
     return Array.isArray(input) ? results : results[0];
   }
 
@@ -162,7 +170,8 @@ export class Extractor {
   async extractAsync(input: string | string[], opts: AsyncExtractOptions = {}): Promise<Extraction | Extraction[]> {
     this.checkLive();
     const texts = Array.isArray(input) ? input.map(checkText) : [checkText(input, 0)];
-    const { results, pieces } = this.prepare(texts, opts);
+    const prepared = this.prepare(texts, opts);
+    const { results, pieces } = prepared;
     const preds: Prediction[] = [];
     const bar = new Progress('extract', pieces.length, process.stderr, (opts.progress ?? false) && pieces.length >= 100);
     for (const [from, to] of chunks(pieces, opts.chunk ?? 32, opts.chunkTokens ?? 1024)) {
@@ -171,7 +180,7 @@ export class Extractor {
       bar.update(to);
       await nextTick();
     }
-    this.assemble(texts, results, pieces, preds);
+    this.assemble(texts, prepared, preds);
     return Array.isArray(input) ? results : results[0];
   }
 
@@ -204,13 +213,14 @@ export class Extractor {
     if (this.disposed) throw new Error(`the model from ${this.path} was disposed; load it again to extract`);
   }
 
-  private prepare(texts: string[], opts: AsyncExtractOptions & { group?: number }): { results: Extraction[]; pieces: Piece[] } {
+  private prepare(texts: string[], opts: AsyncExtractOptions & { group?: number }): Prepared {
     checkOptions(opts);
     const maxTokens = opts.maxTokens ?? 200;
     const pieces: Piece[] = [];
+    const cps = texts.map((t) => toCodePoints(t)); // built once: assemble() maps mentions with them too
     const results = texts.map((text, textIndex): Extraction => {
       const sentences = splitText(text);
-      const cp = toCodePoints(text);
+      const cp = cps[textIndex];
       const warnings: string[] = [];
       for (const s of sentences) {
         if (s.tokens.length > maxTokens)
@@ -219,7 +229,7 @@ export class Extractor {
       }
       return { text, offsetUnit: 'codepoint', sentences: sentences.map(({ start, end }) => ({ start: cp(start), end: cp(end) })), entities: [], triples: [], warnings };
     });
-    return { results, pieces };
+    return { results, pieces, cps };
   }
 
   private run(pieces: Piece[], opts: ExtractOptions): Prediction[] {
@@ -233,8 +243,7 @@ export class Extractor {
     return (await predictAsync(this.model, sentencesOf(pieces), { ...predictOptions(opts), infer: this.native?.infer })).predictions;
   }
 
-  private assemble(texts: string[], results: Extraction[], pieces: Piece[], preds: Prediction[]): void {
-    const cps = texts.map((t) => toCodePoints(t));
+  private assemble(texts: string[], { results, pieces, cps }: Prepared, preds: Prediction[]): void {
     pieces.forEach((p, k) => {
       const text = texts[p.textIndex];
       const r = results[p.textIndex];

@@ -65,7 +65,8 @@ export function sizesOf(v: Vocabs) {
   return { words: v.words.length, posTags: v.pos.length, nerTags: v.ner.length, relations: v.relations.length, chars: v.chars?.length ?? 0 };
 }
 
-export function saveModel(dir: string, m: RinModel): void {
+/** Write `m` as directory `dir`; returns what model.json records of weights.bin. */
+export function saveModel(dir: string, m: RinModel): { weightsBytes: number; weightsSha256: string } {
   const { manifest, data } = packWeights([...m.params].map(([name, tensor]) => ({ name, tensor })));
   const vectors: VectorsRef | undefined = m.table && { source: m.table.source, sha256: m.table.sha256, dim: m.table.dim, count: m.table.count };
   const sums = { weightsBytes: data.byteLength, weightsSha256: sha256(data) };
@@ -84,9 +85,10 @@ export function saveModel(dir: string, m: RinModel): void {
     'vocab.json': JSON.stringify(m.vocabs) + '\n',
     'weights.bin': data,
   });
+  return sums;
 }
 
-const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+export const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** weights.bin against what model.json says of it (models saved before the checksum have only the manifest). */
 function checkWeightsFile(bytes: Buffer, head: { weightsBytes?: number; weightsSha256?: string }): string | undefined {

@@ -6,11 +6,10 @@
  * with another's state: state.json names its files by checksum, and the previous epoch's files
  * stay aside (model.prev, optimizer.prev.bin) until the new state.json is in place.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../core/types.ts';
-import { type LoadModelOptions, type RinModel, loadModel, saveModel } from '../io/modelDir.ts';
+import { type LoadModelOptions, type RinModel, loadModel, saveModel, sha256 } from '../io/modelDir.ts';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { type WeightSpec, packWeights, unpackWeights } from '../io/weights.ts';
 import { disposeParams } from '../model/params.ts';
@@ -50,7 +49,6 @@ interface FileSums {
   optimizerSha256: string;
 }
 
-const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 /** [current, kept-aside] paths of the model directory and of the optimiser's moments. */
 const MODEL = ['model', 'model.prev'];
 const OPTIMIZER = ['optimizer.bin', 'optimizer.prev.bin'];
@@ -61,11 +59,11 @@ export function saveCheckpoint(dir: string, model: RinModel, opt: Adam, state: T
     rmSync(join(dir, prev), { recursive: true, force: true });
     if (existsSync(join(dir, cur))) renameSync(join(dir, cur), join(dir, prev));
   }
-  saveModel(join(dir, 'model'), model);
+  const { weightsSha256 } = saveModel(join(dir, 'model'), model);
   const { manifest, data } = packWeights(opt.named());
   writeFileAtomic(join(dir, 'optimizer.bin'), data);
   const adam: AdamRecord = { step: opt.step, moments: manifest };
-  const files: FileSums = { weightsSha256: modelSum(join(dir, 'model'))!, optimizerSha256: sha256(data) };
+  const files: FileSums = { weightsSha256, optimizerSha256: sha256(data) };
   // state.json last: it names an epoch only once that epoch's files are all in place.
   writeFileAtomic(join(dir, 'state.json'), JSON.stringify({ ...state, adam, files }, null, 1) + '\n');
   for (const prev of [MODEL[1], OPTIMIZER[1]]) rmSync(join(dir, prev), { recursive: true, force: true });
