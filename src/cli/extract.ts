@@ -1,5 +1,6 @@
 /** `rin extract`: raw text (arguments, a file, stdin, or JSONL) → triples, as text or JSON. */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { UserError } from '../core/types.ts';
 import type { Extraction } from '../extract/extractor.ts';
 import { ExtractorPool, WorkerCrashError } from '../extract/pool.ts';
@@ -131,9 +132,9 @@ const GROUP = 32;
 const TEXTS_PER_WORKER = 200;
 
 /** Workers for `texts` texts: as asked (no more than there are jobs), else one per core and per TEXTS_PER_WORKER texts. */
-function workersFor(asked: string | undefined, texts: number): number {
+function workersFor(asked: number | undefined, texts: number): number {
   const most = Math.ceil(texts / GROUP);
-  return asked === undefined ? Math.max(1, Math.min(workerCount(undefined), Math.floor(texts / TEXTS_PER_WORKER), most)) : Math.min(workerCount(asked), most);
+  return asked === undefined ? Math.max(1, Math.min(availableParallelism(), Math.floor(texts / TEXTS_PER_WORKER), most)) : Math.min(asked, most);
 }
 
 /** Results of `texts` from a pool, in order, a few jobs ahead; a text whose worker died is a WorkerCrashError. */
@@ -188,7 +189,7 @@ export async function extractCommand(argv: string[]): Promise<void> {
   if (positionals.length && v.file) throw new UserError('give TEXT arguments or --file, not both');
   if (v.jsonl && positionals.length) throw new UserError('--jsonl reads a file or stdin, not TEXT arguments');
   const threshold = num('threshold', v.threshold);
-  if (v.workers !== undefined) workerCount(v.workers); // checked before any work
+  const workers = v.workers === undefined ? undefined : workerCount(v.workers); // checked before any work
   const log = (l: string) => process.stderr.write(l + '\n');
   const output: string[] = [];
   const emit = (s: string) => (v.out ? output.push(s) : process.stdout.write(s));
@@ -199,7 +200,7 @@ export async function extractCommand(argv: string[]): Promise<void> {
     const { bytes, where } = readBytes(v.file);
     const records = readJsonl(bytes, where);
     const texts = records.flatMap((r) => (r.text === undefined ? [] : [r.text]));
-    const n = workersFor(v.workers, texts.length);
+    const n = workersFor(workers, texts.length);
     const pool = n > 1 ? await ExtractorPool.start(v.model, { workers: n, embeddings: v.embeddings, log }) : undefined;
     try {
       const results = pool ? pooled(pool, texts, threshold) : (await loadModel(v.model, { embeddings: v.embeddings, log })).extractStream(texts, { threshold });

@@ -63,11 +63,15 @@ export interface Noise {
  */
 export function noisy(s: EncodedSentence, noise: Noise, tc: Pick<TrainConfig, 'unkReplace' | 'mentionDropout' | 'mentionReplace'>, rng: Rng): EncodedSentence {
   if (tc.unkReplace <= 0 && tc.mentionDropout <= 0 && tc.mentionReplace <= 0) return s;
-  const out = { ...s, words: [...s.words], vec: s.vec && [...s.vec], chars: s.chars && [...s.chars], shape: s.shape && [...s.shape] };
+  // Only what may change is copied: characters and shapes only by mentionReplace.
+  const replace = tc.mentionReplace > 0;
+  const out: EncodedSentence = { ...s, words: [...s.words], ...(s.vec ? { vec: [...s.vec] } : {}) };
+  if (replace && s.chars) out.chars = [...s.chars];
+  if (replace && s.shape) out.shape = [...s.shape];
   for (let k = 0; k < s.words.length; k++) {
     if (tc.unkReplace > 0 && noise.counts.get(s.words[k]) === 1 && rng.next() < tc.unkReplace) out.words[k] = 1;
     if (!s.ner?.[k]) continue;
-    if (tc.mentionReplace > 0 && noise.mentions.length && rng.next() < tc.mentionReplace) {
+    if (replace && noise.mentions.length && rng.next() < tc.mentionReplace) {
       const m = noise.mentions[Math.floor(rng.next() * noise.mentions.length)];
       out.words[k] = m.word;
       if (out.vec && m.vec !== undefined) out.vec[k] = m.vec;
@@ -78,9 +82,6 @@ export function noisy(s: EncodedSentence, noise: Noise, tc: Pick<TrainConfig, 'u
       if (out.vec) out.vec[k] = -1;
     }
   }
-  if (!s.vec) delete out.vec;
-  if (!s.chars) delete out.chars;
-  if (!s.shape) delete out.shape;
   return out;
 }
 
@@ -98,10 +99,9 @@ export interface EpochBatch {
  */
 export function* epochBatches(model: RinModel, data: EncodedSentence[], noise: Noise, rng: Rng): Generator<EpochBatch> {
   const { train: tc } = model;
-  const perPass = Math.ceil(data.length / tc.batchSize);
-  const passes = Math.max(1, Math.ceil(tc.minEpochUpdates / perPass));
+  const lengths = data.map((s) => s.words.length);
+  const passes = passesOf(model, data);
   for (let p = 0; p < passes; p++) {
-    const lengths = data.map((s) => s.words.length);
     for (const idx of bucketedBatches(lengths, tc.batchSize, rng)) {
       const items = idx.map((k) => noisy(data[k], noise, tc, rng));
       yield { items, seed: rng.int() };
@@ -109,10 +109,14 @@ export function* epochBatches(model: RinModel, data: EncodedSentence[], noise: N
   }
 }
 
+/** Whole passes over the data one epoch makes (enough for TrainConfig.minEpochUpdates). */
+function passesOf(model: RinModel, data: EncodedSentence[]): number {
+  return Math.max(1, Math.ceil(model.train.minEpochUpdates / Math.ceil(data.length / model.train.batchSize)));
+}
+
 /** Sentences an epoch trains on (its progress bar's end). */
 function epochSize(model: RinModel, data: EncodedSentence[]): number {
-  const perPass = Math.ceil(data.length / model.train.batchSize);
-  return data.length * Math.max(1, Math.ceil(model.train.minEpochUpdates / perPass));
+  return data.length * passesOf(model, data);
 }
 
 /** Running means of the losses, weighted by sentences. */
