@@ -15,8 +15,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { procMemoryMiB } from './memory.ts';
+import { devTexts } from './devTexts.ts';
 import { codeVersion } from '../src/core/version.ts';
-import { readJson } from '../src/data/files.ts';
 import { posTags } from '../src/data/pos.ts';
 import { loadModel } from '../src/extract/load.ts';
 import { ExtractorPool } from '../src/extract/pool.ts';
@@ -31,16 +32,14 @@ const { values: v } = parseArgs({
   },
 });
 const root = join(import.meta.dirname, '..');
-const data = process.env.BENCH_DATA ?? join(root, '../shared/data/webnlg-exact/dev_triples.json.gz');
-const texts = (readJson(data) as { text: string }[]).map((r) => r.text.replace(/ ([.,;:!?)'])/g, '$1').replace(/\( /g, '('));
+const texts = devTexts();
 const model = process.env.BENCH_MODEL;
 const runs = Number(v.runs);
 
 /** Peak and current resident memory of this process (all its threads), from /proc. */
 function memory(): { rssMiB: number; peakMiB: number } {
-  const status = readFileSync('/proc/self/status', 'utf8');
-  const kb = (key: string) => Number(status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'))?.[1] ?? Number.NaN);
-  return { rssMiB: Math.round(kb('VmRSS') / 1024), peakMiB: Math.round(kb('VmHWM') / 1024) };
+  const m = procMemoryMiB();
+  return { rssMiB: m?.rss ?? Number.NaN, peakMiB: m?.peak ?? Number.NaN };
 }
 
 /**

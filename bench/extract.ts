@@ -9,16 +9,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { readJson } from '../src/data/files.ts';
+import { procMemoryMiB } from './memory.ts';
+import { devTexts } from './devTexts.ts';
 import { loadModel } from '../src/extract/load.ts';
 import { ExtractorPool } from '../src/extract/pool.ts';
 import { startServer } from '../src/serve/server.ts';
 import { codeVersion } from '../src/core/version.ts';
 
-const data = process.env.BENCH_DATA ?? join(import.meta.dirname, '../../shared/data/webnlg-exact/dev_triples.json.gz');
-const records = readJson(data) as { text: string }[];
-const texts = records.map((r) => r.text.replace(/ ([.,;:!?)'])/g, '$1').replace(/\( /g, '('));
+const texts = devTexts();
 const x = await loadModel(process.env.BENCH_MODEL);
 
 /** Best of 3 timings of f, in ms. */
@@ -99,7 +97,7 @@ const result = {
   oneTextPerCallMs: +singleMs.toFixed(2),
   http: httpIn,
   workers: { workers: n, startMs: Math.round(poolStartMs), sentencesPerSec: +((sentences * 1000) / poolMs).toFixed(1), http: httpPool },
-  peakRssMiB: +(process.memoryUsage().rss / 2 ** 20).toFixed(0),
+  peakRssMiB: procMemoryMiB()?.peak ?? +(process.memoryUsage().rss / 2 ** 20).toFixed(0), // VmHWM; current RSS off Linux
 };
 console.log(`raw-text extraction — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, rin ${machine.code}, model ${x.path}`);
 console.log(`in-process (${x.engine}): ${result.inProcessSentencesPerSec} sentences/s (${texts.length} texts, ${sentences} sentences, all in one call; tokenisation included)`);

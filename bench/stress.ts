@@ -12,12 +12,13 @@
  * Text: the WebNLG dev sentences (../shared/data), or a few built-in ones when that is absent.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { readJson } from '../src/data/files.ts';
+import { devTexts } from './devTexts.ts';
+import { procMemoryMiB } from './memory.ts';
 
 const { values: v, positionals: serveArgs } = parseArgs({
   allowPositionals: true,
@@ -36,9 +37,8 @@ if (!(seconds > 0 && clients >= 1 && largeClients >= 0 && largeClients <= client
 
 // ---------------------------------------------------------------- texts
 
-const data = join(import.meta.dirname, '../../shared/data/webnlg-exact/dev_triples.json.gz');
 const FALLBACK = ['John Smith was born in London.', 'Acme Corp is based in Paris and was founded by Anna Lee.', 'The Eiffel Tower is located in Paris, France.'];
-const sentences = existsSync(data) ? (readJson(data) as { text: string }[]).map((r) => r.text.replace(/ ([.,;:!?)'])/g, '$1').replace(/\( /g, '(')) : FALLBACK;
+const sentences = devTexts(FALLBACK);
 
 /** Deterministic choices (mulberry32), so two runs send the same requests. */
 function rng(seed: number): () => number {
@@ -64,9 +64,8 @@ const smallBody = (r: () => number) => JSON.stringify({ text: sentences[Math.flo
 const root = join(import.meta.dirname, '..');
 
 function memory(pid: number): { rssMiB: number; hwmMiB: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'))?.[1] ?? NaN);
-  return { rssMiB: Math.round(kb('VmRSS') / 1024), hwmMiB: Math.round(kb('VmHWM') / 1024) };
+  const m = procMemoryMiB(pid);
+  return { rssMiB: m?.rss ?? Number.NaN, hwmMiB: m?.peak ?? Number.NaN };
 }
 
 /** `rin serve` on 127.0.0.1 and a free port; resolves with its URL once it listens. */
