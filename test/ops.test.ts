@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import type { Cell } from '../src/core/types.ts';
-import { NO_OBJECT, embeddingLookup, maskedCrossEntropy, maxOverOtherWords, reverseTime, separableBce, tanh } from '../src/engine/ops.ts';
+import { NO_OBJECT, embeddingLookup, maskedCrossEntropy, maxOverOtherWords, separableBce, tanh } from '../src/engine/ops.ts';
 import { Rng } from '../src/engine/rng.ts';
 import { finiteDiff } from './finiteDiff.ts';
 import { assertClose, randn, setup } from './helpers.ts';
@@ -150,19 +150,6 @@ for (const selfPairs of [false, true]) {
     assertClose([an[0], an[7], an[31]], fd, 2e-2, 'finite differences');
   });
 }
-
-test('reverseTime: value and gradient equal tf.reverse on the time axis', () => {
-  const rng = new Rng(4);
-  const n = 4,
-    B = 2,
-    d = 3;
-  const x = randn(rng, [n * B, d]);
-  const w = randn(rng, [n * B, d]);
-  const ours = (t: tf.Tensor) => tf.sum(tf.mul(reverseTime(t as tf.Tensor2D, n), w)) as tf.Scalar;
-  const plain = (t: tf.Tensor) => tf.sum(tf.mul(tf.reshape(tf.reverse(tf.reshape(t, [n, B, d]), 0), [n * B, d]), w)) as tf.Scalar;
-  assertClose(reverseTime(x as tf.Tensor2D, n).dataSync(), tf.reshape(tf.reverse(tf.reshape(x, [n, B, d]), 0), [n * B, d]).dataSync(), 0, 'value');
-  assertClose(tf.grad(ours)(x).dataSync(), tf.grad(plain)(x).dataSync(), 1e-6, 'gradient');
-});
 
 test('tanh: the sigmoid route for large tensors equals tf.tanh in value and gradient', () => {
   const rng = new Rng(5);

@@ -212,27 +212,6 @@ export function maskedCrossEntropy(logits: tf.Tensor2D, gold: Int32Array, mask: 
   return f(logits) as tf.Scalar;
 }
 
-/**
- * Reverse the time axis of a time-major [n*B, d] tensor. Self-inverse, so the gradient is the
- * same permutation. Done in JS: the wasm Reverse kernel is slow, and a gather's gradient needs
- * the UnsortedSegmentSum kernel that wasm lacks.
- */
-export function reverseTime(x: tf.Tensor2D, n: number): tf.Tensor2D {
-  const [N, d] = x.shape;
-  const B = N / n;
-  const perm = (v: Float32Array | Int32Array | Uint8Array): Float32Array => {
-    const out = new Float32Array(N * d);
-    const row = B * d;
-    for (let s = 0; s < n; s++) out.set(v.subarray((n - 1 - s) * row, (n - s) * row), s * row);
-    return out;
-  };
-  const f = custom((xt: tf.Tensor) => ({
-    value: tf.tensor2d(perm(xt.dataSync()), [N, d]),
-    gradFunc: (dy: tf.Tensor) => tf.tensor2d(perm(dy.dataSync()), [N, d]),
-  }));
-  return f(x) as tf.Tensor2D;
-}
-
 let consts: { one: tf.Scalar; two: tf.Scalar } | undefined;
 
 /** Scalars 1 and 2 made once: a number operand would create (and cast) a tensor on every call. */
