@@ -10,6 +10,7 @@ import { inferLogits } from '../src/eval/predict.ts';
 import { makeBatch } from '../src/model/batch.ts';
 import { disposeParams, initParams } from '../src/model/params.ts';
 import type { PresetName } from '../src/model/presets.ts';
+import { Adam } from '../src/train/adam.ts';
 import { trainStep } from '../src/train/step.ts';
 import { resolveSettings } from '../src/train/trainer.ts';
 import type { Shape } from './torch.ts';
@@ -55,7 +56,7 @@ export function synthetic(shape: Shape, preset: PresetName): Synthetic {
   const table = { dim: cfg.wordDim, vectors: new Float32Array(BENCH_WORDS * cfg.wordDim).map(() => rng.normal() * 0.4) };
   const items = randomSentences(rng, B, n, l);
   const batch = makeBatch(items, table);
-  const opt = tf.train.adam(1e-3);
+  const opt = new Adam(params, 1e-3); // the trainer's optimiser (src/train/adam.ts)
   const names = Array.from({ length: l }, (_, k) => `r${k}`);
   return {
     step: () => void trainStep(params, cfg, opt, batch, rng.int(), 5),

@@ -9,7 +9,7 @@ import { UserError } from '../src/core/types.ts';
 import { Rng } from '../src/engine/rng.ts';
 import { type Params, disposeParams, makeVariable } from '../src/model/params.ts';
 import { Adam, type SavedMoments } from '../src/train/adam.ts';
-import { setup } from './helpers.ts';
+import { setup, testEngines } from './helpers.ts';
 
 before(setup);
 
@@ -50,7 +50,7 @@ function step(opt: { applyGradients(g: tf.NamedTensorMap): void }, p: Params, k:
 
 const values = (p: Params) => [...p.values()].map((v) => [...v.dataSync()]);
 
-test('the same updates as tf.train.adam, step for step', () => {
+testEngines('the same updates as tf.train.adam, step for step', () => {
   const ours = params(1),
     theirs = params(1);
   const a = new Adam(ours, 0.01),

@@ -4,12 +4,12 @@
  * central finite differences.
  */
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { before } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { biLstm } from '../src/engine/biLstm.ts';
 import { Rng } from '../src/engine/rng.ts';
 import { finiteDiff } from './finiteDiff.ts';
-import { assertClose, randn, setup } from './helpers.ts';
+import { assertClose, randn, setup, testEngines } from './helpers.ts';
 
 before(setup);
 
@@ -56,7 +56,7 @@ function setupCase(seed: number) {
   return { n, B, h, mask, inputs, w };
 }
 
-test('biLstm: value and the gradients of xFw, xBw, uFw, uBw equal the step-by-step tfjs LSTM', () => {
+testEngines('biLstm: value and the gradients of xFw, xBw, uFw, uBw equal the step-by-step tfjs LSTM', () => {
   const { n, mask, inputs, w } = setupCase(1);
   const ours = (...xs: tf.Tensor[]) => tf.sum(tf.mul(biLstm(...(xs as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D]), mask, n), w)) as tf.Scalar;
   const plain = (...xs: tf.Tensor[]) => tf.sum(tf.mul(plainBiLstm(...(xs as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D]), mask, n), w)) as tf.Scalar;
@@ -71,7 +71,7 @@ test('biLstm: value and the gradients of xFw, xBw, uFw, uBw equal the step-by-st
   for (let t = 1; t < n; t++) for (let q = 0; q < G; q++) assert.equal(Math.abs(g1[1].dataSync()[(t * B + 2) * G + q]), 0, 'padding of the backward direction');
 });
 
-test('biLstm: gradients agree with finite differences', () => {
+testEngines('biLstm: gradients agree with finite differences', () => {
   const { n, mask, inputs, w } = setupCase(2);
   const grads = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(biLstm(...(xs as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D]), mask, n), w)))(inputs);
   inputs.forEach((x, k) => {
@@ -90,7 +90,7 @@ test('biLstm: gradients agree with finite differences', () => {
   });
 });
 
-test('biLstm: one step (n = 1) and one sentence (B = 1)', () => {
+testEngines('biLstm: one step (n = 1) and one sentence (B = 1)', () => {
   const rng = new Rng(3);
   for (const [n, B] of [
     [1, 3],

@@ -3,13 +3,31 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after } from 'node:test';
+import { after, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/engine/backend.ts';
+import { loadNative, setNativeEnabled } from '../src/engine/addon.ts';
 import type { Rng } from '../src/engine/rng.ts';
 
 export async function setup(): Promise<void> {
   await initBackend(process.env.RIN_BACKEND === 'cpu' ? 'cpu' : 'wasm');
+}
+
+/**
+ * A test run on each engine this machine has: with the native addon (native/rin_native.c) and
+ * without it (wasm kernels and JavaScript loops). CI builds the addon, so there both run.
+ */
+export function testEngines(name: string, fn: () => void | Promise<void>): void {
+  const modes = loadNative() ? [true, false] : [false];
+  for (const native of modes)
+    test(`${name} [${native ? 'native' : 'wasm/JS'}]`, async () => {
+      setNativeEnabled(native);
+      try {
+        await fn();
+      } finally {
+        setNativeEnabled(true);
+      }
+    });
 }
 
 export function randn(rng: Rng, shape: number[], scale = 1): tf.Tensor {

@@ -9,7 +9,7 @@ import type { Cell } from '../src/core/types.ts';
 import { NO_OBJECT, embeddingLookup, maskedCrossEntropy, maxOverOtherWords, separableBce, tanh } from '../src/engine/ops.ts';
 import { Rng } from '../src/engine/rng.ts';
 import { finiteDiff } from './finiteDiff.ts';
-import { assertClose, randn, setup } from './helpers.ts';
+import { assertClose, randn, setup, testEngines } from './helpers.ts';
 
 before(setup);
 
@@ -116,7 +116,7 @@ function plainBce(a: tf.Tensor, c: tf.Tensor, bias: tf.Tensor, lengths: number[]
 }
 
 for (const selfPairs of [false, true]) {
-  test(`separableBce (selfPairs=${selfPairs}): loss and gradients equal the full-tensor BCE`, () => {
+  testEngines(`separableBce (selfPairs=${selfPairs}): loss and gradients equal the full-tensor BCE`, () => {
     const rng = new Rng(3);
     const n = 6,
       B = 3,

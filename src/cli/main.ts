@@ -45,7 +45,9 @@ export async function main(argv: string[]): Promise<number> {
     return cmd ? 0 : 1;
   }
   if (cmd === '--version') {
-    process.stdout.write(codeVersion() + '\n');
+    const { nativeStatus } = await import('../engine/addon.ts'); // no tfjs: stays fast
+    const { blas, reason } = nativeStatus();
+    process.stdout.write(`${codeVersion()}\nnative kernels: ${blas ? `on (${blas})` : `off: ${reason}`}\n`);
     return 0;
   }
   const load = Object.hasOwn(commands, cmd) ? commands[cmd] : undefined;

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { patchWasmKernels } from './kernels.ts';
+import { registerNativeKernels } from './native.ts';
 
 export type BackendName = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
 
@@ -35,6 +36,7 @@ async function select(name: BackendName): Promise<string> {
   if (!(await tf.setBackend('wasm'))) throw new Error('could not initialise the wasm backend');
   await tf.ready();
   patchWasmKernels();
+  registerNativeKernels();
   return 'wasm';
 }
 

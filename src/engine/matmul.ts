@@ -1,13 +1,37 @@
-/** A matmul on the backend whose operand and result live on the host (the custom ops' loops). */
+/** A matmul whose operands and result live on the host (the custom ops' loops). */
 import * as tf from '@tensorflow/tfjs';
+import { hostMatMul, loadNative } from './addon.ts';
+
+/** A constant right operand [rows, cols], uploaded to the backend only when there is no native BLAS. */
+export class HostMatrix {
+  private t?: tf.Tensor2D;
+  constructor(
+    readonly values: Float32Array,
+    readonly rows: number,
+    readonly cols: number,
+  ) {}
+
+  tensor(): tf.Tensor2D {
+    this.t ??= tf.tensor2d(this.values, [this.rows, this.cols]);
+    return this.t;
+  }
+
+  dispose(): void {
+    this.t?.dispose();
+    this.t = undefined;
+  }
+}
 
 /**
- * a · b, read back. Not through tf.tidy: tidy walks a returned typed array element by element,
- * which costs more than the matmul.
+ * a [M, b.rows] · b → [M, b.cols], on the native BLAS when there is one, else on the backend and
+ * read back. Not through tf.tidy: tidy walks a returned typed array element by element, which
+ * costs more than the matmul.
  */
-export function matMulHost(a: Float32Array, aShape: number[], b: tf.Tensor): Float32Array {
-  const at = tf.tensor(a, aShape);
-  const out = tf.matMul(at, b);
+export function matMulHost(a: Float32Array, M: number, b: HostMatrix): Float32Array {
+  const native = loadNative();
+  if (native) return hostMatMul(native, a, b.values, M, b.rows, b.cols);
+  const at = tf.tensor2d(a, [M, b.rows]);
+  const out = tf.matMul(at, b.tensor());
   const v = out.dataSync() as Float32Array;
   tf.dispose([at, out]);
   return v;

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Cell } from '../core/types.ts';
 import { custom } from './custom.ts';
+import { loadNative } from './addon.ts';
 
 /**
  * Embedding lookup rows = table[ids]. The wasm backend has no UnsortedSegmentSum, so
@@ -105,7 +106,7 @@ export function maxOverOtherWords(c: tf.Tensor3D, lengths: number[], selfPairs =
  * Eq. 13-14 for the RE part: binary cross-entropy summed over every cell (i, t, j) with
  * i ≠ j (any i, j with `selfPairs`) and both real words, then divided by B (the mean over sentences of the per-sentence sum).
  * With logits x = a[i,t] + c[j,t] + b[t]: BCE = softplus(x) - y·x. The sum over cells is computed
- * in one pass in JS with its gradient, never materialising the [n, n, l] tensor.
+ * in one pass (bceCells, or the native addon's) with its gradient, never materialising the [n, n, l] tensor.
  */
 export function separableBce(
   a: tf.Tensor3D, // [n, B, l]
@@ -122,30 +123,11 @@ export function separableBce(
     const bv = bt.dataSync();
     const ga = new Float32Array(n * B * l);
     const gc = new Float32Array(n * B * l);
-    let loss = 0;
-    const bj = new Float32Array(l); // c[j, b, :] + bias, reused
+    const native = loadNative();
+    const args = [av as Float32Array, cv as Float32Array, bv as Float32Array, Int32Array.from(lengths), n, B, l, selfPairs, ga, gc] as const;
+    let loss = native ? native.bce(...args) : bceCells(...args); // Σ softplus over the cells; Σ sigmoid into ga, gc
     for (let b = 0; b < B; b++) {
       const len = lengths[b];
-      for (let j = 0; j < len; j++) {
-        const cj = (j * B + b) * l;
-        for (let t = 0; t < l; t++) bj[t] = cv[cj + t] + bv[t];
-        for (let i = 0; i < len; i++) {
-          if (i === j && !selfPairs) continue;
-          const ai = (i * B + b) * l;
-          for (let t = 0; t < l; t++) {
-            const x = av[ai + t] + bj[t];
-            // softplus(x) = max(x,0) + log1p(e) and sigmoid(x), with e = exp(-|x|) ≤ 1.
-            // Most cells are far negative once training is under way (e tiny): there a cubic
-            // series replaces log1p (error below 1e-12), the costliest call in this loop.
-            const e = Math.exp(x < 0 ? x : -x);
-            const inv = 1 / (1 + e);
-            const s = x >= 0 ? inv : e * inv;
-            loss += Math.max(x, 0) + (e < 1e-4 ? e * (1 - e * (0.5 - e / 3)) : Math.log1p(e));
-            ga[ai + t] += s;
-            gc[cj + t] += s;
-          }
-        }
-      }
       const seen = new Set<number>();
       for (const { i, t, j } of gold[b]) {
         const key = (i * n + j) * l + t;
@@ -177,6 +159,62 @@ export function separableBce(
     };
   });
   return f(a, c, bias) as tf.Scalar;
+}
+
+/**
+ * Σ softplus(x) over the cells of separableBce, adding sigmoid(x) into ga (per subject word) and
+ * gc (per object word); the native addon's bce() is the same loop in C.
+ */
+function bceCells(av: Float32Array, cv: Float32Array, bv: Float32Array, lengths: Int32Array, n: number, B: number, l: number, selfPairs: boolean, ga: Float32Array, gc: Float32Array): number {
+  let loss = 0;
+  // exp(x) = exp(a[i,t]) · exp(c[j,t] + b[t]): n·l exps per sentence instead of one per cell.
+  // Products of two factors within e^±300 stay finite and normal in float64; outside, the
+  // factor is NaN and the cell takes the exact path.
+  const expOf = (x: number) => (Math.abs(x) <= 300 ? Math.exp(x) : Number.NaN);
+  const ea = new Float64Array(n * B * l);
+  for (let k = 0; k < ea.length; k++) ea[k] = expOf(av[k]);
+  const bj = new Float32Array(l); // c[j, b, :] + bias, reused
+  const eb = new Float64Array(l); // exp of bj
+  for (let b = 0; b < B; b++) {
+    const len = lengths[b];
+    for (let j = 0; j < len; j++) {
+      const cj = (j * B + b) * l;
+      for (let t = 0; t < l; t++) {
+        bj[t] = cv[cj + t] + bv[t];
+        eb[t] = expOf(bj[t]);
+      }
+      for (let i = 0; i < len; i++) {
+        if (i === j && !selfPairs) continue;
+        const ai = (i * B + b) * l;
+        for (let t = 0; t < l; t++) {
+          // softplus(x) and sigmoid(x) from E = exp(x). Most cells are far negative once
+          // training is under way (E tiny): there series replace log1p and the division
+          // (errors below 1e-12).
+          const E = ea[ai + t] * eb[t];
+          let sp: number;
+          let sg: number;
+          if (E < 1e-4) {
+            sp = E * (1 - E * (0.5 - E / 3));
+            sg = E * (1 - E * (1 - E));
+          } else if (E <= 1) {
+            sp = Math.log1p(E);
+            sg = E / (1 + E);
+          } else {
+            // x > 0, or a factor out of range (NaN): from x itself, with e = exp(-|x|) ≤ 1.
+            const x = av[ai + t] + bj[t];
+            const e = Math.exp(x < 0 ? x : -x);
+            const inv = 1 / (1 + e);
+            sg = x >= 0 ? inv : e * inv;
+            sp = Math.max(x, 0) + Math.log1p(e);
+          }
+          loss += sp;
+          ga[ai + t] += sg;
+          gc[cj + t] += sg;
+        }
+      }
+    }
+  }
+  return loss;
 }
 
 /**

@@ -3,6 +3,8 @@
  * (GRU, Eq. 4-7; vanilla RNN, Fig. 3; linear, Table 5 RIN−γ).
  */
 import * as tf from '@tensorflow/tfjs';
+import { nativeGru } from '../engine/gru.ts';
+import { loadNative } from '../engine/addon.ts';
 import { maxOverOtherWords, tanh } from '../engine/ops.ts';
 import type { ModelConfig } from './config.ts';
 import { dense } from './encoder.ts';
@@ -47,6 +49,8 @@ export function interaction(
  * update as a custom op with typed-array loops (~1.5x slower than these kernels).
  */
 export function gruUpdate(p: Params, prefix: Updater, h: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
+  const native = loadNative();
+  if (native) return nativeGru(native, h, x, mat(p, `${prefix}.Wz`), mat(p, `${prefix}.Wu`), mat(p, `${prefix}.Wo`)); // [N, d], one op (engine/gru.ts)
   const hx = tf.concat([h, x], 1) as tf.Tensor2D; // [N, d+dx]
   const Wzu = tf.concat([mat(p, `${prefix}.Wz`), mat(p, `${prefix}.Wu`)], 1) as tf.Tensor2D; // [d+dx, 2d]
   const [z, u] = tf.split(tf.sigmoid(dense(hx, Wzu)), 2, 1) as tf.Tensor2D[]; // Eq. 4-5, [N, d] each

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../core/types.ts';
+import { nativeAdam } from '../engine/native.ts';
 import type { Params } from '../model/params.ts';
 
 const BETA1 = 0.9;
@@ -78,25 +79,52 @@ export class Adam {
 
   /** One update from gradients keyed by tf.Variable name (what tf.variableGrads returns). */
   applyGradients(grads: tf.NamedTensorMap): void {
+    this.applyHost(new Map(Object.entries(grads).map(([k, g]) => [k, g.dataSync() as Float32Array])), 1);
+  }
+
+  /**
+   * One update from gradients on the host, keyed by tf.Variable name, each multiplied by `scale`
+   * first (clipping). One pass per parameter in plain loops instead of ~12 kernels each: the
+   * arithmetic is tfjs's op for op, each operation rounded to float32 as its kernels round it,
+   * so the result is bit for bit the kernels' (test/adam.test.ts).
+   */
+  applyHost(grads: Map<string, Float32Array>, scale: number): void {
     this.step++;
-    // 1 - β^t as tfjs's float32 scalar ops give it.
-    const c1 = Math.fround(1 - powF32(BETA1, this.step));
-    const c2 = Math.fround(1 - powF32(BETA2, this.step));
-    tf.tidy(() => {
-      for (const [varName, g] of Object.entries(grads)) {
-        const name = this.paramOf.get(varName);
-        if (name === undefined) throw new Error(`Adam: gradient for ${varName}, which is not a trainable parameter of this optimiser's model`);
-        const p = this.params.get(name)!;
-        const { m, v } = this.moments.get(name)!;
-        const m1 = tf.add(tf.mul(m, BETA1), tf.mul(g, 1 - BETA1));
-        const v1 = tf.add(tf.mul(v, BETA2), tf.mul(tf.square(g), 1 - BETA2));
-        const mHat = tf.div(m1, c1);
-        const vHat = tf.div(v1, c2);
-        m.assign(m1);
-        v.assign(v1);
-        p.assign(tf.add(tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), EPSILON)), -this.lr), p));
+    const f = Math.fround;
+    // 1 - β^t as tfjs's float32 scalar ops give it; every constant as the float32 scalar tfjs makes of it.
+    const c1 = f(1 - powF32(BETA1, this.step));
+    const c2 = f(1 - powF32(BETA2, this.step));
+    const [b1, b1c, b2, b2c, eps, lr, s] = [BETA1, 1 - BETA1, BETA2, 1 - BETA2, EPSILON, -this.lr, scale].map(f);
+    const k = new Float32Array([s, b1, b1c, b2, b2c, c1, c2, eps, lr]); // native/rin_native.c adam()
+    for (const [varName, g] of grads) {
+      const name = this.paramOf.get(varName);
+      if (name === undefined) throw new Error(`Adam: gradient for ${varName}, which is not a trainable parameter of this optimiser's model`);
+      const p = this.params.get(name)!;
+      const { m, v } = this.moments.get(name)!;
+      if (g.length !== p.size) throw new Error(`Adam: gradient for ${name} has ${g.length} values, the parameter ${p.size}`);
+      if (nativeAdam(p, m, v, g, k)) continue;
+      const [pv, mv, vv] = [p, m, v].map((t) => (t.dataSync() as Float32Array).slice()); // copies: the cpu backend hands out its own arrays
+      for (let i = 0; i < pv.length; i++) {
+        const gi = s === 1 ? g[i] : f(g[i] * s);
+        const m1 = f(f(mv[i] * b1) + f(gi * b1c));
+        const v1 = f(f(vv[i] * b2) + f(f(gi * gi) * b2c));
+        const mHat = f(m1 / c1);
+        const vHat = f(v1 / c2);
+        mv[i] = m1;
+        vv[i] = v1;
+        pv[i] = f(f(f(mHat / f(f(Math.sqrt(vHat)) + eps)) * lr) + pv[i]);
       }
-    });
+      // assign() shares the new tensor's data; disposing the tensor leaves it to the variable.
+      for (const [t, vals] of [
+        [p, pv],
+        [m, mv],
+        [v, vv],
+      ] as const) {
+        const src = tf.tensor(vals, t.shape);
+        t.assign(src);
+        src.dispose();
+      }
+    }
   }
 
   /** The moments as named tensors, `NAME/m` and `NAME/v` (for packWeights). */

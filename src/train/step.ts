@@ -4,6 +4,7 @@ import type { Batch } from '../model/batch.ts';
 import type { ModelConfig } from '../model/config.ts';
 import { type Params, trainable } from '../model/params.ts';
 import { forward } from '../model/rin.ts';
+import { Adam } from './adam.ts';
 import { loss } from './loss.ts';
 
 export interface StepResult {
@@ -46,6 +47,16 @@ export function gradients(params: Params, cfg: ModelConfig, batch: Batch, seed: 
 
 /** Global-norm clipping, then the update; disposes the gradients. Returns the norm before clipping. */
 export function applyClipped(opt: Updater, grads: tf.NamedTensorMap, clipNorm: number): number {
+  if (opt instanceof Adam) {
+    // On the host: the norm in one pass, the scaling inside Adam's pass (no kernels at all).
+    const host = new Map(Object.entries(grads).map(([k, g]) => [k, g.dataSync() as Float32Array]));
+    tf.dispose(Object.values(grads));
+    let sq = 0;
+    for (const g of host.values()) for (let i = 0; i < g.length; i++) sq += g[i] * g[i];
+    const gradNorm = Math.sqrt(sq);
+    opt.applyHost(host, clipNorm > 0 && gradNorm > clipNorm ? clipNorm / gradNorm : 1);
+    return gradNorm;
+  }
   const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0]);
   if (clipNorm > 0 && gradNorm > clipNorm) {
     const f = clipNorm / gradNorm;

@@ -10,6 +10,7 @@ import { Encoder, type EncodeStats, describeStats, newStats } from '../data/enco
 import { describeReport, type LoadOptions, loadDataset } from '../data/load.ts';
 import { type Dataset, type Problem, UserError } from '../core/types.ts';
 import { initBackend } from '../engine/backend.ts';
+import { nativeStatus } from '../engine/addon.ts';
 import { Rng } from '../engine/rng.ts';
 import { evaluate } from '../eval/evaluate.ts';
 import { type RinModel, loadModel, saveModel } from '../io/modelDir.ts';
@@ -103,7 +104,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   for (const p of problems) log(`${p.file} record ${p.record}: ${p.message} (${p.action})`);
   for (const l of describeStats(trainStats, 'train')) log(l);
   log(
-    `backend ${backend}; preset ${model.meta.preset ?? 'paper'}; ${data.length} training sentences, ${model.vocabs.relations.length} relations, ${model.vocabs.words.length} words; variant ${cfg.variant}, K=${cfg.rounds}, seed ${tc.seed}; ${threads} thread${threads === 1 ? '' : 's'}`,
+    `backend ${backend}${engineNote()}; preset ${model.meta.preset ?? 'paper'}; ${data.length} training sentences, ${model.vocabs.relations.length} relations, ${model.vocabs.words.length} words; variant ${cfg.variant}, K=${cfg.rounds}, seed ${tc.seed}; ${threads} thread${threads === 1 ? '' : 's'}`,
   );
 
   claimOut(o.out, outOpts, log);
@@ -149,4 +150,10 @@ function threadCount(given: number | undefined): number {
   if (given === undefined) return availableParallelism();
   if (!Number.isInteger(given) || given < 1) throw new UserError(`threads (--threads) must be a whole number of at least 1, got ${given}`);
   return given;
+}
+
+/** What the native addon adds to the backend, or why it is absent (README "Speed and memory"). */
+function engineNote(): string {
+  const { blas, reason } = nativeStatus();
+  return blas ? ` + native kernels (${blas})` : ` (native kernels off: ${reason})`;
 }

@@ -1,0 +1,522 @@
+/*
+ * rin's native kernels (optional): single-precision matrix products on the machine's CBLAS
+ * (OpenBLAS), opened at run time with dlopen, for the tfjs-wasm backend (src/engine/native.ts).
+ *
+ * Why: tfjs-wasm's XNNPACK matmul reaches ~17 GFLOP/s a core here (128-bit SIMD, no FMA);
+ * OpenBLAS with AVX-512 reaches ~100. Training is mostly matmuls, so this is most of its speed.
+ * Why dlopen, not linking: no BLAS headers or -dev package are needed to build, and a machine
+ * without a BLAS still loads the addon, which then says so (init returns null) and rin stays on wasm.
+ *
+ * Arrays are Float32Array views, usually on the wasm heap (the tensors' own memory): no copies.
+ */
+#include <dlfcn.h>
+#include <math.h>
+#include <node_api.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
+typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *, int, float, float *, int);
+typedef void (*set_threads_fn)(int);
+
+static sgemm_fn sgemm;
+static const char *blas_name;
+
+/* Libraries tried in order; the first with cblas_sgemm wins. RIN_BLAS names another. */
+static const char *CANDIDATES[] = {"libopenblas.so.0", "libopenblas.so", "libopenblasp.so.0", "libblis.so.4", "libmkl_rt.so", NULL};
+
+static int open_blas(void) {
+  if (sgemm) return 1;
+  const char *forced = getenv("RIN_BLAS");
+  for (int k = forced ? -1 : 0; forced ? k < 0 : CANDIDATES[k] != NULL; k++) {
+    const char *name = k < 0 ? forced : CANDIDATES[k];
+    void *lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (!lib) continue;
+    sgemm_fn f = (sgemm_fn)dlsym(lib, "cblas_sgemm");
+    if (!f) continue;
+    /* One BLAS thread per caller: rin's parallelism is its worker threads, one per core. */
+    set_threads_fn st = (set_threads_fn)dlsym(lib, "openblas_set_num_threads");
+    if (st) st(1);
+    blas_name = name;
+    sgemm = f;
+    return 1;
+  }
+  return 0;
+}
+
+#define CHECK(call)                                                   \
+  do {                                                                \
+    if ((call) != napi_ok) {                                          \
+      napi_throw_error(env, NULL, "rin native: bad call of " #call); \
+      return NULL;                                                    \
+    }                                                                 \
+  } while (0)
+
+static float *f32(napi_env env, napi_value v, size_t *len, const char *what) {
+  napi_typedarray_type type;
+  void *data;
+  napi_value ab;
+  size_t off;
+  if (napi_get_typedarray_info(env, v, &type, len, &data, &ab, &off) != napi_ok || type != napi_float32_array) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "rin native: %s must be a Float32Array", what);
+    napi_throw_type_error(env, NULL, msg);
+    return NULL;
+  }
+  return (float *)data;
+}
+
+static int64_t i64(napi_env env, napi_value v) {
+  int64_t x = -1;
+  napi_get_value_int64(env, v, &x);
+  return x;
+}
+
+/* init() → the BLAS library's name, or null when none was found. */
+static napi_value init_blas(napi_env env, napi_callback_info info) {
+  napi_value out;
+  if (open_blas()) CHECK(napi_create_string_utf8(env, blas_name, NAPI_AUTO_LENGTH, &out));
+  else CHECK(napi_get_null(env, &out));
+  return out;
+}
+
+/*
+ * sgemm(transA, transB, M, N, K, A, B, C, bias, act): C[M,N] = op(A)·op(B) (+ bias[N]) (then ReLU
+ * when act is 1), row-major; op(A) is [M,K] (A stored [K,M] when transA), op(B) is [K,N].
+ * bias may be null. Lengths are checked: a short array is an error, never a read past its end.
+ */
+static napi_value gemm(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value a[10];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  if (argc != 10) {
+    napi_throw_error(env, NULL, "rin native: sgemm takes 10 arguments");
+    return NULL;
+  }
+  if (!open_blas()) {
+    napi_throw_error(env, NULL, "rin native: no BLAS library was found");
+    return NULL;
+  }
+  bool ta, tb;
+  CHECK(napi_get_value_bool(env, a[0], &ta));
+  CHECK(napi_get_value_bool(env, a[1], &tb));
+  int64_t M = i64(env, a[2]), N = i64(env, a[3]), K = i64(env, a[4]);
+  if (M < 0 || N < 0 || K < 0 || M > INT32_MAX || N > INT32_MAX || K > INT32_MAX) {
+    napi_throw_range_error(env, NULL, "rin native: sgemm sizes must be non-negative 32-bit integers");
+    return NULL;
+  }
+  size_t la, lb, lc, lbias = 0;
+  float *A = f32(env, a[5], &la, "A");
+  if (!A) return NULL;
+  float *B = f32(env, a[6], &lb, "B");
+  if (!B) return NULL;
+  float *C = f32(env, a[7], &lc, "C");
+  if (!C) return NULL;
+  napi_valuetype bt;
+  CHECK(napi_typeof(env, a[8], &bt));
+  float *bias = NULL;
+  if (bt != napi_null && bt != napi_undefined) {
+    bias = f32(env, a[8], &lbias, "bias");
+    if (!bias) return NULL;
+  }
+  int64_t act = i64(env, a[9]);
+  if (la < (size_t)(M * K) || lb < (size_t)(K * N) || lc < (size_t)(M * N) || (bias && lbias < (size_t)N)) {
+    napi_throw_range_error(env, NULL, "rin native: sgemm array shorter than its shape");
+    return NULL;
+  }
+  if (M == 0 || N == 0) return NULL;
+  if (bias)
+    for (int64_t i = 0; i < M; i++) memcpy(C + i * N, bias, N * sizeof(float));
+  if (K > 0) sgemm(ROW_MAJOR, ta ? TRANS : NO_TRANS, tb ? TRANS : NO_TRANS, (int)M, (int)N, (int)K, 1.0f, A, ta ? (int)M : (int)K, B, tb ? (int)K : (int)N, bias ? 1.0f : 0.0f, C, (int)N);
+  else if (!bias) memset(C, 0, M * N * sizeof(float));
+  if (act == 1)
+    for (int64_t i = 0; i < M * N; i++) C[i] = C[i] > 0 ? C[i] : 0;
+  return NULL;
+}
+
+
+/*
+ * adam(p, m, v, g, out, k): one Adam update of one parameter, in float32 exactly as tfjs's kernels
+ * compute it op by op (src/train/adam.ts has the same loop in JavaScript; each line rounds to
+ * float32, and -ffp-contract=off keeps the compiler from fusing a multiply and an add).
+ * k = [scale, b1, 1-b1, b2, 1-b2, 1-b1^t, 1-b2^t, eps, -lr]; m and v are updated in place, the new
+ * parameter is written to out (which may be p).
+ */
+static napi_value adam(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value a[6];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  if (argc != 6) {
+    napi_throw_error(env, NULL, "rin native: adam takes 6 arguments");
+    return NULL;
+  }
+  size_t lp, lm, lv, lg, lo, lk;
+  float *p = f32(env, a[0], &lp, "p"), *m = p ? f32(env, a[1], &lm, "m") : NULL, *v = m ? f32(env, a[2], &lv, "v") : NULL;
+  float *g = v ? f32(env, a[3], &lg, "g") : NULL, *out = g ? f32(env, a[4], &lo, "out") : NULL, *k = out ? f32(env, a[5], &lk, "k") : NULL;
+  if (!k) return NULL;
+  if (lm != lp || lv != lp || lg != lp || lo != lp || lk != 9) {
+    napi_throw_range_error(env, NULL, "rin native: adam arrays differ in length");
+    return NULL;
+  }
+  const float s = k[0], b1 = k[1], b1c = k[2], b2 = k[3], b2c = k[4], c1 = k[5], c2 = k[6], eps = k[7], lr = k[8];
+  for (size_t i = 0; i < lp; i++) {
+    float gi = s == 1.0f ? g[i] : g[i] * s;
+    float m1 = m[i] * b1;
+    m1 += gi * b1c;
+    float gg = gi * gi;
+    float v1 = v[i] * b2;
+    v1 += gg * b2c;
+    m[i] = m1;
+    v[i] = v1;
+    float mHat = m1 / c1, vHat = v1 / c2;
+    float den = sqrtf(vHat);
+    den += eps;
+    float r = mHat / den;
+    r *= lr;
+    out[i] = r + p[i];
+  }
+  return NULL;
+}
+
+
+/* ---- helpers for the ops below: arguments by position, checked ---- */
+
+typedef struct {
+  napi_env env;
+  napi_value *argv;
+  size_t argc;
+  int bad;
+} Args;
+
+static float *arg_f32(Args *a, size_t k, size_t need, const char *what) {
+  if (a->bad) return NULL;
+  size_t len;
+  float *p = k < a->argc ? f32(a->env, a->argv[k], &len, what) : NULL;
+  if (!p) {
+    a->bad = 1;
+    return NULL;
+  }
+  if (len < need) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "rin native: %s has %zu values, needs %zu", what, len, need);
+    napi_throw_range_error(a->env, NULL, msg);
+    a->bad = 1;
+    return NULL;
+  }
+  return p;
+}
+
+static int64_t arg_int(Args *a, size_t k) {
+  if (a->bad || k >= a->argc) {
+    a->bad = 1;
+    return 0;
+  }
+  int64_t x = 0;
+  if (napi_get_value_int64(a->env, a->argv[k], &x) != napi_ok || x < 0 || x > INT32_MAX) {
+    if (!a->bad) napi_throw_range_error(a->env, NULL, "rin native: sizes must be non-negative 32-bit integers");
+    a->bad = 1;
+  }
+  return x;
+}
+
+static float sigm(float x) { return 1.0f / (1.0f + expf(-x)); }
+
+/* C[M,N] = A[M,K]·B[K,N] (+ C when acc), row-major, with leading dimensions. */
+static void mm(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc, int acc) {
+  sgemm(ROW_MAJOR, ta ? TRANS : NO_TRANS, tb ? TRANS : NO_TRANS, M, N, K, 1.0f, A, lda, B, ldb, acc ? 1.0f : 0.0f, C, ldc);
+}
+
+/*
+ * Eq. 4-7, one GRU update of N rows (src/model/interaction.ts gruUpdate is the same in tfjs ops):
+ * z = σ([h, x]·Wz), u = σ([h, x]·Wu), c = tanh([u∘h, x]·Wo), h' = h + z∘(c − h).
+ * gruForward(h, x, Wz, Wu, Wo, N, d, dx, hx, ux, z, u, c, out): hx, ux [N, d+dx] and z, u, c [N, d]
+ * are filled for the backward.
+ */
+static napi_value gru_forward(napi_env env, napi_callback_info info) {
+  size_t argc = 14;
+  napi_value v[14];
+  CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
+  Args a = {env, v, argc, 0};
+  int64_t N = arg_int(&a, 5), d = arg_int(&a, 6), dx = arg_int(&a, 7), w = d + dx;
+  float *h = arg_f32(&a, 0, N * d, "h"), *x = arg_f32(&a, 1, N * dx, "x"), *Wz = arg_f32(&a, 2, w * d, "Wz"), *Wu = arg_f32(&a, 3, w * d, "Wu"), *Wo = arg_f32(&a, 4, w * d, "Wo");
+  float *hx = arg_f32(&a, 8, N * w, "hx"), *ux = arg_f32(&a, 9, N * w, "ux"), *z = arg_f32(&a, 10, N * d, "z"), *u = arg_f32(&a, 11, N * d, "u"), *c = arg_f32(&a, 12, N * d, "c"), *out = arg_f32(&a, 13, N * d, "out");
+  if (a.bad || !open_blas()) return NULL;
+  for (int64_t r = 0; r < N; r++) {
+    memcpy(hx + r * w, h + r * d, d * sizeof(float));
+    memcpy(hx + r * w + d, x + r * dx, dx * sizeof(float));
+  }
+  mm(0, 0, N, d, w, hx, w, Wz, d, z, d, 0);
+  mm(0, 0, N, d, w, hx, w, Wu, d, u, d, 0);
+  for (int64_t r = 0; r < N; r++) {
+    for (int64_t k = 0; k < d; k++) {
+      float uk = sigm(u[r * d + k]);
+      u[r * d + k] = uk;
+      z[r * d + k] = sigm(z[r * d + k]);
+      ux[r * w + k] = uk * h[r * d + k];
+    }
+    memcpy(ux + r * w + d, x + r * dx, dx * sizeof(float));
+  }
+  mm(0, 0, N, d, w, ux, w, Wo, d, c, d, 0);
+  for (int64_t i = 0; i < N * d; i++) {
+    float ci = tanhf(c[i]);
+    c[i] = ci;
+    out[i] = h[i] + z[i] * (ci - h[i]);
+  }
+  return NULL;
+}
+
+/*
+ * The gradients of gruForward: gruBackward(dy, h, Wz, Wu, Wo, N, d, dx, hx, ux, z, u, c, dh, dxOut,
+ * dWz, dWu, dWo), all outputs overwritten.
+ */
+static napi_value gru_backward(napi_env env, napi_callback_info info) {
+  size_t argc = 18;
+  napi_value v[18];
+  CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
+  Args a = {env, v, argc, 0};
+  int64_t N = arg_int(&a, 5), d = arg_int(&a, 6), dx = arg_int(&a, 7), w = d + dx;
+  float *dy = arg_f32(&a, 0, N * d, "dy"), *h = arg_f32(&a, 1, N * d, "h"), *Wz = arg_f32(&a, 2, w * d, "Wz"), *Wu = arg_f32(&a, 3, w * d, "Wu"), *Wo = arg_f32(&a, 4, w * d, "Wo");
+  float *hx = arg_f32(&a, 8, N * w, "hx"), *ux = arg_f32(&a, 9, N * w, "ux"), *z = arg_f32(&a, 10, N * d, "z"), *u = arg_f32(&a, 11, N * d, "u"), *c = arg_f32(&a, 12, N * d, "c");
+  float *dh = arg_f32(&a, 13, N * d, "dh"), *dxo = arg_f32(&a, 14, N * dx, "dx"), *dWz = arg_f32(&a, 15, w * d, "dWz"), *dWu = arg_f32(&a, 16, w * d, "dWu"), *dWo = arg_f32(&a, 17, w * d, "dWo");
+  if (a.bad || !open_blas()) return NULL;
+  float *dZ = malloc(N * d * sizeof(float)), *dU = malloc(N * d * sizeof(float)), *dC = malloc(N * d * sizeof(float)), *dw = malloc(N * w * sizeof(float));
+  if (!dZ || !dU || !dC || !dw) {
+    free(dZ), free(dU), free(dC), free(dw);
+    napi_throw_error(env, NULL, "rin native: out of memory");
+    return NULL;
+  }
+  for (int64_t i = 0; i < N * d; i++) {
+    float g = dy[i], zi = z[i], ci = c[i];
+    dZ[i] = g * (ci - h[i]) * zi * (1 - zi); /* through σ of Eq. 4 */
+    dC[i] = g * zi * (1 - ci * ci);          /* through tanh of Eq. 6 */
+    dh[i] = g * (1 - zi);                    /* h' = (1 − z)∘h + z∘c */
+  }
+  mm(1, 0, w, d, N, ux, w, dC, d, dWo, d, 0); /* dWo = uxᵀ·dC */
+  mm(0, 1, N, w, d, dC, d, Wo, d, dw, w, 0);  /* d[u∘h, x] = dC·Woᵀ */
+  for (int64_t r = 0; r < N; r++) {
+    for (int64_t k = 0; k < d; k++) {
+      float duh = dw[r * w + k], uk = u[r * d + k];
+      dU[r * d + k] = duh * h[r * d + k] * uk * (1 - uk); /* through σ of Eq. 5 */
+      dh[r * d + k] += duh * uk;
+    }
+    memcpy(dxo + r * dx, dw + r * w + d, dx * sizeof(float));
+  }
+  mm(1, 0, w, d, N, hx, w, dZ, d, dWz, d, 0); /* dWz = [h, x]ᵀ·dZ */
+  mm(1, 0, w, d, N, hx, w, dU, d, dWu, d, 0);
+  mm(0, 1, N, w, d, dZ, d, Wz, d, dw, w, 0); /* d[h, x] = dZ·Wzᵀ + dU·Wuᵀ */
+  mm(0, 1, N, w, d, dU, d, Wu, d, dw, w, 1);
+  for (int64_t r = 0; r < N; r++) {
+    for (int64_t k = 0; k < d; k++) dh[r * d + k] += dw[r * w + k];
+    for (int64_t k = 0; k < dx; k++) dxo[r * dx + k] += dw[r * w + d + k];
+  }
+  free(dZ), free(dU), free(dC), free(dw);
+  return NULL;
+}
+
+/*
+ * Eq. 13, the RE loss over every cell (i, t, j), i ≠ j unless selfPairs, both real words, with
+ * logit a[i,t] + c[j,t] + bias[t] (src/engine/ops.ts separableBce has the same loop in JS):
+ * bce(a, c, bias, lengths, n, B, l, selfPairs, ga, gc) → Σ softplus(x) (the gold cells' −x is the
+ * caller's); ga, gc (zeroed by the caller) get Σ sigmoid(x) over the cells each is part of.
+ */
+static napi_value bce(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value v[10];
+  CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
+  Args a = {env, v, argc, 0};
+  int64_t n = arg_int(&a, 4), B = arg_int(&a, 5), l = arg_int(&a, 6);
+  bool self = false;
+  if (!a.bad && napi_get_value_bool(env, v[7], &self) != napi_ok) a.bad = 1;
+  float *A = arg_f32(&a, 0, n * B * l, "a"), *C = arg_f32(&a, 1, n * B * l, "c"), *bias = arg_f32(&a, 2, l, "bias");
+  float *ga = arg_f32(&a, 8, n * B * l, "ga"), *gc = arg_f32(&a, 9, n * B * l, "gc");
+  napi_typedarray_type type;
+  size_t nl;
+  void *data;
+  napi_value ab;
+  size_t off;
+  if (!a.bad && (napi_get_typedarray_info(env, v[3], &type, &nl, &data, &ab, &off) != napi_ok || type != napi_int32_array || nl < (size_t)B)) {
+    napi_throw_type_error(env, NULL, "rin native: lengths must be an Int32Array of B values");
+    a.bad = 1;
+  }
+  if (a.bad) return NULL;
+  const int32_t *len = data;
+  double loss = 0;
+  double *ea = malloc(n * l * sizeof(double)), *eb = malloc(l * sizeof(double)), *bj = malloc(l * sizeof(double)), *gcj = malloc(l * sizeof(double));
+  if (!ea || !eb || !bj || !gcj) {
+    free(ea), free(eb), free(bj), free(gcj);
+    napi_throw_error(env, NULL, "rin native: out of memory");
+    return NULL;
+  }
+  for (int64_t b = 0; b < B; b++) {
+    int64_t L = len[b] < n ? len[b] : n;
+    /* exp(x) = exp(a[i,t])·exp(c[j,t] + b[t]): factors within e^±300 keep the product finite and
+     * normal; outside, NaN sends the cell to the exact path. */
+    for (int64_t i = 0; i < L; i++)
+      for (int64_t t = 0; t < l; t++) {
+        double x = A[(i * B + b) * l + t];
+        ea[i * l + t] = fabs(x) <= 300 ? exp(x) : NAN;
+      }
+    for (int64_t j = 0; j < L; j++) {
+      const int64_t cj = (j * B + b) * l;
+      for (int64_t t = 0; t < l; t++) {
+        bj[t] = (double)(C[cj + t] + bias[t]);
+        eb[t] = fabs(bj[t]) <= 300 ? exp(bj[t]) : NAN;
+        gcj[t] = 0;
+      }
+      for (int64_t i = 0; i < L; i++) {
+        if (i == j && !self) continue;
+        const int64_t ai = (i * B + b) * l;
+        for (int64_t t = 0; t < l; t++) {
+          double E = ea[i * l + t] * eb[t], sp, sg;
+          if (E < 1e-4) {
+            sp = E * (1 - E * (0.5 - E / 3));
+            sg = E * (1 - E * (1 - E));
+          } else if (E <= 1) {
+            sp = log1p(E);
+            sg = E / (1 + E);
+          } else {
+            double x = (double)A[ai + t] + bj[t], e = exp(x < 0 ? x : -x), inv = 1 / (1 + e);
+            sg = x >= 0 ? inv : e * inv;
+            sp = (x > 0 ? x : 0) + log1p(e);
+          }
+          loss += sp;
+          ga[ai + t] += (float)sg;
+          gcj[t] += sg;
+        }
+      }
+      for (int64_t t = 0; t < l; t++) gc[cj + t] += (float)gcj[t];
+    }
+  }
+  free(ea), free(eb), free(bj), free(gcj);
+  napi_value out;
+  CHECK(napi_create_double(env, loss, &out));
+  return out;
+}
+
+
+/*
+ * Both LSTM directions (src/engine/biLstm.ts has the same loops in JS; its comment explains the
+ * layout): lstmForward(xf, xb, Uf, Ub, mask, n, B, h, gates, c, tc, hs, keep, H). xf, xb: input
+ * projections [n*B, 4h] in time order; Uf, Ub: [h, 4h]; mask [n*B]; the saved arrays are
+ * step-major ([2, n, B, ·]); H [n*B, 2h] = [h_fw | h_bw] in time order. Gates [i | f | g | o].
+ */
+static napi_value lstm_forward(napi_env env, napi_callback_info info) {
+  size_t argc = 14;
+  napi_value v[14];
+  CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
+  Args a = {env, v, argc, 0};
+  int64_t n = arg_int(&a, 5), B = arg_int(&a, 6), h = arg_int(&a, 7), G = 4 * h, R = n * B;
+  float *xf = arg_f32(&a, 0, R * G, "xf"), *xb = arg_f32(&a, 1, R * G, "xb"), *Uf = arg_f32(&a, 2, h * G, "Uf"), *Ub = arg_f32(&a, 3, h * G, "Ub"), *mask = arg_f32(&a, 4, R, "mask");
+  float *gates = arg_f32(&a, 8, 2 * R * G, "gates"), *c = arg_f32(&a, 9, 2 * R * h, "c"), *tc = arg_f32(&a, 10, 2 * R * h, "tc"), *hs = arg_f32(&a, 11, 2 * R * h, "hs"), *keep = arg_f32(&a, 12, 2 * R, "keep"), *H = arg_f32(&a, 13, R * 2 * h, "H");
+  if (a.bad || !open_blas()) return NULL;
+  float *rec = calloc(B * 2 * G, sizeof(float)); /* [B, 2G]: h_prev · U of both directions */
+  if (!rec) {
+    napi_throw_error(env, NULL, "rin native: out of memory");
+    return NULL;
+  }
+  for (int64_t step = 0; step < n; step++) {
+    for (int d = 0; d < 2; d++) {
+      const int64_t at = d * n + step, t = d == 0 ? step : n - 1 - step;
+      const float *x = d == 0 ? xf : xb;
+      if (step > 0) mm(0, 0, B, G, h, hs + (at - 1) * B * h, h, d == 0 ? Uf : Ub, G, rec + d * G, 2 * G, 0);
+      for (int64_t b = 0; b < B; b++) {
+        const float kp = d == 0 ? 1.0f : mask[t * B + b];
+        keep[at * B + b] = kp;
+        const float *xr = x + (t * B + b) * G, *rr = rec + b * 2 * G + d * G;
+        float *gr = gates + (at * B + b) * G;
+        const int64_t so = (at * B + b) * h;
+        for (int64_t k = 0; k < h; k++) {
+          float i = sigm(xr[k] + rr[k]), f = sigm(xr[h + k] + rr[h + k]), g = tanhf(xr[2 * h + k] + rr[2 * h + k]), o = sigm(xr[3 * h + k] + rr[3 * h + k]);
+          float cv = (f * (step > 0 ? c[so - B * h + k] : 0.0f) + i * g) * kp;
+          float tcv = tanhf(cv);
+          gr[k] = i, gr[h + k] = f, gr[2 * h + k] = g, gr[3 * h + k] = o;
+          c[so + k] = cv, tc[so + k] = tcv, hs[so + k] = o * tcv * kp;
+        }
+        memcpy(H + (t * B + b) * 2 * h + d * h, hs + so, h * sizeof(float));
+      }
+    }
+  }
+  free(rec);
+  return NULL;
+}
+
+/*
+ * Back through time: lstmBackward(dH, Uf, Ub, n, B, h, gates, c, tc, hs, keep, dxf, dxb, dUf, dUb),
+ * the saved arrays as lstmForward left them; dxf, dxb [n*B, 4h] in time order, dUf, dUb [h, 4h].
+ * dU of all steps is one matmul per direction: H_prevᵀ · dGates.
+ */
+static napi_value lstm_backward(napi_env env, napi_callback_info info) {
+  size_t argc = 15;
+  napi_value v[15];
+  CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
+  Args a = {env, v, argc, 0};
+  int64_t n = arg_int(&a, 3), B = arg_int(&a, 4), h = arg_int(&a, 5), G = 4 * h, R = n * B;
+  float *dH = arg_f32(&a, 0, R * 2 * h, "dH"), *Uf = arg_f32(&a, 1, h * G, "Uf"), *Ub = arg_f32(&a, 2, h * G, "Ub");
+  float *gates = arg_f32(&a, 6, 2 * R * G, "gates"), *c = arg_f32(&a, 7, 2 * R * h, "c"), *tc = arg_f32(&a, 8, 2 * R * h, "tc"), *hs = arg_f32(&a, 9, 2 * R * h, "hs"), *keep = arg_f32(&a, 10, 2 * R, "keep");
+  float *dxf = arg_f32(&a, 11, R * G, "dxf"), *dxb = arg_f32(&a, 12, R * G, "dxb"), *dUf = arg_f32(&a, 13, h * G, "dUf"), *dUb = arg_f32(&a, 14, h * G, "dUb");
+  if (a.bad || !open_blas()) return NULL;
+  float *dG = malloc(2 * R * G * sizeof(float)); /* pre-activation gradients, step-major [2, n, B, G] */
+  float *dhRec = calloc(B * 2 * h, sizeof(float)), *dcNext = calloc(B * 2 * h, sizeof(float)); /* [B, 2h] */
+  if (!dG || !dhRec || !dcNext) {
+    free(dG), free(dhRec), free(dcNext);
+    napi_throw_error(env, NULL, "rin native: out of memory");
+    return NULL;
+  }
+  for (int64_t step = n - 1; step >= 0; step--) {
+    for (int d = 0; d < 2; d++) {
+      const int64_t at = d * n + step, t = d == 0 ? step : n - 1 - step;
+      for (int64_t b = 0; b < B; b++) {
+        const float kp = keep[at * B + b];
+        const int64_t so = (at * B + b) * h, ro = b * 2 * h + d * h;
+        const float *gr = gates + (at * B + b) * G, *dy = dH + (t * B + b) * 2 * h + d * h;
+        float *dg = dG + (at * B + b) * G;
+        for (int64_t k = 0; k < h; k++) {
+          float i = gr[k], f = gr[h + k], g = gr[2 * h + k], o = gr[3 * h + k], tcv = tc[so + k];
+          float cPrev = step > 0 ? c[so - B * h + k] : 0.0f;
+          float dh = (dy[k] + dhRec[ro + k]) * kp;            /* through h = o·tanh(c)·keep */
+          float dc = (dcNext[ro + k] + dh * o * (1 - tcv * tcv)) * kp; /* through c = c̃·keep */
+          dcNext[ro + k] = dc * f;
+          dg[k] = dc * g * i * (1 - i);
+          dg[h + k] = dc * cPrev * f * (1 - f);
+          dg[2 * h + k] = dc * i * (1 - g * g);
+          dg[3 * h + k] = dh * tcv * o * (1 - o);
+        }
+      }
+      /* The previous step's h gets dGates · Uᵀ. */
+      if (step > 0) mm(0, 1, B, h, G, dG + at * B * G, G, d == 0 ? Uf : Ub, G, dhRec + d * h, 2 * h, 0);
+    }
+  }
+  for (int d = 0; d < 2; d++) {
+    /* dU = Σ_steps h_prevᵀ · dGates: step s ≥ 1 pairs hs[d, s-1] with dG[d, s]; step 0 had h = 0. */
+    float *dU = d == 0 ? dUf : dUb;
+    if (n > 1) mm(1, 0, h, G, (n - 1) * B, hs + d * R * h, h, dG + (d * n + 1) * B * G, G, dU, G, 0);
+    else memset(dU, 0, h * G * sizeof(float));
+  }
+  memcpy(dxf, dG, R * G * sizeof(float));
+  for (int64_t step = 0; step < n; step++) memcpy(dxb + (n - 1 - step) * B * G, dG + (n + step) * B * G, B * G * sizeof(float));
+  free(dG), free(dhRec), free(dcNext);
+  return NULL;
+}
+
+NAPI_MODULE_INIT() {
+  napi_value f;
+  if (napi_create_function(env, "init", NAPI_AUTO_LENGTH, init_blas, NULL, &f) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "init", f) != napi_ok) return NULL;
+  if (napi_create_function(env, "sgemm", NAPI_AUTO_LENGTH, gemm, NULL, &f) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "sgemm", f) != napi_ok) return NULL;
+  if (napi_create_function(env, "adam", NAPI_AUTO_LENGTH, adam, NULL, &f) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "adam", f) != napi_ok) return NULL;
+  if (napi_create_function(env, "gruForward", NAPI_AUTO_LENGTH, gru_forward, NULL, &f) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "gruForward", f) != napi_ok) return NULL;
+  if (napi_create_function(env, "gruBackward", NAPI_AUTO_LENGTH, gru_backward, NULL, &f) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "gruBackward", f) != napi_ok) return NULL;
+  if (napi_create_function(env, "bce", NAPI_AUTO_LENGTH, bce, NULL, &f) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "bce", f) != napi_ok) return NULL;
+  if (napi_create_function(env, "lstmForward", NAPI_AUTO_LENGTH, lstm_forward, NULL, &f) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "lstmForward", f) != napi_ok) return NULL;
+  if (napi_create_function(env, "lstmBackward", NAPI_AUTO_LENGTH, lstm_backward, NULL, &f) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "lstmBackward", f) != napi_ok) return NULL;
+  return exports;
+}
