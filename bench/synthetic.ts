@@ -3,7 +3,6 @@
  * training starts them, B sentences of n random words, two gold cells each. The default recipe's
  * extra inputs are made too: a pre-trained row per word, 3-12 characters per word, shape bits.
  */
-import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../src/engine/rng.ts';
 import { decode } from '../src/eval/decode.ts';
 import { inferLogits } from '../src/eval/predict.ts';
