@@ -19,6 +19,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { codeVersion } from '../src/core/version.ts';
+import { nativeStatus } from '../src/engine/addon.ts';
 import { initBackend } from '../src/engine/backend.ts';
 import type { PresetName } from '../src/model/presets.ts';
 import { procMemoryMiB } from './memory.ts';
@@ -27,6 +28,8 @@ import { BENCH_WORDS, NYT_LIKE, synthetic, timeMs, WEBNLG_LIKE } from './synthet
 import { lastJson, lastLine, probeTorch, PYTHON, type Shape, TORCH_REF } from './torch.ts';
 
 const backend = await initBackend();
+const native = nativeStatus();
+const engine = native.blas ? `${backend} + native` : backend;
 const reps = Number(process.env.BENCH_REPS ?? 8);
 const load = () => loadavg().map((x) => +x.toFixed(2));
 const loadAtStart = load();
@@ -61,8 +64,18 @@ const rows = [bench(NYT_LIKE, 'paper'), bench(WEBNLG_LIKE, 'paper'), bench(NYT_L
 clearInterval(timer);
 const wasmHeap = tf.memory().numBytes;
 const benchVmHwm = procMemoryMiB()?.peak ?? null;
-const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, backend, code: codeVersion() };
-console.log(`rin benchmark — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, backend ${backend}, rin ${machine.code}, load ${loadAtStart.join(' ')}`);
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGiB: +(totalmem() / 2 ** 30).toFixed(1),
+  node: process.version,
+  backend,
+  native: native.blas ?? `off: ${native.reason}`,
+  code: codeVersion(),
+};
+console.log(
+  `rin benchmark — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, engine ${engine}${native.blas ? ` (${native.blas})` : ` (native kernels off: ${native.reason})`}, rin ${machine.code}, load ${loadAtStart.join(' ')}`,
+);
 console.log('shape                      train sent/s (ms/batch)   inference sent/s (ms/batch)');
 for (const r of rows)
   console.log(
@@ -73,7 +86,7 @@ for (const r of rows)
 const torch = probeTorch();
 const torchSkip = torch.ok ? null : torch.reason;
 const paperRow = (shape: Shape) => rows.find((r) => r.name === shape.name && r.preset === 'paper')!;
-const plans = [NYT_LIKE, WEBNLG_LIKE].flatMap((s) => plan(s, { train: paperRow(s).trainSentencesPerSec, infer: paperRow(s).inferSentencesPerSec }));
+const plans = [NYT_LIKE, WEBNLG_LIKE].flatMap((s) => plan(s, { train: paperRow(s).trainSentencesPerSec, infer: paperRow(s).inferSentencesPerSec }, engine));
 const loadBeforeComparison = load();
 const comparison = compare(plans, torchSkip ? `skipped: ${torchSkip}` : null);
 console.log(`\n${formatComparison(comparison)}`);

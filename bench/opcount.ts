@@ -11,6 +11,7 @@ import { makeBatch } from '../src/model/batch.ts';
 import { disposeParams, initParams, trainable } from '../src/model/params.ts';
 import type { PresetName } from '../src/model/presets.ts';
 import { forward } from '../src/model/rin.ts';
+import { Adam } from '../src/train/adam.ts';
 import { loss } from '../src/train/loss.ts';
 import { trainStep } from '../src/train/step.ts';
 import { resolveSettings } from '../src/train/trainer.ts';
@@ -34,8 +35,8 @@ async function count(preset: PresetName): Promise<{ preset: PresetName; trainKer
     cells: [{ i: 1, t: 0, j: 5 }],
   }));
   const batch = makeBatch(items, table);
-  const opt = tf.train.adam(1e-3);
-  trainStep(params, cfg, opt, batch, 1, 5); // Adam's moments exist before counting
+  const opt = new Adam(params, 1e-3); // the trainer's optimiser (src/train/adam.ts)
+  trainStep(params, cfg, opt, batch, 1, 5);
   // tf.profile returns one shared object each time: read its count before the next call.
   const prof = await tf.profile(() => void trainStep(params, cfg, opt, batch, 2, 5));
   const trainKernels = prof.kernels.length;

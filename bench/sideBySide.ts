@@ -40,12 +40,15 @@ export interface Plan {
   rin: RinSource;
 }
 
-/** The rows of the comparison for one shape, given bench.ts's 1-thread wasm figures. */
-export function plan(shape: Shape, wasm: { train: number; infer: number }): Plan[] {
+/**
+ * The rows of the comparison for one shape, given bench.ts's 1-thread figures on the tfjs engine
+ * (`engine`: 'wasm', or 'wasm + native' with the native addon).
+ */
+export function plan(shape: Shape, wasm: { train: number; infer: number }, engine = 'wasm'): Plan[] {
   return [
-    { shape, mode: 'train', threads: 1, rin: { kind: 'inProcess', engine: 'wasm', sentencesPerSec: wasm.train } },
-    { shape, mode: 'train', threads: 2, rin: { kind: 'peer', engine: 'wasm workers', script: 'train-threads.ts' } },
-    { shape, mode: 'infer', threads: 1, rin: { kind: 'inProcess', engine: 'wasm', sentencesPerSec: wasm.infer } },
+    { shape, mode: 'train', threads: 1, rin: { kind: 'inProcess', engine, sentencesPerSec: wasm.train } },
+    { shape, mode: 'train', threads: 2, rin: { kind: 'peer', engine: `${engine}, 2 workers`, script: 'train-threads.ts' } },
+    { shape, mode: 'infer', threads: 1, rin: { kind: 'inProcess', engine, sentencesPerSec: wasm.infer } },
     { shape, mode: 'infer', threads: 1, rin: { kind: 'peer', engine: 'onnx', script: 'onnx.ts' } },
     { shape, mode: 'infer', threads: 2, rin: { kind: 'peer', engine: 'onnx', script: 'onnx.ts' } },
   ];

@@ -30,7 +30,7 @@ test('compare: ratio rin/reference per row, the reference run once per (shape, m
     rows.map((r) => [r.mode, r.threads, r.rin.engine, r.rin.sentencesPerSec, r.reference.sentencesPerSec, r.ratio]),
     [
       ['train', 1, 'wasm', 100, 200, 0.5],
-      ['train', 2, 'wasm workers', null, 200, null],
+      ['train', 2, 'wasm, 2 workers', null, 200, null],
       ['infer', 1, 'wasm', 500, 1000, 0.5],
       ['infer', 1, 'onnx', 1500, 1000, 1.5],
       ['infer', 2, 'onnx', 3000, 1000, 3],
@@ -38,7 +38,7 @@ test('compare: ratio rin/reference per row, the reference run once per (shape, m
   );
   assert.match(rows[1].rin.note!, /^not available: bench\/train-threads.ts not present/);
   const table = formatComparison(rows);
-  assert.match(table, /train\s+2\s+wasm workers\s+n\/a\s+200\s+n\/a/);
+  assert.match(table, /train\s+2\s+wasm, 2 workers\s+n\/a\s+200\s+n\/a/);
   assert.match(table, /rin: not available: bench\/train-threads.ts not present/);
 });
 
