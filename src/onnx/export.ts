@@ -80,8 +80,9 @@ export function exportOnnx(model: RinModel): Uint8Array {
   let hRel = H,
     hEnt = H;
   if (cfg.variant !== 'bilstm') {
-    hRel = x.dense(H, x.param('fr.W'), x.param('fr.b'), 'Relu'); // Eq. 11, [n*B, d]
-    hEnt = x.dense(H, x.param('fg.W'), x.param('fg.b'), 'Relu'); // [n*B, d]
+    // Eq. 11: fr and fg side by side, one Gemm (ORT fuses the ReLU into it), then cut in two.
+    const f = g.op('Relu', [g.op('Gemm', [H, constant(x, hcat([block(x, 'fr.W'), block(x, 'fg.W')])), constant(x, hcat([block(x, 'fr.b'), block(x, 'fg.b')]), true)])]); // [n*B, 2d]
+    [hRel, hEnt] = halves(x, f, cfg.taskDim); // [n*B, d] each
   }
   const heads = new Heads(x, l);
   const rounds = effectiveRounds(cfg);
@@ -166,30 +167,101 @@ function biLstm(x: Builder, input: string): string {
   return x.flat(g.op('Transpose', [Y], { perm: [0, 2, 1, 3] }), 2 * h); // [n*B, 2h]
 }
 
+/**
+ * A weight [rows, cols] built at export time. Weights are constants, so blocks joined side by
+ * side (or stacked) cost nothing at run time and turn several small products into one larger
+ * one. `name` names the initializer, so a block used in every round is stored once.
+ */
+interface Block {
+  name: string;
+  values: Float32Array;
+  rows: number;
+  cols: number;
+}
+
+/** A parameter, or its rows [from, to), as a block (a vector is one row). */
+function block(x: Builder, name: ParamName, from = 0, to?: number): Block {
+  const { values, shape } = x.w(name);
+  const cols = shape[shape.length - 1];
+  const end = to ?? values.length / cols;
+  if (from === 0 && to === undefined) return { name, values, rows: end, cols };
+  return { name: `${name}[${from}:${end}]`, values: values.subarray(from * cols, end * cols), rows: end - from, cols };
+}
+
+/** Blocks side by side, [rows, Σ cols]. */
+function hcat(blocks: Block[]): Block {
+  const rows = blocks[0].rows;
+  const cols = blocks.reduce((s, b) => s + b.cols, 0);
+  const values = new Float32Array(rows * cols);
+  let at = 0;
+  for (const b of blocks) {
+    for (let r = 0; r < rows; r++) values.set(b.values.subarray(r * b.cols, (r + 1) * b.cols), r * cols + at);
+    at += b.cols;
+  }
+  return { name: `[${blocks.map((b) => b.name).join('|')}]`, values, rows, cols };
+}
+
+/** Blocks stacked, [Σ rows, cols]: the weight of the inputs' concatenation. */
+function vcat(blocks: Block[]): Block {
+  const values = new Float32Array(blocks.reduce((s, b) => s + b.values.length, 0));
+  let at = 0;
+  for (const b of blocks) {
+    values.set(b.values, at);
+    at += b.values.length;
+  }
+  return { name: `[${blocks.map((b) => b.name).join(';')}]`, values, rows: values.length / blocks[0].cols, cols: blocks[0].cols };
+}
+
+/** [[a, 0], [0, b]], [a.rows + b.rows, a.cols + b.cols]: two products of two inputs side by side as one. */
+function blockDiag(a: Block, b: Block): Block {
+  const cols = a.cols + b.cols;
+  const values = new Float32Array((a.rows + b.rows) * cols);
+  for (let r = 0; r < a.rows; r++) values.set(a.values.subarray(r * a.cols, (r + 1) * a.cols), r * cols);
+  for (let r = 0; r < b.rows; r++) values.set(b.values.subarray(r * b.cols, (r + 1) * b.cols), (a.rows + r) * cols + a.cols);
+  return { name: `diag(${a.name},${b.name})`, values, rows: a.rows + b.rows, cols };
+}
+
+/** A block as an initializer: a matrix, or (asVector, one row) a vector, as a Gemm's bias. */
+function constant(x: Builder, b: Block, asVector = false): string {
+  return x.g.floats(b.name, b.values, asVector ? [b.cols] : [b.rows, b.cols]);
+}
+
+/** t [N, 2k] cut into its two column halves (one Split node). */
+function halves(x: Builder, t: string, k: number): [string, string] {
+  const [p, q] = x.g.opN('Split', [t, x.g.ints(`halves${k}`, [k, k])], 2, { axis: 1 }); // [N, k] each
+  return [p, q];
+}
+
 /** The two heads (Eq. 8-10), their weights shared by every round. */
 class Heads {
   readonly bias: string;
-  private readonly W: Record<'ner' | 'nerB' | 'Wm' | 'Wr' | 'Wp1' | 'Wp2', string>;
 
   constructor(
     private readonly x: Builder,
     readonly l: number,
   ) {
-    this.W = { ner: x.param('ner.W'), nerB: x.param('ner.b'), Wm: x.param('re.Wm'), Wr: x.param('re.Wr'), Wp1: x.param('re.Wp1'), Wp2: x.param('re.Wp2') };
     this.bias = x.param('re.b'); // [l]
   }
 
   /** Eq. 8 before the softmax, [n*B, T]. */
   ner(hEnt: string): string {
-    return this.x.dense(hEnt, this.W.ner, this.W.nerB);
+    return this.x.dense(hEnt, this.x.param('ner.W'), this.x.param('ner.b')); // [n*B, T]
   }
 
-  /** Eq. 9-10, separable: logit[i, t, j] = a[i, t] + c[j, t] + bias[t]; a, c [n, B, l]. */
-  rel(hRel: string): { a: string; c: string } {
-    const { x, W, l } = this;
-    const a = x.toSteps(x.dense(x.dense(hRel, W.Wm, undefined, 'Relu'), W.Wp1), l); // [n, B, l]
-    const c = x.toSteps(x.dense(x.dense(hRel, W.Wr, undefined, 'Relu'), W.Wp2), l); // [n, B, l]
-    return { a, c };
+  /**
+   * Eq. 9-10, separable: logit[i, t, j] = a[i, t] + c[j, t] + bias[t]; a, c [n, B, l]. m =
+   * ReLU(h̃ [W_m | W_r]) is one Gemm (a Gemm without bias, so ORT fuses the ReLU into it), and
+   * a ⊕ c = m · diag(W_p1, W_p2) one more, cut in two. With `biased` (the rounds), a holds
+   * a + bias, the sum Eq. 1 takes, the bias added by that Gemm; the outputs keep it apart.
+   */
+  rel(hRel: string, biased = false): { a: string; c: string } {
+    const { x, l } = this;
+    const { g } = x;
+    const m = g.op('Relu', [g.op('Gemm', [hRel, constant(x, hcat([block(x, 're.Wm'), block(x, 're.Wr')]))])]); // [n*B, 2r]
+    const Wp = constant(x, blockDiag(block(x, 're.Wp1'), block(x, 're.Wp2'))); // [2r, 2l]
+    const bias = () => constant(x, hcat([block(x, 're.b'), { name: `0[${l}]`, values: new Float32Array(l), rows: 1, cols: l }]), true); // [2l]: b, then 0 for c
+    const [a, c] = halves(x, biased ? g.op('Gemm', [m, Wp, bias()]) : g.op('MatMul', [m, Wp]), l); // [n*B, l] each
+    return { a: x.toSteps(a, l), c: x.toSteps(c, l) }; // [n, B, l] each
   }
 }
 
@@ -197,13 +269,15 @@ class Heads {
  * Eq. 1-2 (interaction.ts relationSummary, engine/ops.ts maxOverOtherWords): ŷ[i, t] =
  * sigmoid(a[i, t] + bias[t] + max over the other real words j of c[j, t]); NO_OBJECT when there
  * is none. The max over j ≠ i is the max over all j, except at the arg-max itself, where it is
- * the max over the rest. Returns [n*B, l].
+ * the max over the rest. `aBias` is a + bias. Returns [n*B, l].
  */
-function relationSummary(x: Builder, a: string, c: string, bias: string, l: number): string {
+function relationSummary(x: Builder, aBias: string, c: string, l: number): string {
   const { g, cfg } = x;
   const none = g.scalar('none', NONE);
-  const valid = g.op('Unsqueeze', [g.op('Cast', [x.mask], { to: BOOL }), x.g.ints('axis2', [2])]); // [n, B, 1]
-  const cReal = g.op('Where', [valid, c, none]); // [n, B, l]
+  // c + NONE at padding (|c| is far below NONE's rounding step, so the sum is NONE), c + 0 at
+  // real words: a broadcast Add, cheaper than a Where.
+  const padding = g.op('Unsqueeze', [g.op('Mul', [g.op('Sub', [g.scalar('oneF', 1), x.mask]), none]), x.g.ints('axis2', [2])]); // [n, B, 1]
+  const cReal = g.op('Add', [c, padding]); // [n, B, l]
   const best = g.op('ReduceMax', [cReal], { axes: [0], keepdims: 1 }); // [1, B, l]
   let m = best;
   if (!cfg.selfPairs) {
@@ -214,8 +288,7 @@ function relationSummary(x: Builder, a: string, c: string, bias: string, l: numb
     m = g.op('Where', [isArg, second, best]); // [n, B, l]
   }
   m = g.op('Where', [g.op('Less', [m, g.scalar('noneBelow', NONE / 10)]), g.scalar('noObject', NO_OBJECT), m]); // [n, B, l]
-  const logit = g.op('Add', [g.op('Add', [a, m]), bias]); // [n, B, l]
-  return x.flat(g.op('Sigmoid', [logit]), l); // [n*B, l]
+  return x.flat(g.op('Sigmoid', [g.op('Add', [aBias, m])]), l); // [n*B, l]
 }
 
 /**
@@ -226,8 +299,8 @@ function round(x: Builder, heads: Heads, hInt: string, hRel: string, hEnt: strin
   const { g, cfg } = x;
   if (cfg.variant === 'rin_linear') return [x.dense(hRel, x.param('updR.W'), x.param('updR.b')), x.dense(hEnt, x.param('updG.W'), x.param('updG.b'))];
   const yEnt = g.op('Softmax', [heads.ner(hEnt)], { axis: 1 }); // ȳ [n*B, T]
-  const { a, c } = heads.rel(hRel);
-  const yRel = relationSummary(x, a, c, heads.bias, heads.l); // ŷ [n*B, l]
+  const { a, c } = heads.rel(hRel, true); // a + bias, c [n, B, l]
+  const yRel = relationSummary(x, a, c, heads.l); // ŷ [n*B, l]
   const X = interaction(x, yRel, yEnt, hInt); // [n*B, dx]
   const update = cfg.variant === 'rin' ? gru : rnn;
   return [update(x, 'updR', hRel, X), update(x, 'updG', hEnt, X)];
@@ -239,42 +312,48 @@ function interactionBase(x: Builder, H: string): string {
 }
 
 /**
- * Eq. 3: x = ReLU(W_a (ŷ ⊕ ȳ ⊕ h) + b_a), W_a applied block by block (no concatenation copy);
- * an ablated input's block is left out. Returns [n*B, dx].
+ * Eq. 3: x = ReLU(W_a (ŷ ⊕ ȳ ⊕ h) + b_a); an ablated input's block is left out. ŷ ⊕ ȳ is narrow
+ * (l + T columns, a cheap copy): one Gemm of it with the blocks stacked, adding W_h H + b_a.
+ * Returns [n*B, dx].
  */
 function interaction(x: Builder, yRel: string, yEnt: string, hInt: string): string {
   const { g, cfg } = x;
+  const ins: [string, ParamName][] = [];
+  if (cfg.intUsesRel) ins.push([yRel, 'int.Wrel']);
+  if (cfg.intUsesEnt) ins.push([yEnt, 'int.Went']);
   let s = hInt;
-  // Gemm adds its third input in the same pass: no separate Add over [n*B, dx].
-  if (cfg.intUsesRel) s = g.op('Gemm', [yRel, x.param('int.Wrel'), s]); // [n*B, dx]
-  if (cfg.intUsesEnt) s = g.op('Gemm', [yEnt, x.param('int.Went'), s]); // [n*B, dx]
-  if (!cfg.intUsesRel && !cfg.intUsesEnt && !cfg.intUsesH) s = g.op('Add', [g.op('Mul', [g.op('ReduceSum', [yEnt, g.ints('axis1', [1])]), g.scalar('zeroF', 0)]), s]); // nothing in: ReLU(b_a) at each position
+  if (ins.length) {
+    const y =
+      ins.length === 1
+        ? ins[0][0]
+        : g.op(
+            'Concat',
+            ins.map(([t]) => t),
+            { axis: 1 },
+          ); // [n*B, l+T]
+    s = g.op('Gemm', [y, constant(x, vcat(ins.map(([, w]) => block(x, w)))), hInt]); // [n*B, dx]
+  } else if (!cfg.intUsesH) s = g.op('Add', [g.op('Mul', [g.op('ReduceSum', [yEnt, g.ints('axis1', [1])]), g.scalar('zeroF', 0)]), s]); // nothing in: ReLU(b_a) at each position
   return g.op('Relu', [s]); // [n*B, dx]
 }
 
-/** Rows [from, to) of a weight matrix [rows, cols], as an initializer. */
-function rowBlock(x: Builder, name: ParamName, from: number, to: number): string {
-  const { values, shape } = x.w(name);
-  return x.g.floats(`${name}[${from}:${to}]`, values.slice(from * shape[1], to * shape[1]), [to - from, shape[1]]);
-}
-
-/** W (h ⊕ X) as W_top h + W_bottom X: a matmul and a Gemm adding it, instead of a copy into a concatenation. */
-function splitDense(x: Builder, name: ParamName, h: string, X: string): string {
-  const d = x.cfg.taskDim;
-  const rows = x.w(name).shape[0];
-  return x.g.op('Gemm', [h, rowBlock(x, name, 0, d), x.g.op('MatMul', [X, rowBlock(x, name, d, rows)])]); // [N, d]
-}
-
-/** Eq. 4-7 for one updater: z, u = σ(W (h ⊕ x)); h' = (1 − z) h + z tanh(W_o (u h ⊕ x)). */
+/**
+ * Eq. 4-7 for one updater: z, u = σ(W (h ⊕ x)); h' = (1 − z) h + z tanh(W_o (u h ⊕ x)). z and u
+ * are one Gemm of h ⊕ X with [W_z | W_u] (K = d + dx, no bias: ORT fuses the sigmoid and runs
+ * it all on both threads), then cut. W_o's h rows meet u h, known only then: X W_o,bottom is
+ * the bias of that Gemm.
+ */
 function gru(x: Builder, u: 'updR' | 'updG', h: string, X: string): string {
   const { g } = x;
-  const z = g.op('Sigmoid', [splitDense(x, `${u}.Wz`, h, X)]); // Eq. 4 [N, d]
-  const gate = g.op('Sigmoid', [splitDense(x, `${u}.Wu`, h, X)]); // Eq. 5 [N, d]
-  const cand = g.op('Tanh', [splitDense(x, `${u}.Wo`, g.op('Mul', [gate, h]), X)]); // Eq. 6 [N, d]
+  const d = x.cfg.taskDim;
+  const hx = g.op('Concat', [h, X], { axis: 1 }); // [N, d+dx]
+  const [z, gate] = halves(x, g.op('Sigmoid', [g.op('Gemm', [hx, constant(x, hcat([block(x, `${u}.Wz`), block(x, `${u}.Wu`)]))])]), d); // Eq. 4-5 [N, d] each
+  const xWo = g.op('MatMul', [X, constant(x, block(x, `${u}.Wo`, d))]); // [N, d]
+  const cand = g.op('Tanh', [g.op('Gemm', [g.op('Mul', [gate, h]), constant(x, block(x, `${u}.Wo`, 0, d)), xWo])]); // Eq. 6 [N, d]
   return g.op('Add', [h, g.op('Mul', [z, g.op('Sub', [cand, h])])]); // Eq. 7 [N, d]
 }
 
-/** Fig. 3 "RIN (RNN)": h' = tanh(W (h ⊕ x) + b). */
+/** Fig. 3 "RIN (RNN)": h' = tanh(W (h ⊕ x) + b), one Gemm of the concatenation. */
 function rnn(x: Builder, u: 'updR' | 'updG', h: string, X: string): string {
-  return x.g.op('Tanh', [x.g.op('Add', [splitDense(x, `${u}.W`, h, X), x.param(`${u}.b`)])]); // [N, d]
+  const { g } = x;
+  return g.op('Tanh', [g.op('Gemm', [g.op('Concat', [h, X], { axis: 1 }), x.param(`${u}.W`), x.param(`${u}.b`)])]); // [N, d]
 }
