@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import { custom } from './custom.ts';
 import { HostMatrix, matMulHost } from './matmul.ts';
 import { type Addon, loadNative } from './addon.ts';
+import { copyOf, give, take, tensorFrom, view } from './scratch.ts';
 
 /** What the forward keeps for the backward, all step-major: step s of direction d at (d * n + s). */
 interface Saved {
@@ -63,19 +64,21 @@ function nativeBiLstm(native: Addon, xFw: tf.Tensor2D, xBw: tf.Tensor2D, uFw: tf
   const f = custom((xf: tf.Tensor, xb: tf.Tensor, uf: tf.Tensor, ub: tf.Tensor) => {
     const [h, G] = uf.shape as [number, number];
     const B = xf.shape[0] / n;
-    const [xfv, xbv, ufv, ubv] = [xf, xb, uf, ub].map((t) => t.dataSync() as Float32Array);
-    const gates = new Float32Array(2 * n * B * G); // [2, n, B, 4h]
-    const [c, tc, hs] = [0, 0, 0].map(() => new Float32Array(2 * n * B * h)); // [2, n, B, h] each
-    const keep = new Float32Array(2 * n * B); // [2, n, B]
-    const H = new Float32Array(n * B * 2 * h); // [n*B, 2h]
+    const [ufv, ubv] = [copyOf(uf), copyOf(ub)]; // [h, 4h] each, kept for the backward
+    const gates = take(2 * n * B * G); // [2, n, B, 4h]
+    const [c, tc, hs] = [take(2 * n * B * h), take(2 * n * B * h), take(2 * n * B * h)]; // [2, n, B, h] each
+    const keep = take(2 * n * B); // [2, n, B]
+    const H = take(n * B * 2 * h); // [n*B, 2h]
+    const [xfv, xbv] = [view(xf), view(xb)]; // heap views: read at once, no allocation before the call
     native.lstmForward(xfv, xbv, ufv, ubv, mask, n, B, h, gates, c, tc, hs, keep, H);
     return {
-      value: tf.tensor2d(H, [n * B, 2 * h]), // [n*B, 2h]
+      value: tensorFrom(H, [n * B, 2 * h]), // [n*B, 2h]
       gradFunc: (dy: tf.Tensor) => {
-        const [dxf, dxb] = [0, 0].map(() => new Float32Array(n * B * G)); // [n*B, 4h] each
-        const [dUf, dUb] = [0, 0].map(() => new Float32Array(h * G)); // [h, 4h] each
-        native.lstmBackward(dy.dataSync() as Float32Array, ufv, ubv, n, B, h, gates, c, tc, hs, keep, dxf, dxb, dUf, dUb);
-        return [tf.tensor2d(dxf, [n * B, G]), tf.tensor2d(dxb, [n * B, G]), tf.tensor2d(dUf, [h, G]), tf.tensor2d(dUb, [h, G])];
+        const [dxf, dxb] = [take(n * B * G), take(n * B * G)]; // [n*B, 4h] each
+        const [dUf, dUb] = [take(h * G), take(h * G)]; // [h, 4h] each
+        native.lstmBackward(view(dy), ufv, ubv, n, B, h, gates, c, tc, hs, keep, dxf, dxb, dUf, dUb);
+        give(ufv, ubv, gates, c, tc, hs, keep);
+        return [tensorFrom(dxf, [n * B, G]), tensorFrom(dxb, [n * B, G]), tensorFrom(dUf, [h, G]), tensorFrom(dUb, [h, G])];
       },
     };
   });

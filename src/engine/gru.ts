@@ -6,30 +6,30 @@
  *
  *   z = σ([h, x]·Wz)   u = σ([h, x]·Wu)   c = tanh([u∘h, x]·Wo)   h' = h + z∘(c − h)
  */
-import * as tf from '@tensorflow/tfjs';
-import { custom } from './custom.ts';
+import type * as tf from '@tensorflow/tfjs';
 import type { Addon } from './addon.ts';
-
-const host = (t: tf.Tensor) => t.dataSync() as Float32Array;
+import { custom } from './custom.ts';
+import { copyOf, give, take, tensorFrom, view } from './scratch.ts';
 
 /** h [N, d], x [N, dx], Wz, Wu, Wo [d+dx, d] → h' [N, d]. */
 export function nativeGru(native: Addon, h: tf.Tensor2D, x: tf.Tensor2D, Wz: tf.Tensor2D, Wu: tf.Tensor2D, Wo: tf.Tensor2D): tf.Tensor2D {
   const f = custom((ht: tf.Tensor, xt: tf.Tensor, wz: tf.Tensor, wu: tf.Tensor, wo: tf.Tensor) => {
     const [N, d] = ht.shape as [number, number];
     const dx = xt.shape[1] as number;
-    const [hv, xv, wzv, wuv, wov] = [ht, xt, wz, wu, wo].map(host);
-    const hx = new Float32Array(N * (d + dx)); // [N, d+dx]
-    const ux = new Float32Array(N * (d + dx)); // [N, d+dx]
-    const [z, u, c, out] = [0, 0, 0, 0].map(() => new Float32Array(N * d)); // [N, d] each
-    native.gruForward(hv, xv, wzv, wuv, wov, N, d, dx, hx, ux, z, u, c, out);
+    const w = d + dx;
+    // Kept for the backward (pooled copies; views of the wasm heap would not last).
+    const [hv, wzv, wuv, wov] = [ht, wz, wu, wo].map(copyOf);
+    const [hx, ux] = [take(N * w), take(N * w)]; // [N, d+dx] each
+    const [z, u, c, out] = [take(N * d), take(N * d), take(N * d), take(N * d)]; // [N, d] each
+    native.gruForward(hv, view(xt), wzv, wuv, wov, N, d, dx, hx, ux, z, u, c, out);
     return {
-      value: tf.tensor2d(out, [N, d]), // [N, d]
+      value: tensorFrom(out, [N, d]), // [N, d]
       gradFunc: (dy: tf.Tensor) => {
-        const dh = new Float32Array(N * d); // [N, d]
-        const dxo = new Float32Array(N * dx); // [N, dx]
-        const [dWz, dWu, dWo] = [0, 0, 0].map(() => new Float32Array((d + dx) * d)); // [d+dx, d] each
-        native.gruBackward(host(dy), hv, wzv, wuv, wov, N, d, dx, hx, ux, z, u, c, dh, dxo, dWz, dWu, dWo);
-        return [tf.tensor2d(dh, [N, d]), tf.tensor2d(dxo, [N, dx]), tf.tensor2d(dWz, [d + dx, d]), tf.tensor2d(dWu, [d + dx, d]), tf.tensor2d(dWo, [d + dx, d])];
+        const [dh, dxo] = [take(N * d), take(N * dx)]; // [N, d], [N, dx]
+        const [dWz, dWu, dWo] = [take(w * d), take(w * d), take(w * d)]; // [d+dx, d] each
+        native.gruBackward(view(dy), hv, wzv, wuv, wov, N, d, dx, hx, ux, z, u, c, dh, dxo, dWz, dWu, dWo);
+        give(hv, wzv, wuv, wov, hx, ux, z, u, c);
+        return [tensorFrom(dh, [N, d]), tensorFrom(dxo, [N, dx]), tensorFrom(dWz, [w, d]), tensorFrom(dWu, [w, d]), tensorFrom(dWo, [w, d])];
       },
     };
   });

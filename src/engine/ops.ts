@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Cell } from '../core/types.ts';
 import { custom } from './custom.ts';
 import { loadNative } from './addon.ts';
+import { takeZeroed, tensorFrom, view } from './scratch.ts';
 
 /**
  * Embedding lookup rows = table[ids]. The wasm backend has no UnsortedSegmentSum, so
@@ -118,13 +119,12 @@ export function separableBce(
 ): tf.Scalar {
   const [n, B, l] = a.shape;
   const f = custom((at: tf.Tensor, ct: tf.Tensor, bt: tf.Tensor) => {
-    const av = at.dataSync();
-    const cv = ct.dataSync();
-    const bv = bt.dataSync();
-    const ga = new Float32Array(n * B * l);
-    const gc = new Float32Array(n * B * l);
+    const ga = takeZeroed(n * B * l); // [n, B, l]
+    const gc = takeZeroed(n * B * l); // [n, B, l]
+    // Views of the wasm heap: read below before anything allocates on the backend.
+    const [av, cv, bv] = [view(at), view(ct), view(bt)];
     const native = loadNative();
-    const args = [av as Float32Array, cv as Float32Array, bv as Float32Array, Int32Array.from(lengths), n, B, l, selfPairs, ga, gc] as const;
+    const args = [av, cv, bv, Int32Array.from(lengths), n, B, l, selfPairs, ga, gc] as const;
     let loss = native ? native.bce(...args) : bceCells(...args); // Σ softplus over the cells; Σ sigmoid into ga, gc
     for (let b = 0; b < B; b++) {
       const len = lengths[b];
@@ -148,13 +148,12 @@ export function separableBce(
         // Every cell contributes sigmoid(x) to a[i], c[j] and bias[t] alike, so
         // sum over cells of (s - y) per t equals the sum over i of ga[i, b, t].
         for (let q = 0; q < n * B; q++) for (let t = 0; t < l; t++) gbias[t] += ga[q * l + t];
-        const scale = (arr: Float32Array) => {
-          const o = new Float32Array(arr.length);
-          for (let k = 0; k < arr.length; k++) o[k] = arr[k] * s;
-          return o;
+        const scaled = (arr: Float32Array) => {
+          for (let k = 0; k < arr.length; k++) arr[k] *= s;
+          return tensorFrom(arr, [n, B, l]); // ga and gc go back to the pool on wasm
         };
         for (let t = 0; t < l; t++) gbias[t] *= s;
-        return [tf.tensor3d(scale(ga), [n, B, l]), tf.tensor3d(scale(gc), [n, B, l]), tf.tensor1d(gbias)];
+        return [scaled(ga), scaled(gc), tf.tensor1d(gbias)];
       },
     };
   });
