@@ -118,3 +118,20 @@ test('transposed matmuls equal explicit transposes, and their gradients too', ()
   assertClose(ga.dataSync(), refA.flat(), 1e-4, 'dA');
   assertClose(gw.dataSync(), refW.flat(), 1e-4, 'dW');
 });
+
+test('GatherV2 of rows: ids of any shape, repeated, equal the reference; an id out of range is an error', () => {
+  const rng = new Rng(9);
+  const table = randn(rng, [6, 3]);
+  const ids = tf.tensor2d([5, 0, 5, 2, 1, 1], [2, 3], 'int32');
+  const out = tf.gather(table, ids);
+  assert.deepEqual(out.shape, [2, 3, 3]);
+  const t = table.dataSync();
+  assertClose(
+    out.dataSync(),
+    [5, 0, 5, 2, 1, 1].flatMap((r) => [...t.subarray(r * 3, r * 3 + 3)]),
+    0,
+    'rows',
+  );
+  assert.throws(() => tf.gather(table, tf.tensor1d([1, 6], 'int32')), /index value 6 is not in \[0, 5\]/);
+  assert.throws(() => tf.gather(table, tf.tensor1d([-1], 'int32')), /index value -1/);
+});

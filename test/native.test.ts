@@ -80,6 +80,22 @@ test('training-shaped gradients through fused matMul equal the wasm kernels', { 
   }
 });
 
+test('Sum over rows (bias gradients) on the BLAS equals the wasm kernel; other reductions fall back', { skip }, () => {
+  const rng = new Rng(6);
+  const x = randn(rng, [9, 4]);
+  for (const [axis, keepDims] of [
+    [0, false],
+    [0, true],
+    [-2, false],
+    [1, false],
+    [[0, 1], false],
+  ] as [number | number[], boolean][]) {
+    const [p, q] = bothWays(() => tf.sum(x, axis, keepDims));
+    assertClose(p, q, 1e-5, `axis ${axis} keepDims ${keepDims}`);
+  }
+  assert.deepEqual(tf.sum(x, 0, true).shape, [1, 4]);
+});
+
 /** The GRU's parameters under the names gruUpdate reads. */
 function gruCase(seed: number, N: number, d: number, dx: number) {
   const rng = new Rng(seed);

@@ -7,6 +7,8 @@
  *   (and as the cpu backend's Identity does).
  * - Slice / SplitV / Unpack: the stock kernels call `backend.readSync(x)`, which copies the
  *   WHOLE input out of the wasm heap on every call; ours read a view of the heap instead.
+ * - GatherV2 of rows (the embedding lookups): measured ~4 ms for 2,000 rows of 100; rows are
+ *   copied from a view of the heap instead (out-of-range ids are refused as the stock kernel does).
  * - BatchMatMul with transposeA/transposeB: the stock XNNPACK path is ~6x slower than a plain
  *   matmul here, and autograd emits transposed matmuls for every dense-layer gradient.
  *   We transpose explicitly (a fast kernel) and call the plain matmul.
@@ -156,6 +158,35 @@ export function patchWasmKernels(): void {
         outs.push({ dataId: o.dataId, dtype: o.dtype, shape: outShape });
       }
       return outs;
+    },
+  });
+
+  const gather = tf.getKernel('GatherV2', 'wasm')!;
+  tf.unregisterKernel('GatherV2', 'wasm');
+  tf.registerKernel({
+    ...gather,
+    kernelFunc: (args) => {
+      const { inputs, attrs = {}, backend } = args;
+      const x = inputs.x as tf.TensorInfo;
+      const indices = inputs.indices as tf.TensorInfo;
+      const axis = attrs.axis as number;
+      if (x.shape.length !== 2 || (axis !== 0 && axis !== -2) || attrs.batchDims || x.dtype === 'string' || indices.dtype !== 'int32') return gather.kernelFunc(args);
+      const wb = backend as unknown as WasmBackendLike;
+      const [rows, width] = x.shape;
+      const out = wb.makeOutput([...indices.shape, width], x.dtype);
+      // Views after makeOutput: growing the heap detaches older views.
+      const xv = wb.typedArrayFromHeap(x);
+      const ids = wb.typedArrayFromHeap(indices);
+      const ov = wb.typedArrayFromHeap(out);
+      for (let k = 0; k < ids.length; k++) {
+        const r = ids[k];
+        if (!(r >= 0 && r < rows)) {
+          wb.disposeData(out.dataId);
+          throw new Error(`GatherV2: the index value ${r} is not in [0, ${rows - 1}]`);
+        }
+        ov.set(xv.subarray(r * width, (r + 1) * width), k * width);
+      }
+      return out;
     },
   });
 

@@ -103,5 +103,31 @@ export function registerNativeKernels(): string | null {
       return out ?? fused.kernelFunc(args);
     },
   });
+  const sum = tf.getKernel('Sum', 'wasm')!;
+  tf.unregisterKernel('Sum', 'wasm');
+  tf.registerKernel({
+    ...sum,
+    kernelFunc: (args) => {
+      const n = loadNative();
+      const out = n && columnSums(n, args.backend as unknown as WasmBackendLike, args.inputs.x as tf.TensorInfo, args.attrs?.axis as number | number[], !!args.attrs?.keepDims);
+      return out || sum.kernelFunc(args);
+    },
+  });
   return nativeStatus().blas;
+}
+
+let ones = new Float32Array(0);
+
+/**
+ * Sum over the rows of a [M, N] matrix (every bias gradient) as ones[1, M] · x on the BLAS: the
+ * wasm kernel transposes first and took ~0.6 ms for [2000, 100]. Undefined for other reductions.
+ */
+function columnSums(n: Addon, backend: WasmBackendLike, x: tf.TensorInfo, axis: number | number[], keepDims: boolean): tf.TensorInfo | undefined {
+  const axes = Array.isArray(axis) ? axis : [axis];
+  if (x.shape.length !== 2 || x.dtype !== 'float32' || axes.length !== 1 || (axes[0] !== 0 && axes[0] !== -2)) return undefined;
+  const [M, N] = x.shape;
+  if (ones.length < M) ones = new Float32Array(M).fill(1);
+  const out = backend.makeOutput(keepDims ? [1, N] : [N], 'float32');
+  n.sgemm(false, false, 1, N, M, ones, backend.typedArrayFromHeap(x) as Float32Array, backend.typedArrayFromHeap(out) as Float32Array, null, 0);
+  return out;
 }
