@@ -6,8 +6,13 @@
  *   node --import tsx bench/onnx.ts                 wasm, ORT 1 thread, ORT 2 threads, in one run
  *   node --import tsx bench/onnx.ts --threads N ... ORT with N intra-op threads only (bench/peers.ts
  *                                                   contract: --preset P --B --n --relations --K)
+ *   node --import tsx bench/onnx.ts --workers N ... N worker threads, each its own 1-thread session on
+ *                                                   its own batches, as rin serve and rin extract
+ *                                                   use the cores: sentences/s of all of them together
  */
 import { parseArgs } from 'node:util';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { spawnWorker } from '../src/train/spawn.ts';
 import { loadavg } from 'node:os';
 import { initBackend } from '../src/engine/backend.ts';
 import { Rng } from '../src/engine/rng.ts';
@@ -24,6 +29,7 @@ import { procMemoryMiB } from './memory.ts';
 import { BENCH_WORDS } from './synthetic.ts';
 
 const { values: v } = parseArgs({
+  args: isMainThread ? undefined : (workerData as { args: string[] }).args, // a worker gets its parent's
   options: {
     threads: { type: 'string' },
     preset: { type: 'string', default: 'paper' },
@@ -32,6 +38,7 @@ const { values: v } = parseArgs({
     relations: { type: 'string', default: '24' },
     K: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '3' },
+    workers: { type: 'string' },
   },
 });
 const [B, n, l, K] = [v.B, v.n, v.relations, v.K].map(Number);
@@ -81,6 +88,50 @@ async function ortRow(threads: number): Promise<number> {
   return ms;
 }
 
+/**
+ * Worker side of --workers: wait for the start signal, run batches for `seconds`, report how many.
+ * Every worker has the same model and batch (same seeds), so they do the same work.
+ */
+if (!isMainThread) {
+  const { flag } = workerData as { flag: Int32Array };
+  const runner = await OnnxRunner.create(model, { threads: 1 });
+  for (let k = 0; k < 2; k++) decodeAll(await runner.run(batch)); // warm-up
+  parentPort!.postMessage('ready');
+  Atomics.wait(flag, 0, 0);
+  const end = performance.now() + seconds * 1000;
+  let batches = 0;
+  while (performance.now() < end) {
+    decodeAll(await runner.run(batch));
+    batches++;
+  }
+  await runner.release();
+  parentPort!.postMessage(batches);
+  process.exit(0);
+}
+
+/** --workers N: all workers start together; sentences/s of all of them over the same seconds. */
+async function workersRow(count: number): Promise<number> {
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const args = process.argv.slice(2);
+  const workers = Array.from({ length: count }, () => spawnWorker(new URL(import.meta.url), { flag, args }));
+  const next = () =>
+    Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<unknown>((resolve, reject) => {
+            w.once('message', resolve);
+            w.once('error', reject);
+          }),
+      ),
+    );
+  await next(); // all ready
+  const done = next();
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+  const batches = (await done) as number[];
+  return +((batches.reduce((a, x) => a + x, 0) * B) / seconds).toFixed(1);
+}
+
 const perSec = (ms: number) => +((B * 1000) / ms).toFixed(1);
 const row = (what: string, ms: number) => console.log(`${what.padEnd(28)} ${ms.toFixed(1).padStart(7)} ms/batch ${String(perSec(ms)).padStart(8)} sentences/s`);
 if (!(await loadOrt())) {
@@ -93,7 +144,11 @@ console.log(
     .join(' ')}`,
 );
 const result: Record<string, unknown> = { preset, B, n, relations: l, K };
-if (v.threads !== undefined) {
+if (v.workers !== undefined) {
+  const sps = await workersRow(Number(v.workers));
+  console.log(`${`onnxruntime, ${v.workers} workers x 1 thread`.padEnd(28)} ${String(sps).padStart(26)} sentences/s`);
+  Object.assign(result, { engine: 'onnx', workers: Number(v.workers), inferSentencesPerSec: sps });
+} else if (v.threads !== undefined) {
   const ms = await ortRow(Number(v.threads));
   row(`onnxruntime, ${v.threads} thread(s)`, ms);
   Object.assign(result, { engine: 'onnx', threads: Number(v.threads), inferSentencesPerSec: perSec(ms), msPerBatch: +ms.toFixed(2) });

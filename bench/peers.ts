@@ -7,6 +7,7 @@
  * Contract: `node --import tsx bench/SCRIPT.ts --threads N --preset paper --B 50 --n 40
  * --relations 24 --K 3` prints, as its last JSON line, an object with `trainSentencesPerSec`
  * (train-threads.ts) or `inferSentencesPerSec` (onnx.ts), and optionally `peakRssMiB` (its VmHWM).
+ * onnx.ts also takes `--workers N` in place of `--threads N`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -19,16 +20,18 @@ export interface PeerResult {
 }
 
 export type PeerScript = 'train-threads.ts' | 'onnx.ts';
+/** `--threads N` (one process, N threads), or `--workers N` (onnx.ts: N workers of one thread each). */
+export type PeerFlag = 'threads' | 'workers';
 const KEY: Record<PeerScript, string> = { 'train-threads.ts': 'trainSentencesPerSec', 'onnx.ts': 'inferSentencesPerSec' };
 
-export function runPeer(script: PeerScript, shape: Shape, threads: number, dir = import.meta.dirname): Outcome<PeerResult> {
+export function runPeer(script: PeerScript, shape: Shape, threads: number, flag: PeerFlag = 'threads', dir = import.meta.dirname): Outcome<PeerResult> {
   const file = join(dir, script);
   if (!existsSync(file)) return { ok: false, reason: `bench/${script} not present` };
   const args = [
     '--import',
     'tsx',
     file,
-    '--threads',
+    `--${flag}`,
     String(threads),
     '--preset',
     'paper',

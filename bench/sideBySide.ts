@@ -4,7 +4,7 @@
  * rin's 1-thread rows are bench.ts's own (wasm, in-process); its 2-thread training and its ONNX
  * inference come from peers.ts. Anything missing is a row saying why, never a failure.
  */
-import { type PeerScript, runPeer } from './peers.ts';
+import { type PeerFlag, type PeerScript, runPeer } from './peers.ts';
 import { BENCH_WORDS } from './synthetic.ts';
 import { type Outcome, runTorch, type Shape } from './torch.ts';
 
@@ -31,7 +31,8 @@ export interface ComparisonRow {
 }
 
 /** rin's own measurement of one row, from bench.ts (1 thread) or a peer script. */
-export type RinSource = { kind: 'inProcess'; engine: string; sentencesPerSec: number } | { kind: 'peer'; engine: string; script: PeerScript };
+/** A peer row runs its script with `--threads N`, or with `--workers N` (N workers of one thread each). */
+export type RinSource = { kind: 'inProcess'; engine: string; sentencesPerSec: number } | { kind: 'peer'; engine: string; script: PeerScript; flag?: PeerFlag };
 
 export interface Plan {
   shape: Shape;
@@ -51,12 +52,14 @@ export function plan(shape: Shape, wasm: { train: number; infer: number }, engin
     { shape, mode: 'infer', threads: 1, rin: { kind: 'inProcess', engine, sentencesPerSec: wasm.infer } },
     { shape, mode: 'infer', threads: 1, rin: { kind: 'peer', engine: 'onnx', script: 'onnx.ts' } },
     { shape, mode: 'infer', threads: 2, rin: { kind: 'peer', engine: 'onnx', script: 'onnx.ts' } },
+    // Two cores as rin serve and rin extract use them: a worker each, one batch each at a time.
+    { shape, mode: 'infer', threads: 2, rin: { kind: 'peer', engine: 'onnx, 2 workers', script: 'onnx.ts', flag: 'workers' } },
   ];
 }
 
 export interface Runners {
   torch: (shape: Shape, mode: Mode, threads: number) => Outcome<{ sent_per_s: number; med_ms: number; peakRSS_MB: number; engine: string }>;
-  peer: (script: PeerScript, shape: Shape, threads: number) => Outcome<{ sentencesPerSec: number; peakRssMiB?: number }>;
+  peer: (script: PeerScript, shape: Shape, threads: number, flag?: PeerFlag) => Outcome<{ sentencesPerSec: number; peakRssMiB?: number }>;
 }
 
 export const defaultRunners = (): Runners => ({
@@ -83,7 +86,7 @@ export function compare(plans: Plan[], torchSkip: string | null, run: Runners = 
 
 function rinSide(p: Plan, run: Runners): Side {
   if (p.rin.kind === 'inProcess') return { engine: p.rin.engine, sentencesPerSec: p.rin.sentencesPerSec };
-  const r = run.peer(p.rin.script, p.shape, p.threads);
+  const r = run.peer(p.rin.script, p.shape, p.threads, p.rin.flag);
   if (!r.ok) return { engine: p.rin.engine, sentencesPerSec: null, note: `not available: ${r.reason}` };
   return { engine: p.rin.engine, sentencesPerSec: r.value.sentencesPerSec, ...(r.value.peakRssMiB !== undefined ? { peakRssMiB: r.value.peakRssMiB } : {}) };
 }

@@ -22,7 +22,8 @@ test('compare: ratio rin/reference per row, the reference run once per (shape, m
       calls.push(`${mode}/${threads}`);
       return { ok: true, value: { engine: 'torch-x', sent_per_s: mode === 'train' ? 200 : 1000, med_ms: 1, peakRSS_MB: 300 } };
     },
-    peer: (script, _s, threads) => (script === 'onnx.ts' ? { ok: true, value: { sentencesPerSec: 1500 * threads } } : { ok: false, reason: 'bench/train-threads.ts not present' }),
+    peer: (script, _s, threads, flag) =>
+      script === 'onnx.ts' ? { ok: true, value: { sentencesPerSec: (flag === 'workers' ? 1600 : 1500) * threads } } : { ok: false, reason: 'bench/train-threads.ts not present' },
   };
   const rows = compare(plan(SHAPE, { train: 100, infer: 500 }), null, run);
   assert.deepEqual(calls, ['train/1', 'train/2', 'infer/1', 'infer/2']);
@@ -34,6 +35,7 @@ test('compare: ratio rin/reference per row, the reference run once per (shape, m
       ['infer', 1, 'wasm', 500, 1000, 0.5],
       ['infer', 1, 'onnx', 1500, 1000, 1.5],
       ['infer', 2, 'onnx', 3000, 1000, 3],
+      ['infer', 2, 'onnx, 2 workers', 3200, 1000, 3.2],
     ],
   );
   assert.match(rows[1].rin.note!, /^not available: bench\/train-threads.ts not present/);
@@ -51,17 +53,20 @@ test('compare: a skipped reference runs nothing, gives no ratio, and says why on
 
 test('runPeer: a missing script, a failing one and one without its figure are "not available"; a good one is read', () => {
   const dir = tmp();
-  assert.deepEqual(runPeer('onnx.ts', SHAPE, 2, dir), { ok: false, reason: 'bench/onnx.ts not present' });
+  assert.deepEqual(runPeer('onnx.ts', SHAPE, 2, 'threads', dir), { ok: false, reason: 'bench/onnx.ts not present' });
   writeFileSync(join(dir, 'onnx.ts'), 'console.error("boom"); process.exit(3);\n');
-  assert.deepEqual(runPeer('onnx.ts', SHAPE, 2, dir), { ok: false, reason: 'bench/onnx.ts exit 3: boom' });
+  assert.deepEqual(runPeer('onnx.ts', SHAPE, 2, 'threads', dir), { ok: false, reason: 'bench/onnx.ts exit 3: boom' });
   writeFileSync(join(dir, 'onnx.ts'), 'console.log(JSON.stringify({ trainSentencesPerSec: 1 }));\n');
-  assert.deepEqual(runPeer('onnx.ts', SHAPE, 2, dir), { ok: false, reason: 'bench/onnx.ts printed no inferSentencesPerSec' });
+  assert.deepEqual(runPeer('onnx.ts', SHAPE, 2, 'threads', dir), { ok: false, reason: 'bench/onnx.ts printed no inferSentencesPerSec' });
   // The script gets the shape and thread count as flags, and the thread pools pinned in its environment.
   writeFileSync(
     join(dir, 'train-threads.ts'),
     'console.log("progress");\nconsole.log(JSON.stringify({ trainSentencesPerSec: Number(process.env.OMP_NUM_THREADS) * 100, peakRssMiB: Number(process.argv[process.argv.indexOf("--relations") + 1]) + Number(process.argv[process.argv.indexOf("--threads") + 1]) }));\n',
   );
-  assert.deepEqual(runPeer('train-threads.ts', SHAPE, 2, dir), { ok: true, value: { sentencesPerSec: 200, peakRssMiB: 26 } });
+  assert.deepEqual(runPeer('train-threads.ts', SHAPE, 2, 'threads', dir), { ok: true, value: { sentencesPerSec: 200, peakRssMiB: 26 } });
+  // --workers N in place of --threads N.
+  writeFileSync(join(dir, 'onnx.ts'), 'console.log(JSON.stringify({ inferSentencesPerSec: Number(process.argv[process.argv.indexOf("--workers") + 1]) * 1000 }));\n');
+  assert.deepEqual(runPeer('onnx.ts', SHAPE, 2, 'workers', dir), { ok: true, value: { sentencesPerSec: 2000 } });
 });
 
 test("runTorch: reads the reference line, sets torch's threads (OMP) to the thread count and OpenBLAS to one, reports a failure", () => {
