@@ -14,7 +14,8 @@ if (process.env.RIN_NATIVE === '0') {
 // npm gives its own node-gyp to install scripts (npm_config_node_gyp); else one on the PATH.
 const gyp = process.env.npm_config_node_gyp;
 const [cmd, args] = gyp && existsSync(gyp) ? [process.execPath, [gyp, 'rebuild']] : ['node-gyp', ['rebuild']];
-const r = spawnSync(cmd, args, { cwd: here, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+// A time limit: node-gyp may try to download Node's headers, and an offline install must not hang.
+const r = spawnSync(cmd, args, { cwd: here, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 300_000 });
 if (r.status === 0 && existsSync(join(here, 'build/Release/rin_native.node'))) {
   console.log('rin: native addon built (OpenBLAS is used at run time when installed)');
 } else {

@@ -1,17 +1,23 @@
 /*
- * rin's native kernels (optional): single-precision matrix products on the machine's CBLAS
- * (OpenBLAS), opened at run time with dlopen, for the tfjs-wasm backend (src/engine/native.ts).
+ * rin's native kernels (optional; src/engine/addon.ts loads them): single-precision matrix
+ * products on the machine's CBLAS (OpenBLAS), opened at run time with dlopen, and the model's
+ * heaviest loops: both LSTM directions, the GRU update (Eq. 4-7), the RE loss over all cells
+ * (Eq. 13) and Adam, each forward and backward where it has one.
  *
  * Why: tfjs-wasm's XNNPACK matmul reaches ~17 GFLOP/s a core here (128-bit SIMD, no FMA);
- * OpenBLAS with AVX-512 reaches ~100. Training is mostly matmuls, so this is most of its speed.
- * Why dlopen, not linking: no BLAS headers or -dev package are needed to build, and a machine
- * without a BLAS still loads the addon, which then says so (init returns null) and rin stays on wasm.
+ * OpenBLAS with AVX-512 reaches ~100, and a training step is mostly matmuls and per-kernel
+ * overhead. Why dlopen, not linking: no BLAS headers or -dev package are needed to build, and a
+ * machine without a BLAS still loads the addon, which then says so (init returns null) and rin
+ * stays on wasm and JavaScript.
  *
- * Arrays are Float32Array views, usually on the wasm heap (the tensors' own memory): no copies.
+ * Arrays are Float32Arrays: views of the wasm heap (the tensors' own memory) or pooled host
+ * arrays (src/engine/scratch.ts). Every length is checked against the sizes given: a short array
+ * is an error, never a read or write past its end.
  */
 #include <dlfcn.h>
 #include <math.h>
 #include <node_api.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,23 +33,32 @@ static const char *blas_name;
 /* Libraries tried in order; the first with cblas_sgemm wins. RIN_BLAS names another. */
 static const char *CANDIDATES[] = {"libopenblas.so.0", "libopenblas.so", "libopenblasp.so.0", "libblis.so.4", "libmkl_rt.so", NULL};
 
-static int open_blas(void) {
-  if (sgemm) return 1;
+static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
+
+static void find_blas(void) {
   const char *forced = getenv("RIN_BLAS");
   for (int k = forced ? -1 : 0; forced ? k < 0 : CANDIDATES[k] != NULL; k++) {
     const char *name = k < 0 ? forced : CANDIDATES[k];
     void *lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
     if (!lib) continue;
     sgemm_fn f = (sgemm_fn)dlsym(lib, "cblas_sgemm");
-    if (!f) continue;
+    if (!f) {
+      dlclose(lib);
+      continue;
+    }
     /* One BLAS thread per caller: rin's parallelism is its worker threads, one per core. */
     set_threads_fn st = (set_threads_fn)dlsym(lib, "openblas_set_num_threads");
     if (st) st(1);
     blas_name = name;
     sgemm = f;
-    return 1;
+    return;
   }
-  return 0;
+}
+
+/* Once per process, whichever worker thread asks first. */
+static int open_blas(void) {
+  pthread_once(&blas_once, find_blas);
+  return sgemm != NULL;
 }
 
 #define CHECK(call)                                                   \
@@ -54,15 +69,25 @@ static int open_blas(void) {
     }                                                                 \
   } while (0)
 
+/* An empty array may have no data pointer: it gets this one (nothing is read or written). */
+static float empty_array[1];
+
+/* A Float32Array's data; NULL after throwing when v is not one (or is detached while non-empty). */
 static float *f32(napi_env env, napi_value v, size_t *len, const char *what) {
   napi_typedarray_type type;
-  void *data;
+  void *data = NULL;
   napi_value ab;
   size_t off;
+  char msg[128];
   if (napi_get_typedarray_info(env, v, &type, len, &data, &ab, &off) != napi_ok || type != napi_float32_array) {
-    char msg[96];
     snprintf(msg, sizeof msg, "rin native: %s must be a Float32Array", what);
     napi_throw_type_error(env, NULL, msg);
+    return NULL;
+  }
+  if (*len == 0) return empty_array;
+  if (!data) {
+    snprintf(msg, sizeof msg, "rin native: %s has no data (a detached buffer?)", what);
+    napi_throw_error(env, NULL, msg);
     return NULL;
   }
   return (float *)data;
@@ -132,7 +157,7 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
   if (K > 0) sgemm(ROW_MAJOR, ta ? TRANS : NO_TRANS, tb ? TRANS : NO_TRANS, (int)M, (int)N, (int)K, 1.0f, A, ta ? (int)M : (int)K, B, tb ? (int)K : (int)N, bias ? 1.0f : 0.0f, C, (int)N);
   else if (!bias) memset(C, 0, M * N * sizeof(float));
   if (act == 1)
-    for (int64_t i = 0; i < M * N; i++) C[i] = C[i] > 0 ? C[i] : 0;
+    for (int64_t i = 0; i < M * N; i++) C[i] = C[i] < 0 ? 0 : C[i]; /* NaN stays NaN */
   return NULL;
 }
 
@@ -190,33 +215,68 @@ typedef struct {
   int bad;
 } Args;
 
-static float *arg_f32(Args *a, size_t k, size_t need, const char *what) {
+static void arg_fail(Args *a, const char *msg) {
+  if (!a->bad) napi_throw_range_error(a->env, NULL, msg);
+  a->bad = 1;
+}
+
+/* The product of sizes, or -1 (and the call fails) when it overflows 2^62. */
+static int64_t size_of(Args *a, int64_t x, int64_t y, int64_t z) {
+  int64_t p;
+  if (__builtin_mul_overflow(x, y, &p) || __builtin_mul_overflow(p, z, &p) || p > ((int64_t)1 << 62)) {
+    arg_fail(a, "rin native: sizes too large");
+    return -1;
+  }
+  return p;
+}
+
+/* A size handed to the BLAS, which takes 32-bit ints. */
+static void blas_int(Args *a, int64_t x) {
+  if (x > INT32_MAX) arg_fail(a, "rin native: a matrix dimension exceeds 2^31 - 1");
+}
+
+static float *arg_f32(Args *a, size_t k, int64_t need, const char *what) {
   if (a->bad) return NULL;
+  if (k >= a->argc) {
+    arg_fail(a, "rin native: too few arguments");
+    return NULL;
+  }
   size_t len;
-  float *p = k < a->argc ? f32(a->env, a->argv[k], &len, what) : NULL;
+  float *p = f32(a->env, a->argv[k], &len, what);
   if (!p) {
     a->bad = 1;
     return NULL;
   }
-  if (len < need) {
+  if (need < 0 || len < (size_t)need) {
     char msg[128];
-    snprintf(msg, sizeof msg, "rin native: %s has %zu values, needs %zu", what, len, need);
-    napi_throw_range_error(a->env, NULL, msg);
-    a->bad = 1;
+    snprintf(msg, sizeof msg, "rin native: %s has %zu values, needs %lld", what, len, (long long)need);
+    arg_fail(a, msg);
     return NULL;
   }
   return p;
 }
 
-static int64_t arg_int(Args *a, size_t k) {
-  if (a->bad || k >= a->argc) {
+/* The addon's ops need the BLAS; a call without one is an error (addon.ts never makes it). */
+static int need_blas(Args *a) {
+  if (a->bad) return 0;
+  if (!open_blas()) {
+    napi_throw_error(a->env, NULL, "rin native: no BLAS library was found");
     a->bad = 1;
+    return 0;
+  }
+  return 1;
+}
+
+static int64_t arg_int(Args *a, size_t k) {
+  if (a->bad) return 0;
+  if (k >= a->argc) {
+    arg_fail(a, "rin native: too few arguments");
     return 0;
   }
   int64_t x = 0;
   if (napi_get_value_int64(a->env, a->argv[k], &x) != napi_ok || x < 0 || x > INT32_MAX) {
-    if (!a->bad) napi_throw_range_error(a->env, NULL, "rin native: sizes must be non-negative 32-bit integers");
-    a->bad = 1;
+    arg_fail(a, "rin native: sizes must be non-negative 32-bit integers");
+    return 0;
   }
   return x;
 }
@@ -225,7 +285,8 @@ static int64_t arg_int(Args *a, size_t k) {
  * exp in float32 written so that the compiler vectorises loops over it (glibc's expf is a scalar
  * call, and these loops were half of a GRU update's time): Cephes' expf, range reduction by ln 2,
  * a degree-6 polynomial, 2^n through the exponent bits; within 2 ulp of expf for |x| ≤ 87, and
- * clamped there (sigmoid and tanh saturate long before).
+ * clamped there (sigmoid and tanh saturate long before). tanh through it is 2σ(2x) − 1: absolute
+ * error ~1e-7, so relative error grows near 0 (1e-4 at |x| = 1e-3), harmless inside the gates.
  */
 static inline float fexp(float x) {
   x = x < -87.0f ? -87.0f : (x > 87.0f ? 87.0f : x);
@@ -249,7 +310,11 @@ static inline float sigm(float x) { return 1.0f / (1.0f + fexp(-x)); }
 static inline float ftanh(float x) { return 2.0f / (1.0f + fexp(-2.0f * x)) - 1.0f; }
 
 /* The element-wise loops, compiled twice (AVX2 and baseline), the CPU's picked at load. */
+#if defined(__x86_64__) && defined(__linux__)
 #define VEC __attribute__((target_clones("avx2", "default")))
+#else
+#define VEC
+#endif
 
 VEC static void sigmoid_all(float *restrict a, int64_t n) {
   for (int64_t i = 0; i < n; i++) a[i] = sigm(a[i]);
@@ -301,9 +366,10 @@ static napi_value gru_forward(napi_env env, napi_callback_info info) {
   CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
   Args a = {env, v, argc, 0};
   int64_t N = arg_int(&a, 5), d = arg_int(&a, 6), dx = arg_int(&a, 7), w = d + dx;
+  blas_int(&a, w);
   float *h = arg_f32(&a, 0, N * d, "h"), *x = arg_f32(&a, 1, N * dx, "x"), *Wz = arg_f32(&a, 2, w * d, "Wz"), *Wu = arg_f32(&a, 3, w * d, "Wu"), *Wo = arg_f32(&a, 4, w * d, "Wo");
   float *hx = arg_f32(&a, 8, N * w, "hx"), *ux = arg_f32(&a, 9, N * w, "ux"), *z = arg_f32(&a, 10, N * d, "z"), *u = arg_f32(&a, 11, N * d, "u"), *c = arg_f32(&a, 12, N * d, "c"), *out = arg_f32(&a, 13, N * d, "out");
-  if (a.bad || !open_blas()) return NULL;
+  if (!need_blas(&a)) return NULL;
   for (int64_t r = 0; r < N; r++) {
     memcpy(hx + r * w, h + r * d, d * sizeof(float));
     memcpy(hx + r * w + d, x + r * dx, dx * sizeof(float));
@@ -331,10 +397,11 @@ static napi_value gru_backward(napi_env env, napi_callback_info info) {
   CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
   Args a = {env, v, argc, 0};
   int64_t N = arg_int(&a, 5), d = arg_int(&a, 6), dx = arg_int(&a, 7), w = d + dx;
+  blas_int(&a, w);
   float *dy = arg_f32(&a, 0, N * d, "dy"), *h = arg_f32(&a, 1, N * d, "h"), *Wz = arg_f32(&a, 2, w * d, "Wz"), *Wu = arg_f32(&a, 3, w * d, "Wu"), *Wo = arg_f32(&a, 4, w * d, "Wo");
   float *hx = arg_f32(&a, 8, N * w, "hx"), *ux = arg_f32(&a, 9, N * w, "ux"), *z = arg_f32(&a, 10, N * d, "z"), *u = arg_f32(&a, 11, N * d, "u"), *c = arg_f32(&a, 12, N * d, "c");
   float *dh = arg_f32(&a, 13, N * d, "dh"), *dxo = arg_f32(&a, 14, N * dx, "dx"), *dWz = arg_f32(&a, 15, w * d, "dWz"), *dWu = arg_f32(&a, 16, w * d, "dWu"), *dWo = arg_f32(&a, 17, w * d, "dWo");
-  if (a.bad || !open_blas()) return NULL;
+  if (!need_blas(&a)) return NULL;
   float *dZ = malloc(N * d * sizeof(float)), *dU = malloc(N * d * sizeof(float)), *dC = malloc(N * d * sizeof(float)), *dw = malloc(N * w * sizeof(float));
   if (!dZ || !dU || !dC || !dw) {
     free(dZ), free(dU), free(dC), free(dw);
@@ -380,11 +447,11 @@ static napi_value bce(napi_env env, napi_callback_info info) {
   napi_value v[10];
   CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
   Args a = {env, v, argc, 0};
-  int64_t n = arg_int(&a, 4), B = arg_int(&a, 5), l = arg_int(&a, 6);
+  int64_t n = arg_int(&a, 4), B = arg_int(&a, 5), l = arg_int(&a, 6), cells = size_of(&a, n, B, l);
   bool self = false;
-  if (!a.bad && napi_get_value_bool(env, v[7], &self) != napi_ok) a.bad = 1;
-  float *A = arg_f32(&a, 0, n * B * l, "a"), *C = arg_f32(&a, 1, n * B * l, "c"), *bias = arg_f32(&a, 2, l, "bias");
-  float *ga = arg_f32(&a, 8, n * B * l, "ga"), *gc = arg_f32(&a, 9, n * B * l, "gc");
+  if (!a.bad && (argc < 8 || napi_get_value_bool(env, v[7], &self) != napi_ok)) arg_fail(&a, "rin native: selfPairs must be a boolean");
+  float *A = arg_f32(&a, 0, cells, "a"), *C = arg_f32(&a, 1, cells, "c"), *bias = arg_f32(&a, 2, l, "bias");
+  float *ga = arg_f32(&a, 8, cells, "ga"), *gc = arg_f32(&a, 9, cells, "gc");
   napi_typedarray_type type;
   size_t nl;
   void *data;
@@ -462,9 +529,11 @@ static napi_value lstm_forward(napi_env env, napi_callback_info info) {
   CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
   Args a = {env, v, argc, 0};
   int64_t n = arg_int(&a, 5), B = arg_int(&a, 6), h = arg_int(&a, 7), G = 4 * h, R = n * B;
-  float *xf = arg_f32(&a, 0, R * G, "xf"), *xb = arg_f32(&a, 1, R * G, "xb"), *Uf = arg_f32(&a, 2, h * G, "Uf"), *Ub = arg_f32(&a, 3, h * G, "Ub"), *mask = arg_f32(&a, 4, R, "mask");
-  float *gates = arg_f32(&a, 8, 2 * R * G, "gates"), *c = arg_f32(&a, 9, 2 * R * h, "c"), *tc = arg_f32(&a, 10, 2 * R * h, "tc"), *hs = arg_f32(&a, 11, 2 * R * h, "hs"), *keep = arg_f32(&a, 12, 2 * R, "keep"), *H = arg_f32(&a, 13, R * 2 * h, "H");
-  if (a.bad || !open_blas()) return NULL;
+  blas_int(&a, 2 * G);
+  const int64_t RG = size_of(&a, R, G, 1), Rh2 = size_of(&a, R, h, 2);
+  float *xf = arg_f32(&a, 0, RG, "xf"), *xb = arg_f32(&a, 1, RG, "xb"), *Uf = arg_f32(&a, 2, h * G, "Uf"), *Ub = arg_f32(&a, 3, h * G, "Ub"), *mask = arg_f32(&a, 4, R, "mask");
+  float *gates = arg_f32(&a, 8, size_of(&a, RG, 2, 1), "gates"), *c = arg_f32(&a, 9, Rh2, "c"), *tc = arg_f32(&a, 10, Rh2, "tc"), *hs = arg_f32(&a, 11, Rh2, "hs"), *keep = arg_f32(&a, 12, 2 * R, "keep"), *H = arg_f32(&a, 13, Rh2, "H");
+  if (!need_blas(&a)) return NULL;
   float *rec = calloc(B * 2 * G, sizeof(float)); /* [B, 2G]: h_prev · U of both directions */
   float *zeros = calloc(B * h, sizeof(float));    /* the cells before the first step */
   if (!rec || !zeros) {
@@ -497,10 +566,13 @@ static napi_value lstm_backward(napi_env env, napi_callback_info info) {
   CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
   Args a = {env, v, argc, 0};
   int64_t n = arg_int(&a, 3), B = arg_int(&a, 4), h = arg_int(&a, 5), G = 4 * h, R = n * B;
-  float *dH = arg_f32(&a, 0, R * 2 * h, "dH"), *Uf = arg_f32(&a, 1, h * G, "Uf"), *Ub = arg_f32(&a, 2, h * G, "Ub");
-  float *gates = arg_f32(&a, 6, 2 * R * G, "gates"), *c = arg_f32(&a, 7, 2 * R * h, "c"), *tc = arg_f32(&a, 8, 2 * R * h, "tc"), *hs = arg_f32(&a, 9, 2 * R * h, "hs"), *keep = arg_f32(&a, 10, 2 * R, "keep");
-  float *dxf = arg_f32(&a, 11, R * G, "dxf"), *dxb = arg_f32(&a, 12, R * G, "dxb"), *dUf = arg_f32(&a, 13, h * G, "dUf"), *dUb = arg_f32(&a, 14, h * G, "dUb");
-  if (a.bad || !open_blas()) return NULL;
+  blas_int(&a, 2 * G);
+  blas_int(&a, R);
+  const int64_t RG = size_of(&a, R, G, 1), Rh2 = size_of(&a, R, h, 2);
+  float *dH = arg_f32(&a, 0, Rh2, "dH"), *Uf = arg_f32(&a, 1, h * G, "Uf"), *Ub = arg_f32(&a, 2, h * G, "Ub");
+  float *gates = arg_f32(&a, 6, size_of(&a, RG, 2, 1), "gates"), *c = arg_f32(&a, 7, Rh2, "c"), *tc = arg_f32(&a, 8, Rh2, "tc"), *hs = arg_f32(&a, 9, Rh2, "hs"), *keep = arg_f32(&a, 10, 2 * R, "keep");
+  float *dxf = arg_f32(&a, 11, RG, "dxf"), *dxb = arg_f32(&a, 12, RG, "dxb"), *dUf = arg_f32(&a, 13, h * G, "dUf"), *dUb = arg_f32(&a, 14, h * G, "dUb");
+  if (!need_blas(&a)) return NULL;
   float *dG = malloc(2 * R * G * sizeof(float)); /* pre-activation gradients, step-major [2, n, B, G] */
   float *dhRec = calloc(B * 2 * h, sizeof(float)), *dcNext = calloc(B * 2 * h, sizeof(float)); /* [B, 2h] */
   if (!dG || !dhRec || !dcNext) {

@@ -69,6 +69,28 @@ testEngines('the same updates as tf.train.adam, step for step', () => {
   disposeParams(theirs);
 });
 
+testEngines('a scaled update (clipping) equals tf.train.adam on the gradients times the scale, to the last bit', () => {
+  const ours = params(2),
+    theirs = params(2);
+  const a = new Adam(ours, 0.01),
+    b = tf.train.adam(0.01);
+  for (let k = 0; k < 4; k++) {
+    const scale = 0.3 + 0.1 * k;
+    const g = grads(ours, k);
+    a.applyHost(new Map(Object.entries(g).map(([name, t]) => [name, t.dataSync() as Float32Array])), scale);
+    // The same values keyed by the other set's variables (gradients are keyed by variable name).
+    const g2 = grads(theirs, k);
+    const scaled = Object.fromEntries(Object.entries(g2).map(([name, t]) => [name, tf.mul(t, scale)]));
+    b.applyGradients(scaled as unknown as Record<string, tf.Variable>);
+    tf.dispose([...Object.values(g), ...Object.values(g2), ...Object.values(scaled)]);
+    assert.deepEqual(values(ours), values(theirs), `step ${k + 1}, scale ${scale}`);
+  }
+  a.dispose();
+  b.dispose();
+  disposeParams(ours);
+  disposeParams(theirs);
+});
+
 const saved = (a: Adam) => new Map<string, SavedMoments>([...a.moments].map(([name, { m, v }]) => [name, { shape: m.shape, m: m.dataSync() as Float32Array, v: v.dataSync() as Float32Array }]));
 
 test('restored from its saved state, it continues exactly; its tensors are all released', () => {

@@ -151,6 +151,25 @@ for (const selfPairs of [false, true]) {
   });
 }
 
+testEngines('separableBce: sentences of one word, of none, and a lone sentence', () => {
+  const rng = new Rng(4);
+  for (const [n, lengths] of [
+    [3, [1, 0, 3]],
+    [2, [2]],
+  ] as [number, number[]][]) {
+    const B = lengths.length;
+    const l = 2;
+    const [a, c, bias] = [randn(rng, [n, B, l]), randn(rng, [n, B, l]), randn(rng, [l])];
+    const gold: Cell[][] = lengths.map((len) => (len > 1 ? [{ i: 0, t: 1, j: len - 1 }] : []));
+    const ours = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => separableBce(x as tf.Tensor3D, y as tf.Tensor3D, z as tf.Tensor1D, lengths, gold, false);
+    const plain = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => plainBce(x, y, z, lengths, gold, false);
+    assertClose(ours(a, c, bias).dataSync(), plain(a, c, bias).dataSync(), 1e-5, `loss, lengths ${lengths}`);
+    const g1 = tf.grads(ours)([a, c, bias]);
+    const g2 = tf.grads(plain)([a, c, bias]);
+    ['a', 'c', 'bias'].forEach((name, k) => assertClose(g1[k].dataSync(), g2[k].dataSync(), 1e-5, `d/d${name}, lengths ${lengths}`));
+  }
+});
+
 test('tanh: the sigmoid route for large tensors equals tf.tanh in value and gradient', () => {
   const rng = new Rng(5);
   for (const shape of [

@@ -6,7 +6,9 @@
  *
  * The addon is built at install (native/build.mjs, node-gyp) and finds a BLAS at run time; when
  * either is missing, or RIN_NATIVE=0, rin runs on wasm and JavaScript alone with the same results
- * up to float rounding. This file loads it without tfjs, so `rin --version` can report it quickly.
+ * up to float rounding (and the gates' exp, within 2 ulp of expf). The matmul kernels and Adam
+ * apply on the wasm backend; the LSTM, GRU and loss ops on any. This file loads the addon without
+ * tfjs, so `rin --version` can report it quickly.
  */
 import { createRequire } from 'node:module';
 
@@ -54,7 +56,6 @@ export interface Addon {
     dWu: Float32Array,
     dWo: Float32Array,
   ): void;
-  /** Eq. 13 without the gold cells (engine/ops.ts separableBce): Σ softplus; Σ sigmoid added into ga, gc. */
   /** Both LSTM directions (engine/biLstm.ts); the saved arrays for the backward are filled. */
   lstmForward(
     xf: Float32Array,
@@ -89,6 +90,7 @@ export interface Addon {
     dUf: Float32Array,
     dUb: Float32Array,
   ): void;
+  /** Eq. 13 without the gold cells (engine/ops.ts separableBce): Σ softplus; Σ sigmoid added into ga, gc. */
   bce(a: Float32Array, c: Float32Array, bias: Float32Array, lengths: Int32Array, n: number, B: number, l: number, selfPairs: boolean, ga: Float32Array, gc: Float32Array): number;
 }
 
@@ -131,11 +133,4 @@ export function loadNative(): Addon | null {
 export function nativeStatus(): NativeStatus {
   loadNative();
   return status;
-}
-
-/** a·b of two host arrays: [M, K] · [K, N] → [M, N], on the BLAS. */
-export function hostMatMul(n: Addon, a: Float32Array, b: Float32Array, M: number, K: number, N: number): Float32Array {
-  const out = new Float32Array(M * N);
-  n.sgemm(false, false, M, N, K, a, b, out, null, 0);
-  return out;
 }

@@ -3,10 +3,11 @@
  *
  * Recorded as autograd ops, the 40 steps of a sentence cost ~12 kernels each forward and ~25
  * backward, and on wasm every kernel has tens of µs of overhead whatever its size. Here each step
- * is one batched matmul (both directions at once, [2, B, h] · [2, h, 4h]) plus the gate arithmetic
- * in typed-array loops (measured faster on wasm than the same arithmetic as kernels, README "Engine
- * notes"); the backward is one matmul per step for the recurrence, then the recurrent-weight
- * gradient of ALL steps in one matmul, dU = H_prevᵀ · dGates.
+ * is one matmul for both directions ([B, 2h] · the block-diagonal [2h, 8h]) plus the gate
+ * arithmetic in typed-array loops (measured faster on wasm than the same arithmetic as kernels,
+ * README "Engine notes"); the backward is one matmul per step for the recurrence, then the
+ * recurrent-weight gradient of ALL steps in one matmul, dU = H_prevᵀ · dGates. With the native
+ * addon the same loops and matmuls run in C (native/rin_native.c lstmForward, lstmBackward).
  *
  * Gate columns per direction are [i | f | g | o], each h wide (the layout of lstm.*.W and lstm.*.U).
  * The backward direction reads its input in reversed time; padding sits at the end of a sentence

@@ -18,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /* The wasm backend's internals that we use (not part of its typed public API). */
-interface WasmBackendLike {
+export interface WasmBackendLike {
   makeOutput(shape: number[], dtype: string): tf.TensorInfo;
   incRef(dataId: tf.DataId): void;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;

@@ -1,8 +1,7 @@
-/** A matmul whose operands and result live on the host (the custom ops' loops). */
+/** A matmul whose operands and result live on the host (the JavaScript BiLSTM's loops). */
 import * as tf from '@tensorflow/tfjs';
-import { hostMatMul, loadNative } from './addon.ts';
 
-/** A constant right operand [rows, cols], uploaded to the backend only when there is no native BLAS. */
+/** A constant right operand [rows, cols] on the host, uploaded to the backend once, at first use. */
 export class HostMatrix {
   private t?: tf.Tensor2D;
   constructor(
@@ -23,13 +22,10 @@ export class HostMatrix {
 }
 
 /**
- * a [M, b.rows] · b → [M, b.cols], on the native BLAS when there is one, else on the backend and
- * read back. Not through tf.tidy: tidy walks a returned typed array element by element, which
- * costs more than the matmul.
+ * a [M, b.rows] · b → [M, b.cols] on the backend, read back. Not through tf.tidy: tidy walks a
+ * returned typed array element by element, which costs more than the matmul.
  */
 export function matMulHost(a: Float32Array, M: number, b: HostMatrix): Float32Array {
-  const native = loadNative();
-  if (native) return hostMatMul(native, a, b.values, M, b.rows, b.cols);
   const at = tf.tensor2d(a, [M, b.rows]);
   const out = tf.matMul(at, b.tensor());
   const v = out.dataSync() as Float32Array;

@@ -1,16 +1,11 @@
 /**
- * The native addon's kernels for the wasm backend (engine/addon.ts loads it): BatchMatMul and
- * _FusedMatMul on the BLAS, reading and writing the tensors' memory in the wasm heap in place,
- * and Adam's update of a parameter there.
+ * The native addon's kernels for the wasm backend (engine/addon.ts loads it): BatchMatMul,
+ * _FusedMatMul and Sum over rows on the BLAS, reading and writing the tensors' memory in the wasm
+ * heap in place, and Adam's update of a parameter there.
  */
 import * as tf from '@tensorflow/tfjs';
 import { type Addon, loadNative, nativeStatus } from './addon.ts';
-
-/* The wasm backend's internals that we use (not part of its typed public API). */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: string): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
+import type { WasmBackendLike } from './kernels.ts';
 
 /**
  * op(a) · op(b) for rank 2 or 3 (batch dims equal, or one of them 1), with an optional bias [N]
@@ -25,7 +20,8 @@ function product(n: Addon, backend: WasmBackendLike, a: tf.TensorInfo, b: tf.Ten
   const K = ta ? a.shape[ra - 2] : a.shape[ra - 1];
   const N = tb ? b.shape[ra - 2] : b.shape[ra - 1];
   if ((tb ? b.shape[ra - 1] : b.shape[ra - 2]) !== K) return undefined;
-  if (bias && (bias.dtype !== 'float32' || bias.shape.reduce((s, d) => s * d, 1) !== N)) return undefined;
+  // A bias of shape [N] or [1, N] (one per column); any other broadcast goes to the stock kernel.
+  if (bias && (bias.dtype !== 'float32' || bias.shape.at(-1) !== N || bias.shape.some((d, i) => i < bias.shape.length - 1 && d !== 1))) return undefined;
   const batch = Math.max(bA, bB);
   const out = backend.makeOutput(ra === 3 ? [batch, M, N] : [M, N], 'float32');
   // Views after makeOutput: growing the heap detaches older views.

@@ -2,43 +2,47 @@
  * Scratch arrays for the native ops (gru.ts, biLstm.ts, ops.ts separableBce), reused instead of
  * allocated per call. A training step otherwise allocates ~100 MB of short-lived ArrayBuffers,
  * and V8 answers with two full collections a step, whose concurrent marking takes a core's time
- * away from a second training thread (measured: a third of all CPU at the NYT-like shape).
+ * away from a second training thread.
  *
- * `take` hands out an array of exactly n floats with undefined contents; `give` returns it once
- * nothing reads it any more. Arrays a tensor owns are never pooled: on the wasm backend a tensor
- * copies its values into the wasm heap, on others it may keep the array itself (tensorFrom).
+ * Arrays are pooled by size class (the next power of two): batches differ in length, so exact
+ * sizes would rarely come back. `take(n)` hands out n floats (a view of a pooled buffer) with
+ * undefined contents; `give` returns it once nothing reads it any more. Arrays a tensor owns are
+ * never pooled: on the wasm backend a tensor copies its values into the wasm heap, on others it
+ * may keep the array itself (tensorFrom).
  */
 import * as tf from '@tensorflow/tfjs';
+import type { WasmBackendLike } from './kernels.ts';
 
-const free = new Map<number, Float32Array[]>();
+const free = new Map<number, Float32Array[]>(); // size class → whole buffers
 let pooledBytes = 0;
-/** Beyond this the pool lets arrays go to the garbage collector (a peak, not a leak). */
-const MAX_POOLED_BYTES = 512 * 2 ** 20;
+/** Beyond this the pool lets buffers go to the garbage collector (a peak, not a leak). */
+const MAX_POOLED_BYTES = 128 * 2 ** 20;
+
+const sizeClass = (n: number) => (n <= 64 ? 64 : 2 ** Math.ceil(Math.log2(n)));
 
 export function take(n: number): Float32Array {
-  const a = free.get(n)?.pop();
-  if (!a) return new Float32Array(n);
-  pooledBytes -= a.byteLength;
-  return a;
+  const c = sizeClass(n);
+  const whole = free.get(c)?.pop();
+  if (whole) pooledBytes -= whole.byteLength;
+  return (whole ?? new Float32Array(c)).subarray(0, n);
 }
 
 export function takeZeroed(n: number): Float32Array {
   return take(n).fill(0);
 }
 
+/** Back to the pool: only arrays `take` made (a whole power-of-two buffer), each once. */
 export function give(...arrays: Float32Array[]): void {
   for (const a of arrays) {
-    if (pooledBytes + a.byteLength > MAX_POOLED_BYTES || a.byteOffset !== 0 || a.length !== a.buffer.byteLength / 4) continue;
-    const list = free.get(a.length);
-    if (list) list.push(a);
-    else free.set(a.length, [a]);
-    pooledBytes += a.byteLength;
+    const whole = new Float32Array(a.buffer);
+    const c = whole.length;
+    if (a.byteOffset !== 0 || c !== sizeClass(c) || pooledBytes + whole.byteLength > MAX_POOLED_BYTES) continue;
+    const list = free.get(c) ?? [];
+    if (list.some((b) => b.buffer === a.buffer)) continue; // given twice: keep one
+    list.push(whole);
+    free.set(c, list);
+    pooledBytes += whole.byteLength;
   }
-}
-
-/* The wasm backend's internals that we use (not part of its typed public API). */
-interface WasmBackendLike {
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
 const onWasm = () => tf.getBackend() === 'wasm';

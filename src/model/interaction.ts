@@ -43,10 +43,11 @@ export function interaction(
 }
 
 /**
- * Eq. 4-7, the GRU update of one task feature (prefix 'updR' for H̃, 'updG' for H̄), z and u from
- * one matmul ([h, x] · [W_z | W_u]). Measured on wasm and not kept: both updaters in one matmul
- * (block weights with zero blocks: +33% time; a batched [2, N, ·] matmul: ~10x), and the whole
- * update as a custom op with typed-array loops (~1.5x slower than these kernels).
+ * Eq. 4-7, the GRU update of one task feature (prefix 'updR' for H̃, 'updG' for H̄). With the
+ * native addon it is one custom op in C (engine/gru.ts); without it, tfjs ops with z and u from
+ * one matmul ([h, x] · [W_z | W_u]). Measured on wasm and not kept for that path: both updaters in
+ * one matmul (block weights with zero blocks: +33% time; a batched [2, N, ·] matmul: ~10x), and
+ * the update as a custom op with JavaScript loops (~1.5x slower than these kernels).
  */
 export function gruUpdate(p: Params, prefix: Updater, h: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
   const native = loadNative();

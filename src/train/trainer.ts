@@ -104,7 +104,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   for (const p of problems) log(`${p.file} record ${p.record}: ${p.message} (${p.action})`);
   for (const l of describeStats(trainStats, 'train')) log(l);
   log(
-    `backend ${backend}${engineNote()}; preset ${model.meta.preset ?? 'paper'}; ${data.length} training sentences, ${model.vocabs.relations.length} relations, ${model.vocabs.words.length} words; variant ${cfg.variant}, K=${cfg.rounds}, seed ${tc.seed}; ${threads} thread${threads === 1 ? '' : 's'}`,
+    `backend ${backend}${engineNote(backend)}; preset ${model.meta.preset ?? 'paper'}; ${data.length} training sentences, ${model.vocabs.relations.length} relations, ${model.vocabs.words.length} words; variant ${cfg.variant}, K=${cfg.rounds}, seed ${tc.seed}; ${threads} thread${threads === 1 ? '' : 's'}`,
   );
 
   claimOut(o.out, outOpts, log);
@@ -153,7 +153,8 @@ function threadCount(given: number | undefined): number {
 }
 
 /** What the native addon adds to the backend, or why it is absent (README "Speed and memory"). */
-function engineNote(): string {
+function engineNote(backend: string): string {
   const { blas, reason } = nativeStatus();
-  return blas ? ` + native kernels (${blas})` : ` (native kernels off: ${reason})`;
+  if (!blas) return ` (native kernels off: ${reason})`;
+  return backend === 'wasm' ? ` + native kernels (${blas})` : ` + native LSTM, GRU and loss ops (${blas}; the matmul kernels and Adam need the wasm backend)`;
 }
