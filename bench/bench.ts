@@ -5,7 +5,8 @@
  *   WebNLG-like B=20, n=40, 171 relations, K=3
  * Training = forward + loss + backward + clipping + Adam update (src/train/step.ts).
  * Inference = forward + copy of the logits to the host + decoding (as src/eval/predict.ts).
- * 1. rin on one thread, each shape with the paper's model and the default recipe (what the recipe costs).
+ * 1. rin on one thread, each shape with the paper's model and the default recipe (what the recipe costs);
+ *    with the native addon, the NYT-like rows again without it (what the addon adds).
  * 2. Side by side with the PyTorch reference, paper preset, 1 and 2 threads each (sideBySide.ts);
  *    skipped with a note when /usr/bin/python3 cannot import torch.
  * 3. Peak memory (VmHWM): of training alone (train-memory.ts, a child per preset), of this process,
@@ -19,7 +20,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { codeVersion } from '../src/core/version.ts';
-import { nativeStatus } from '../src/engine/addon.ts';
+import { nativeStatus, setNativeEnabled } from '../src/engine/addon.ts';
 import { initBackend } from '../src/engine/backend.ts';
 import type { PresetName } from '../src/model/presets.ts';
 import { procMemoryMiB } from './memory.ts';
@@ -61,6 +62,17 @@ function bench(shape: Shape, preset: PresetName) {
 }
 
 const rows = [bench(NYT_LIKE, 'paper'), bench(WEBNLG_LIKE, 'paper'), bench(NYT_LIKE, 'default'), bench(WEBNLG_LIKE, 'default')];
+// The same shapes without the native addon (as RIN_NATIVE=0 runs): what the addon adds, in this run.
+const wasmAlone = native.blas
+  ? (() => {
+      setNativeEnabled(false);
+      try {
+        return [bench(NYT_LIKE, 'paper'), bench(NYT_LIKE, 'default')];
+      } finally {
+        setNativeEnabled(true);
+      }
+    })()
+  : [];
 clearInterval(timer);
 const wasmHeap = tf.memory().numBytes;
 const benchVmHwm = procMemoryMiB()?.peak ?? null;
@@ -77,10 +89,12 @@ console.log(
   `rin benchmark — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, engine ${engine}${native.blas ? ` (${native.blas})` : ` (native kernels off: ${native.reason})`}, rin ${machine.code}, load ${loadAtStart.join(' ')}`,
 );
 console.log('shape                      train sent/s (ms/batch)   inference sent/s (ms/batch)');
-for (const r of rows)
+const show = (r: (typeof rows)[number], what = '') =>
   console.log(
-    `${`${r.name} ${r.preset} B=${r.B} n=${r.n} l=${r.relations} K=${r.K}`.padEnd(42)} ${String(r.trainSentencesPerSec).padStart(7)} (${r.trainMsPerBatch})      ${String(r.inferSentencesPerSec).padStart(7)} (${r.inferMsPerBatch})`,
+    `${`${r.name} ${r.preset}${what} B=${r.B} n=${r.n} l=${r.relations} K=${r.K}`.padEnd(42)} ${String(r.trainSentencesPerSec).padStart(7)} (${r.trainMsPerBatch})      ${String(r.inferSentencesPerSec).padStart(7)} (${r.inferMsPerBatch})`,
   );
+for (const r of rows) show(r);
+for (const r of wasmAlone) show(r, ', wasm alone');
 
 // Side by side (children run one after another, so no row competes with another).
 const torch = probeTorch();
@@ -114,6 +128,7 @@ const result = {
   machine,
   reps,
   rows,
+  wasmAlone,
   peakRssMiB: +(peakRss / 2 ** 20).toFixed(0),
   tfBytesAtEnd: wasmHeap,
   load: { atStart: loadAtStart, beforeComparison: loadBeforeComparison, atEnd: load() },

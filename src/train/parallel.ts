@@ -17,7 +17,8 @@ import type { Params } from '../model/params.ts';
 import { slot } from './layout.ts';
 import { type PartResult, ReplicaPool } from './pool.ts';
 import { splitByTokens } from './split.ts';
-import { type Gradients, type StepResult, type Updater, applyClipped, checkedResult, gradients, trainStep } from './step.ts';
+import { Adam } from './adam.ts';
+import { type Gradients, type StepResult, type Updater, applyClipped, applyClippedHost, checkedResult, gradients, trainStep } from './step.ts';
 
 export class DataParallel {
   private constructor(
@@ -73,16 +74,17 @@ export class DataParallel {
       await Promise.allSettled(pending);
       throw e;
     }
-    const gradNorm = applyClipped(opt, this.sum(mine, theirs), clipNorm);
+    const summed = this.sum(mine, theirs);
+    const gradNorm = opt instanceof Adam ? applyClippedHost(opt, summed, clipNorm) : applyClipped(opt, toTensors(summed, this.params), clipNorm);
     this.pool.publish(this.params);
     const total = (key: 'loss' | 'nerLoss' | 'relLoss') => theirs.reduce((s, r) => s + r[key], mine[key]);
     return checkedResult({ loss: total('loss'), nerLoss: total('nerLoss'), relLoss: total('relLoss') }, gradNorm);
   }
 
-  /** The parts' gradients summed, this thread's first, then the replicas' in order; disposes this thread's. */
-  private sum(mine: Gradients, theirs: PartResult[]): tf.NamedTensorMap {
+  /** The parts' gradients summed on the host (keyed by tf.Variable name), this thread's first, then the replicas' in order; disposes this thread's. */
+  private sum(mine: Gradients, theirs: PartResult[]): Map<string, Float32Array> {
     const layout = this.pool!.layout;
-    const out: tf.NamedTensorMap = {};
+    const out = new Map<string, Float32Array>();
     layout.names.forEach((name, k) => {
       const v = this.params.get(name)!;
       const own = mine.grads[v.name];
@@ -93,7 +95,7 @@ export class DataParallel {
         const g = slot(r.grads, layout, k);
         for (let i = 0; i < acc.length; i++) acc[i] += g[i];
       }
-      out[v.name] = tf.tensor(acc, layout.shapes[k]);
+      out.set(v.name, acc);
     });
     tf.dispose(Object.values(mine.grads));
     return out;
@@ -102,4 +104,10 @@ export class DataParallel {
   async close(): Promise<void> {
     await this.pool?.close();
   }
+}
+
+/** Host gradients as tensors of their parameters' shapes (an optimiser other than ours). */
+function toTensors(grads: Map<string, Float32Array>, params: Params): tf.NamedTensorMap {
+  const shapes = new Map([...params.values()].map((p) => [p.name, p.shape]));
+  return Object.fromEntries([...grads].map(([name, g]) => [name, tf.tensor(g, shapes.get(name))]));
 }

@@ -48,14 +48,9 @@ export function gradients(params: Params, cfg: ModelConfig, batch: Batch, seed: 
 /** Global-norm clipping, then the update; disposes the gradients. Returns the norm before clipping. */
 export function applyClipped(opt: Updater, grads: tf.NamedTensorMap, clipNorm: number): number {
   if (opt instanceof Adam) {
-    // On the host: the norm in one pass, the scaling inside Adam's pass (no kernels at all).
     const host = new Map(Object.entries(grads).map(([k, g]) => [k, g.dataSync() as Float32Array]));
     tf.dispose(Object.values(grads));
-    let sq = 0;
-    for (const g of host.values()) for (let i = 0; i < g.length; i++) sq += g[i] * g[i];
-    const gradNorm = Math.sqrt(sq);
-    opt.applyHost(host, clipNorm > 0 && gradNorm > clipNorm ? clipNorm / gradNorm : 1);
-    return gradNorm;
+    return applyClippedHost(opt, host, clipNorm);
   }
   const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0]);
   if (clipNorm > 0 && gradNorm > clipNorm) {
@@ -68,6 +63,19 @@ export function applyClipped(opt: Updater, grads: tf.NamedTensorMap, clipNorm: n
   }
   opt.applyGradients(grads as Record<string, tf.Variable>);
   tf.dispose(Object.values(grads));
+  return gradNorm;
+}
+
+/**
+ * The same for gradients on the host, keyed by tf.Variable name, with our Adam: the norm in one
+ * pass (summed in float64; tfjs's kernels sum in float32, so a norm within rounding of clipNorm
+ * may clip where they did not), the scaling inside Adam's pass; no kernels at all.
+ */
+export function applyClippedHost(opt: Adam, grads: Map<string, Float32Array>, clipNorm: number): number {
+  let sq = 0;
+  for (const g of grads.values()) for (let i = 0; i < g.length; i++) sq += g[i] * g[i];
+  const gradNorm = Math.sqrt(sq);
+  opt.applyHost(grads, clipNorm > 0 && gradNorm > clipNorm ? clipNorm / gradNorm : 1);
   return gradNorm;
 }
 
