@@ -516,7 +516,6 @@ static napi_value bce(napi_env env, napi_callback_info info) {
   return out;
 }
 
-
 /*
  * Both LSTM directions (src/engine/biLstm.ts has the same loops in JS; its comment explains the
  * layout): lstmForward(xf, xb, Uf, Ub, mask, n, B, h, gates, c, tc, hs, keep, H). xf, xb: input
@@ -617,22 +616,15 @@ static napi_value lstm_backward(napi_env env, napi_callback_info info) {
 }
 
 NAPI_MODULE_INIT() {
-  napi_value f;
-  if (napi_create_function(env, "init", NAPI_AUTO_LENGTH, init_blas, NULL, &f) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "init", f) != napi_ok) return NULL;
-  if (napi_create_function(env, "sgemm", NAPI_AUTO_LENGTH, gemm, NULL, &f) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "sgemm", f) != napi_ok) return NULL;
-  if (napi_create_function(env, "adam", NAPI_AUTO_LENGTH, adam, NULL, &f) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "adam", f) != napi_ok) return NULL;
-  if (napi_create_function(env, "gruForward", NAPI_AUTO_LENGTH, gru_forward, NULL, &f) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "gruForward", f) != napi_ok) return NULL;
-  if (napi_create_function(env, "gruBackward", NAPI_AUTO_LENGTH, gru_backward, NULL, &f) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "gruBackward", f) != napi_ok) return NULL;
-  if (napi_create_function(env, "bce", NAPI_AUTO_LENGTH, bce, NULL, &f) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "bce", f) != napi_ok) return NULL;
-  if (napi_create_function(env, "lstmForward", NAPI_AUTO_LENGTH, lstm_forward, NULL, &f) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "lstmForward", f) != napi_ok) return NULL;
-  if (napi_create_function(env, "lstmBackward", NAPI_AUTO_LENGTH, lstm_backward, NULL, &f) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "lstmBackward", f) != napi_ok) return NULL;
+  const struct {
+    const char *name;
+    napi_callback fn;
+  } fns[] = {{"init", init_blas},       {"sgemm", gemm}, {"adam", adam}, {"gruForward", gru_forward}, {"gruBackward", gru_backward},
+             {"bce", bce},              {"lstmForward", lstm_forward},    {"lstmBackward", lstm_backward}};
+  for (size_t k = 0; k < sizeof fns / sizeof fns[0]; k++) {
+    napi_value f;
+    if (napi_create_function(env, fns[k].name, NAPI_AUTO_LENGTH, fns[k].fn, NULL, &f) != napi_ok) return NULL;
+    if (napi_set_named_property(env, exports, fns[k].name, f) != napi_ok) return NULL;
+  }
   return exports;
 }
