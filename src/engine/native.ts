@@ -57,8 +57,8 @@ export function nativeAdam(p: tf.Variable, m: tf.Variable, v: tf.Variable, g: Fl
 let registered = false;
 
 /**
- * BatchMatMul and _FusedMatMul (bias, linear or ReLU) on the BLAS, for the wasm backend; the
- * previous kernels serve what these do not. Autograd's gradients of both are BatchMatMuls with
+ * BatchMatMul, _FusedMatMul (bias, linear or ReLU) and Sum over rows on the BLAS, for the wasm
+ * backend; the previous kernels serve what these do not. Autograd's gradients of both are BatchMatMuls with
  * transposes, which the BLAS takes as flags (no transposed copies). Returns the BLAS used.
  */
 export function registerNativeKernels(): string | null {
