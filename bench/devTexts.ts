@@ -9,3 +9,18 @@ export function devTexts(fallback?: string[]): string[] {
   if (fallback && !existsSync(data)) return fallback;
   return (readJson(data) as { text: string }[]).map((r) => r.text.replace(/ ([.,;:!?)'])/g, '$1').replace(/\( /g, '('));
 }
+
+/**
+ * All texts through a pool of `workers` workers as rin extract --jsonl sends them: jobs of 32
+ * texts, two per worker in flight. Returns the run, to be timed.
+ */
+export function pooledRun(pool: { extract(texts: string[]): Promise<unknown> }, texts: string[], workers: number): () => Promise<void> {
+  const jobs = Array.from({ length: Math.ceil(texts.length / 32) }, (_, k) => texts.slice(32 * k, 32 * k + 32));
+  return async () => {
+    let next = 0;
+    const lane = async () => {
+      while (next < jobs.length) await pool.extract(jobs[next++]);
+    };
+    await Promise.all(Array.from({ length: 2 * workers }, lane));
+  };
+}

@@ -16,7 +16,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { procMemoryMiB } from './memory.ts';
-import { devTexts } from './devTexts.ts';
+import { devTexts, pooledRun } from './devTexts.ts';
 import { codeVersion } from '../src/core/version.ts';
 import { posTags } from '../src/data/pos.ts';
 import { loadModel } from '../src/extract/load.ts';
@@ -98,14 +98,7 @@ async function pooled(n: number) {
   const pool = await ExtractorPool.start(model, { workers: n });
   await pool.allStarted();
   const startMs = performance.now() - t0;
-  const jobs = Array.from({ length: Math.ceil(texts.length / 32) }, (_, k) => texts.slice(32 * k, 32 * k + 32));
-  const run = async () => {
-    let next = 0;
-    const lane = async () => {
-      while (next < jobs.length) await pool.extract(jobs[next++]);
-    };
-    await Promise.all(Array.from({ length: 2 * n }, lane));
-  };
+  const run = pooledRun(pool, texts, n);
   await Promise.all(Array.from({ length: n }, () => pool.extract(texts.slice(0, 50)))); // warm-up (each worker, most likely)
   const all = await best(run);
   const cpuUsPerSentence = cpuUs();

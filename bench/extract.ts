@@ -10,7 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { procMemoryMiB } from './memory.ts';
-import { devTexts } from './devTexts.ts';
+import { devTexts, pooledRun } from './devTexts.ts';
 import { loadModel } from '../src/extract/load.ts';
 import { ExtractorPool } from '../src/extract/pool.ts';
 import { startServer } from '../src/serve/server.ts';
@@ -71,14 +71,7 @@ const t3 = performance.now();
 const pool = await ExtractorPool.start(process.env.BENCH_MODEL, { workers: n });
 await pool.allStarted();
 const poolStartMs = performance.now() - t3;
-const jobs = Array.from({ length: Math.ceil(texts.length / 32) }, (_, k) => texts.slice(32 * k, 32 * k + 32));
-const allJobs = async () => {
-  let next = 0;
-  const lane = async () => {
-    while (next < jobs.length) await pool.extract(jobs[next++]);
-  };
-  await Promise.all(Array.from({ length: 2 * n }, lane));
-};
+const allJobs = pooledRun(pool, texts, n);
 await allJobs(); // warm-up
 const poolMs = await best(allJobs);
 const httpPool = await http(pool);

@@ -15,18 +15,14 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { spawnWorker } from '../src/train/spawn.ts';
 import { loadavg } from 'node:os';
 import { initBackend } from '../src/engine/backend.ts';
-import { Rng } from '../src/engine/rng.ts';
 import { decode } from '../src/eval/decode.ts';
 import { inferLogits } from '../src/eval/predict.ts';
 import type { RinModel } from '../src/io/modelDir.ts';
-import { makeBatch } from '../src/model/batch.ts';
 import { DEFAULT_TRAIN } from '../src/model/config.ts';
-import { initParams } from '../src/model/params.ts';
 import type { PresetName } from '../src/model/presets.ts';
 import { OnnxRunner, loadOrt } from '../src/onnx/runner.ts';
-import { resolveSettings } from '../src/train/trainer.ts';
 import { procMemoryMiB } from './memory.ts';
-import { BENCH_WORDS } from './synthetic.ts';
+import { syntheticParts } from './synthetic.ts';
 
 const { values: v } = parseArgs({
   args: isMainThread ? undefined : (workerData as { args: string[] }).args, // a worker gets its parent's
@@ -46,24 +42,9 @@ const preset = v.preset as PresetName;
 const seconds = Number(v.seconds);
 
 await initBackend('wasm');
-const cfg = resolveSettings({ preset, model: { rounds: K } }).model;
+const { cfg, params, batch } = syntheticParts({ name: 'bench', B, n, relations: l, K }, preset); // as bench/synthetic.ts
 const vocabs = { words: [], pos: [], ner: ['O', 'B', 'I', 'E', 'S'], relations: Array.from({ length: l }, (_, k) => `r${k}`) } as unknown as RinModel['vocabs'];
-// As bench/synthetic.ts: random parameters as training starts them, B sentences of n random words.
-const params = initParams(cfg, { words: BENCH_WORDS, posTags: 46, nerTags: 5, relations: l, chars: cfg.charDim ? 80 : 0 }, 1, undefined, 2 / (n * (n - 1) * l));
 const model: RinModel = { config: cfg, train: DEFAULT_TRAIN, vocabs, params, meta: { codeVersion: 'bench', seed: 1, spans: 'full', createdAt: '' } };
-const rng = new Rng(1);
-const pick = (k: number) => Math.floor(rng.next() * k);
-const table = { dim: cfg.wordDim, vectors: new Float32Array(BENCH_WORDS * cfg.wordDim).map(() => rng.normal() * 0.4) };
-const batch = makeBatch(
-  Array.from({ length: B }, () => ({
-    words: Array.from({ length: n }, () => 2 + pick(BENCH_WORDS - 2)),
-    pos: Array.from({ length: n }, () => 2 + pick(44)),
-    vec: Array.from({ length: n }, () => pick(BENCH_WORDS)),
-    chars: Array.from({ length: n }, () => Array.from({ length: 3 + pick(10) }, () => 2 + pick(78))),
-    shape: Array.from({ length: n }, () => pick(256)),
-  })),
-  table,
-);
 const decodeAll = (values: ReturnType<typeof inferLogits>) =>
   decode({ n, B, lengths: batch.lengths, ...values }, vocabs.relations, { selfPairs: cfg.selfPairs, threshold: 0.5, tagDecoding: cfg.tagDecoding });
 

@@ -6,35 +6,18 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/engine/backend.ts';
-import { Rng } from '../src/engine/rng.ts';
-import { makeBatch } from '../src/model/batch.ts';
-import { disposeParams, initParams, trainable } from '../src/model/params.ts';
+import { disposeParams, trainable } from '../src/model/params.ts';
 import type { PresetName } from '../src/model/presets.ts';
 import { forward } from '../src/model/rin.ts';
 import { Adam } from '../src/train/adam.ts';
 import { loss } from '../src/train/loss.ts';
 import { trainStep } from '../src/train/step.ts';
-import { resolveSettings } from '../src/train/trainer.ts';
+import { NYT_LIKE, syntheticParts } from './synthetic.ts';
 
 await initBackend('wasm');
-const [B, n, l, K, words, chars] = [50, 40, 24, 3, 5000, 80];
 
 async function count(preset: PresetName): Promise<{ preset: PresetName; trainKernels: number; gradKernels: number; inferKernels: number }> {
-  const cfg = resolveSettings({ preset, model: { rounds: K } }).model;
-  const rng = new Rng(1);
-  const pick = (k: number) => Math.floor(rng.next() * k);
-  const params = initParams(cfg, { words, posTags: 46, nerTags: 5, relations: l, chars: cfg.charDim ? chars : 0 }, 1);
-  const table = { dim: cfg.wordDim, vectors: new Float32Array(words * cfg.wordDim).map(() => rng.normal() * 0.4) };
-  const items = Array.from({ length: B }, () => ({
-    words: Array.from({ length: n }, () => 2 + pick(words - 2)),
-    pos: Array.from({ length: n }, () => 2 + pick(44)),
-    vec: Array.from({ length: n }, () => pick(words)),
-    chars: Array.from({ length: n }, () => Array.from({ length: 3 + pick(10) }, () => 2 + pick(chars - 2))),
-    shape: Array.from({ length: n }, () => pick(256)),
-    ner: Array.from({ length: n }, () => (rng.next() < 0.8 ? 0 : 4)),
-    cells: [{ i: 1, t: 0, j: 5 }],
-  }));
-  const batch = makeBatch(items, table);
+  const { cfg, params, batch } = syntheticParts(NYT_LIKE, preset); // as the bench: random start, random sentences
   const opt = new Adam(params, 1e-3); // the trainer's optimiser (src/train/adam.ts)
   trainStep(params, cfg, opt, batch, 1, 5);
   // tf.profile returns one shared object each time: read its count before the next call.

@@ -46,7 +46,8 @@ export interface Synthetic {
   dispose(): void;
 }
 
-export function synthetic(shape: Shape, preset: PresetName): Synthetic {
+/** The model of a shape and preset as training starts it, and one batch of random sentences. */
+export function syntheticParts(shape: Shape, preset: PresetName) {
   const { B, n, relations: l, K } = shape;
   const cfg = resolveSettings({ preset, model: { rounds: K } }).model;
   const rng = new Rng(1);
@@ -54,7 +55,12 @@ export function synthetic(shape: Shape, preset: PresetName): Synthetic {
   const params = initParams(cfg, { words: BENCH_WORDS, posTags: 46, nerTags: 5, relations: l, chars: cfg.charDim ? CHARS : 0 }, 1, undefined, 2 / (n * (n - 1) * l));
   const table = { dim: cfg.wordDim, vectors: new Float32Array(BENCH_WORDS * cfg.wordDim).map(() => rng.normal() * 0.4) };
   const items = randomSentences(rng, B, n, l);
-  const batch = makeBatch(items, table);
+  return { cfg, rng, params, table, items, batch: makeBatch(items, table) };
+}
+
+export function synthetic(shape: Shape, preset: PresetName): Synthetic {
+  const { B, n, relations: l } = shape;
+  const { cfg, rng, params, batch } = syntheticParts(shape, preset);
   const opt = new Adam(params, 1e-3); // the trainer's optimiser (src/train/adam.ts)
   const names = Array.from({ length: l }, (_, k) => `r${k}`);
   return {

@@ -16,14 +16,12 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/backend.ts';
-import { Rng } from '../src/engine/rng.ts';
-import { disposeParams, initParams } from '../src/model/params.ts';
+import { disposeParams } from '../src/model/params.ts';
 import type { PresetName } from '../src/model/presets.ts';
 import { Adam } from '../src/train/adam.ts';
 import { DataParallel } from '../src/train/parallel.ts';
-import { resolveSettings } from '../src/train/trainer.ts';
 import { procMemoryMiB } from './memory.ts';
-import { BENCH_WORDS, CHARS, randomSentences } from './synthetic.ts';
+import { syntheticParts } from './synthetic.ts';
 
 const { values: a } = parseArgs({
   options: {
@@ -39,7 +37,6 @@ const [B, n, l, K] = [a.B, a.n, a.relations, a.K].map(Number);
 const reps = Number(process.env.BENCH_REPS ?? 8);
 
 const backend = await initBackend();
-const cfg = resolveSettings({ preset: a.preset as PresetName, model: { rounds: K } }).model;
 
 /** CPU seconds so far of each thread of this process (Linux; empty elsewhere). */
 function threadCpu(): Map<string, number> {
@@ -54,10 +51,7 @@ function threadCpu(): Map<string, number> {
 }
 
 async function time(threads: number) {
-  const rng = new Rng(1);
-  const params = initParams(cfg, { words: BENCH_WORDS, posTags: 46, nerTags: 5, relations: l, chars: cfg.charDim ? CHARS : 0 }, 1, undefined, 2 / (n * (n - 1) * l));
-  const table = { dim: cfg.wordDim, vectors: new Float32Array(BENCH_WORDS * cfg.wordDim).map(() => rng.normal() * 0.4) };
-  const items = randomSentences(rng, B, n, l);
+  const { cfg, rng, params, table, items } = syntheticParts({ name: 'bench', B, n, relations: l, K }, a.preset as PresetName);
   const dp = await DataParallel.start(params, cfg, threads, backend);
   const opt = new Adam(params, 1e-3);
   const step = () => dp.step(opt, items, table, rng.int(), 5);

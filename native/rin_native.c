@@ -388,19 +388,19 @@ static napi_value gru_forward(napi_env env, napi_callback_info info) {
 }
 
 /*
- * The gradients of gruForward: gruBackward(dy, h, Wz, Wu, Wo, N, d, dx, hx, ux, z, u, c, dh, dxOut,
- * dWz, dWu, dWo), all outputs overwritten.
+ * The gradients of gruForward: gruBackward(dy, Wz, Wu, Wo, N, d, dx, hx, ux, z, u, c, dh, dxOut,
+ * dWz, dWu, dWo), all outputs overwritten. h is read from hx = [h, x] (no copy of it is kept).
  */
 static napi_value gru_backward(napi_env env, napi_callback_info info) {
-  size_t argc = 18;
-  napi_value v[18];
+  size_t argc = 17;
+  napi_value v[17];
   CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
   Args a = {env, v, argc, 0};
-  int64_t N = arg_int(&a, 5), d = arg_int(&a, 6), dx = arg_int(&a, 7), w = d + dx;
+  int64_t N = arg_int(&a, 4), d = arg_int(&a, 5), dx = arg_int(&a, 6), w = d + dx;
   blas_int(&a, w);
-  float *dy = arg_f32(&a, 0, N * d, "dy"), *h = arg_f32(&a, 1, N * d, "h"), *Wz = arg_f32(&a, 2, w * d, "Wz"), *Wu = arg_f32(&a, 3, w * d, "Wu"), *Wo = arg_f32(&a, 4, w * d, "Wo");
-  float *hx = arg_f32(&a, 8, N * w, "hx"), *ux = arg_f32(&a, 9, N * w, "ux"), *z = arg_f32(&a, 10, N * d, "z"), *u = arg_f32(&a, 11, N * d, "u"), *c = arg_f32(&a, 12, N * d, "c");
-  float *dh = arg_f32(&a, 13, N * d, "dh"), *dxo = arg_f32(&a, 14, N * dx, "dx"), *dWz = arg_f32(&a, 15, w * d, "dWz"), *dWu = arg_f32(&a, 16, w * d, "dWu"), *dWo = arg_f32(&a, 17, w * d, "dWo");
+  float *dy = arg_f32(&a, 0, N * d, "dy"), *Wz = arg_f32(&a, 1, w * d, "Wz"), *Wu = arg_f32(&a, 2, w * d, "Wu"), *Wo = arg_f32(&a, 3, w * d, "Wo");
+  float *hx = arg_f32(&a, 7, N * w, "hx"), *ux = arg_f32(&a, 8, N * w, "ux"), *z = arg_f32(&a, 9, N * d, "z"), *u = arg_f32(&a, 10, N * d, "u"), *c = arg_f32(&a, 11, N * d, "c");
+  float *dh = arg_f32(&a, 12, N * d, "dh"), *dxo = arg_f32(&a, 13, N * dx, "dx"), *dWz = arg_f32(&a, 14, w * d, "dWz"), *dWu = arg_f32(&a, 15, w * d, "dWu"), *dWo = arg_f32(&a, 16, w * d, "dWo");
   if (!need_blas(&a)) return NULL;
   float *dZ = malloc(N * d * sizeof(float)), *dU = malloc(N * d * sizeof(float)), *dC = malloc(N * d * sizeof(float)), *dw = malloc(N * w * sizeof(float));
   if (!dZ || !dU || !dC || !dw) {
@@ -408,18 +408,20 @@ static napi_value gru_backward(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "rin native: out of memory");
     return NULL;
   }
-  for (int64_t i = 0; i < N * d; i++) {
-    float g = dy[i], zi = z[i], ci = c[i];
-    dZ[i] = g * (ci - h[i]) * zi * (1 - zi); /* through σ of Eq. 4 */
-    dC[i] = g * zi * (1 - ci * ci);          /* through tanh of Eq. 6 */
-    dh[i] = g * (1 - zi);                    /* h' = (1 − z)∘h + z∘c */
-  }
+  for (int64_t r = 0; r < N; r++)
+    for (int64_t k = 0; k < d; k++) {
+      const int64_t i = r * d + k;
+      float g = dy[i], zi = z[i], ci = c[i];
+      dZ[i] = g * (ci - hx[r * w + k]) * zi * (1 - zi); /* through σ of Eq. 4 */
+      dC[i] = g * zi * (1 - ci * ci);                  /* through tanh of Eq. 6 */
+      dh[i] = g * (1 - zi);                            /* h' = (1 − z)∘h + z∘c */
+    }
   mm(1, 0, w, d, N, ux, w, dC, d, dWo, d, 0); /* dWo = uxᵀ·dC */
   mm(0, 1, N, w, d, dC, d, Wo, d, dw, w, 0);  /* d[u∘h, x] = dC·Woᵀ */
   for (int64_t r = 0; r < N; r++) {
     for (int64_t k = 0; k < d; k++) {
       float duh = dw[r * w + k], uk = u[r * d + k];
-      dU[r * d + k] = duh * h[r * d + k] * uk * (1 - uk); /* through σ of Eq. 5 */
+      dU[r * d + k] = duh * hx[r * w + k] * uk * (1 - uk); /* through σ of Eq. 5 */
       dh[r * d + k] += duh * uk;
     }
     memcpy(dxo + r * dx, dw + r * w + d, dx * sizeof(float));

@@ -38,7 +38,6 @@ export interface Addon {
   ): void;
   gruBackward(
     dy: Float32Array,
-    h: Float32Array,
     Wz: Float32Array,
     Wu: Float32Array,
     Wo: Float32Array,

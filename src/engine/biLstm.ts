@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { custom } from './custom.ts';
-import { HostMatrix, matMulHost } from './matmul.ts';
+import { matMulHost } from './matmul.ts';
 import { type Addon, loadNative } from './addon.ts';
 import { copyOf, give, take, tensorFrom, view } from './scratch.ts';
 
@@ -49,7 +49,7 @@ export function biLstm(xFw: tf.Tensor2D, xBw: tf.Tensor2D, uFw: tf.Tensor2D, uBw
   const native = loadNative();
   if (native) return nativeBiLstm(native, xFw, xBw, uFw, uBw, mask, n);
   const f = custom((xf: tf.Tensor, xb: tf.Tensor, uf: tf.Tensor, ub: tf.Tensor) => {
-    const U = blockDiagonal(uf, ub, false); // [2h, 8h]
+    const U = blockDiagonal(uf, ub); // [2h, 8h]
     const saved = runForward(xf.dataSync() as Float32Array, xb.dataSync() as Float32Array, U, uf.shape[0], mask, n);
     U.dispose();
     return {
@@ -87,24 +87,17 @@ function nativeBiLstm(native: Addon, xFw: tf.Tensor2D, xBw: tf.Tensor2D, uFw: tf
 }
 
 /**
- * [[uFw, 0], [0, uBw]] (or its transpose), so one plain 2-D matmul serves both directions: on
- * wasm a batched [2, B, h] · [2, h, 4h] matmul was ~4x slower than this one with its zero blocks.
+ * [[uFw, 0], [0, uBw]], so one plain 2-D matmul serves both directions: on wasm a batched
+ * [2, B, h] · [2, h, 4h] matmul was ~4x slower than this one with its zero blocks.
  */
-function blockDiagonal(uf: tf.Tensor, ub: tf.Tensor, transposed: boolean): HostMatrix {
-  const [h, G] = uf.shape as [number, number];
-  const out = new Float32Array(2 * h * 2 * G); // [2h, 2G], or [2G, 2h]
-  [uf, ub].forEach((u, d) => {
-    const v = u.dataSync() as Float32Array;
-    for (let r = 0; r < h; r++)
-      for (let c = 0; c < G; c++) {
-        if (transposed) out[(d * G + c) * 2 * h + d * h + r] = v[r * G + c];
-        else out[(d * h + r) * 2 * G + d * G + c] = v[r * G + c];
-      }
+function blockDiagonal(uf: tf.Tensor, ub: tf.Tensor): tf.Tensor2D {
+  return tf.tidy(() => {
+    const z = tf.zerosLike(uf); // [h, 4h]
+    return tf.concat([tf.concat([uf, z], 1), tf.concat([z, ub], 1)], 0) as tf.Tensor2D; // [2h, 8h]
   });
-  return transposed ? new HostMatrix(out, 2 * G, 2 * h) : new HostMatrix(out, 2 * h, 2 * G);
 }
 
-function runForward(xf: Float32Array, xb: Float32Array, U: HostMatrix, h: number, mask: Float32Array, n: number): Saved {
+function runForward(xf: Float32Array, xb: Float32Array, U: tf.Tensor2D, h: number, mask: Float32Array, n: number): Saved {
   const G = 4 * h;
   const B = xf.length / (n * G);
   const s: Saved = {
@@ -120,7 +113,7 @@ function runForward(xf: Float32Array, xb: Float32Array, U: HostMatrix, h: number
   const hPrev = new Float32Array(B * 2 * h); // [B, 2h] = [h_fw | h_bw]
   let rec: Float32Array = new Float32Array(B * 2 * G); // [B, 8h], zero at step 0
   for (let step = 0; step < n; step++) {
-    if (step > 0) rec = matMulHost(hPrev, B, U); // [B, 8h]
+    if (step > 0) rec = matMulHost(hPrev, [B, 2 * h], U); // [B, 8h]
     for (let d = 0; d < 2; d++) {
       const t = timeOf(d, step, n);
       const at = d * n + step;
@@ -180,7 +173,7 @@ function backward(s: Saved, dH: Float32Array, uf: tf.Tensor, ub: tf.Tensor): tf.
   const dGates = new Float32Array(2 * n * B * G); // pre-activation gradients, step-major
   const dhRec = new Float32Array(B * 2 * h); // from step s+1 through U, [B, 2h]
   const dcNext = new Float32Array(B * 2 * h); // from step s+1 through the forget gate, [B, 2h]
-  const Ut = blockDiagonal(uf, ub, true); // [8h, 2h]
+  const Ut = tf.tidy(() => tf.transpose(blockDiagonal(uf, ub))) as tf.Tensor2D; // [8h, 2h]
   for (let step = n - 1; step >= 0; step--) {
     for (let d = 0; d < 2; d++) {
       const t = timeOf(d, step, n);
@@ -227,11 +220,11 @@ function cellBackward(s: Saved, go: number, so: number, cPrevO: number, keep: nu
 }
 
 /** dGates of one step [B, 8h] · Uᵀ [8h, 2h] → the gradient of the previous h, [B, 2h]. */
-function recurrentBack(dGates: Float32Array, step: number, Ut: HostMatrix, n: number, B: number): Float32Array {
-  const G = Ut.rows / 2;
+function recurrentBack(dGates: Float32Array, step: number, Ut: tf.Tensor2D, n: number, B: number): Float32Array {
+  const G = Ut.shape[0] / 2;
   const rows = new Float32Array(B * 2 * G); // [B, 8h]
   for (let d = 0; d < 2; d++) for (let b = 0; b < B; b++) rows.set(dGates.subarray(((d * n + step) * B + b) * G, ((d * n + step) * B + b + 1) * G), (b * 2 + d) * G);
-  return matMulHost(rows, B, Ut); // [B, 2h]
+  return matMulHost(rows, [B, 2 * G], Ut); // [B, 2h]
 }
 
 /**
@@ -249,8 +242,8 @@ function weightGrad({ n, B, h, hs }: Saved, dGates: Float32Array): Float32Array 
       }
   const dU = new Float32Array(2 * h * 4 * h);
   for (let d = 0; d < 2; d++) {
-    const dG = new HostMatrix(dGates.subarray(d * n * B * 4 * h, (d + 1) * n * B * 4 * h), n * B, 4 * h); // [n*B, 4h]
-    dU.set(matMulHost(hPrevT.subarray(d * h * n * B, (d + 1) * h * n * B), h, dG), d * h * 4 * h); // [h, 4h]
+    const dG = tf.tensor2d(dGates.subarray(d * n * B * 4 * h, (d + 1) * n * B * 4 * h), [n * B, 4 * h]); // [n*B, 4h]
+    dU.set(matMulHost(hPrevT.subarray(d * h * n * B, (d + 1) * h * n * B), [h, n * B], dG), d * h * 4 * h); // [h, 4h]
     dG.dispose();
   }
   return dU;

@@ -9,7 +9,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Addon } from './addon.ts';
 import { custom } from './custom.ts';
-import { copyOf, give, take, tensorFrom, view } from './scratch.ts';
+import { give, take, tensorFrom, view } from './scratch.ts';
 
 /** h [N, d], x [N, dx], Wz, Wu, Wo [d+dx, d] → h' [N, d]. */
 export function nativeGru(native: Addon, h: tf.Tensor2D, x: tf.Tensor2D, Wz: tf.Tensor2D, Wu: tf.Tensor2D, Wo: tf.Tensor2D): tf.Tensor2D {
@@ -17,18 +17,19 @@ export function nativeGru(native: Addon, h: tf.Tensor2D, x: tf.Tensor2D, Wz: tf.
     const [N, d] = ht.shape as [number, number];
     const dx = xt.shape[1] as number;
     const w = d + dx;
-    // Kept for the backward (pooled copies; views of the wasm heap would not last).
-    const [hv, wzv, wuv, wov] = [ht, wz, wu, wo].map(copyOf);
+    // Inputs are read through views of the wasm heap, taken right at each call (a view lasts only
+    // until the backend allocates): the weights again in the backward (the op's inputs live until
+    // the gradients are taken); h is kept as the first d columns of hx = [h, x].
     const [hx, ux] = [take(N * w), take(N * w)]; // [N, d+dx] each
     const [z, u, c, out] = [take(N * d), take(N * d), take(N * d), take(N * d)]; // [N, d] each
-    native.gruForward(hv, view(xt), wzv, wuv, wov, N, d, dx, hx, ux, z, u, c, out);
+    native.gruForward(view(ht), view(xt), view(wz), view(wu), view(wo), N, d, dx, hx, ux, z, u, c, out);
     return {
       value: tensorFrom(out, [N, d]), // [N, d]
       gradFunc: (dy: tf.Tensor) => {
         const [dh, dxo] = [take(N * d), take(N * dx)]; // [N, d], [N, dx]
         const [dWz, dWu, dWo] = [take(w * d), take(w * d), take(w * d)]; // [d+dx, d] each
-        native.gruBackward(view(dy), hv, wzv, wuv, wov, N, d, dx, hx, ux, z, u, c, dh, dxo, dWz, dWu, dWo);
-        give(hv, wzv, wuv, wov, hx, ux, z, u, c);
+        native.gruBackward(view(dy), view(wz), view(wu), view(wo), N, d, dx, hx, ux, z, u, c, dh, dxo, dWz, dWu, dWo);
+        give(hx, ux, z, u, c);
         return [tensorFrom(dh, [N, d]), tensorFrom(dxo, [N, dx]), tensorFrom(dWz, [w, d]), tensorFrom(dWu, [w, d]), tensorFrom(dWo, [w, d])];
       },
     };

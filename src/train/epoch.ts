@@ -9,6 +9,7 @@ import { makeBatch } from '../model/batch.ts';
 import type { TrainConfig } from '../model/config.ts';
 import { bucketedBatches } from '../model/batches.ts';
 import { Progress } from '../core/progress.ts';
+import type { Adam } from './adam.ts';
 import type { DataParallel } from './parallel.ts';
 import { type StepResult, type Updater, trainStep } from './step.ts';
 
@@ -151,7 +152,7 @@ export function runEpoch(model: RinModel, opt: Updater, data: EncodedSentence[],
 }
 
 /** One epoch on every thread of `dp` (parallel.ts): the same batches, masks and updates as runEpoch, up to float rounding. */
-export async function runEpochParallel(model: RinModel, dp: DataParallel, opt: Updater, data: EncodedSentence[], noise: Noise, rng: Rng, label: string, showProgress: boolean): Promise<EpochLoss> {
+export async function runEpochParallel(model: RinModel, dp: DataParallel, opt: Adam, data: EncodedSentence[], noise: Noise, rng: Rng, label: string, showProgress: boolean): Promise<EpochLoss> {
   const tally = new Tally(label, epochSize(model, data), showProgress);
   for (const { items, seed } of epochBatches(model, data, noise, rng)) {
     tally.add(await dp.step(opt, items, model.table, seed, model.train.clipNorm), items.length);

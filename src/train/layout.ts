@@ -2,6 +2,7 @@
  * The parameters as one flat float32 array: where each sits, so replicas share weights and
  * gradients through a SharedArrayBuffer instead of copying messages.
  */
+import { view } from '../engine/scratch.ts';
 import type { Params } from '../model/params.ts';
 
 export interface Layout {
@@ -37,6 +38,6 @@ export function slot(flat: Float32Array, l: Layout, k: number): Float32Array {
 /** Write the parameters' values (all, or only the trainable ones) into `flat`. */
 export function writeParams(params: Params, l: Layout, flat: Float32Array, onlyTrainable: boolean): void {
   l.names.forEach((name, k) => {
-    if (!onlyTrainable || l.trainable[k]) flat.set(params.get(name)!.dataSync() as Float32Array, l.offsets[k]);
+    if (!onlyTrainable || l.trainable[k]) flat.set(view(params.get(name)!), l.offsets[k]); // straight from the tensor's memory
   });
 }

@@ -10,6 +10,7 @@
  * so N threads give one thread's run up to float rounding (the order gradients are summed in).
  */
 import * as tf from '@tensorflow/tfjs';
+import { view } from '../engine/scratch.ts';
 import type { EncodedSentence } from '../core/types.ts';
 import { type Batch, type VectorSource, makeBatch } from '../model/batch.ts';
 import type { ModelConfig } from '../model/config.ts';
@@ -17,8 +18,8 @@ import type { Params } from '../model/params.ts';
 import { slot } from './layout.ts';
 import { type PartResult, ReplicaPool } from './pool.ts';
 import { splitByTokens } from './split.ts';
-import { Adam } from './adam.ts';
-import { type Gradients, type StepResult, type Updater, applyClipped, applyClippedHost, checkedResult, gradients, trainStep } from './step.ts';
+import type { Adam } from './adam.ts';
+import { type Gradients, type StepResult, applyClippedHost, checkedResult, gradients, trainStep } from './step.ts';
 
 export class DataParallel {
   private constructor(
@@ -38,7 +39,7 @@ export class DataParallel {
   }
 
   /** One step on a batch of sentences: forward, loss, gradients, clipping, update. */
-  async step(opt: Updater, items: EncodedSentence[], table: VectorSource | undefined, seed: number, clipNorm: number): Promise<StepResult> {
+  async step(opt: Adam, items: EncodedSentence[], table: VectorSource | undefined, seed: number, clipNorm: number): Promise<StepResult> {
     const groups = splitByTokens(
       items.map((s) => s.words.length),
       this.threads,
@@ -74,8 +75,7 @@ export class DataParallel {
       await Promise.allSettled(pending);
       throw e;
     }
-    const summed = this.sum(mine, theirs);
-    const gradNorm = opt instanceof Adam ? applyClippedHost(opt, summed, clipNorm) : applyClipped(opt, toTensors(summed, this.params), clipNorm);
+    const gradNorm = applyClippedHost(opt, this.sum(mine, theirs), clipNorm);
     this.pool.publish(this.params);
     const total = (key: 'loss' | 'nerLoss' | 'relLoss') => theirs.reduce((s, r) => s + r[key], mine[key]);
     return checkedResult({ loss: total('loss'), nerLoss: total('nerLoss'), relLoss: total('relLoss') }, gradNorm);
@@ -90,7 +90,7 @@ export class DataParallel {
       const own = mine.grads[v.name];
       const from = theirs.filter((r) => r.present[k]);
       if (!own && !from.length) return;
-      const acc = own ? (own.dataSync() as Float32Array).slice() : new Float32Array(layout.sizes[k]);
+      const acc = own ? view(own).slice() : new Float32Array(layout.sizes[k]); // one copy (dataSync would copy, then slice again)
       for (const r of from) {
         const g = slot(r.grads, layout, k);
         for (let i = 0; i < acc.length; i++) acc[i] += g[i];
@@ -104,10 +104,4 @@ export class DataParallel {
   async close(): Promise<void> {
     await this.pool?.close();
   }
-}
-
-/** Host gradients as tensors of their parameters' shapes (an optimiser other than ours). */
-function toTensors(grads: Map<string, Float32Array>, params: Params): tf.NamedTensorMap {
-  const shapes = new Map([...params.values()].map((p) => [p.name, p.shape]));
-  return Object.fromEntries([...grads].map(([name, g]) => [name, tf.tensor(g, shapes.get(name))]));
 }

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { type BackendName, initBackend } from '../engine/backend.ts';
+import { view } from '../engine/scratch.ts';
 import { type Params, makeVariable } from '../model/params.ts';
 import { slot } from './layout.ts';
 import { gradients } from './step.ts';
@@ -17,13 +18,14 @@ const grads = new Float32Array(gBuf);
 const reply = (r: ReplicaReply) => parentPort!.postMessage(r);
 
 await initBackend(backend as BackendName);
+const onWasm = tf.getBackend() === 'wasm';
 const params: Params = new Map(layout.names.map((name, k) => [name, makeVariable(slot(weights, layout, k).slice(), layout.shapes[k], layout.trainable[k], name)]));
 
-/** The weights the main thread published after its last update (a copy: the cpu backend would keep a view). */
+/** The weights the main thread published after its last update (a copy: tf.tensor on the cpu backend keeps its array, and the slot is rewritten). */
 function refresh(): void {
   tf.tidy(() => {
     layout.names.forEach((name, k) => {
-      if (layout.trainable[k]) params.get(name)!.assign(tf.tensor(slot(weights, layout, k).slice(), layout.shapes[k]));
+      if (layout.trainable[k]) params.get(name)!.assign(tf.tensor(onWasm ? slot(weights, layout, k) : slot(weights, layout, k).slice(), layout.shapes[k])); // wasm copies into its heap
     });
   });
 }
@@ -33,7 +35,7 @@ function run(job: PartJob): ReplicaReply {
   const g = gradients(params, cfg, job.batch, job.seed, job.weight);
   const present = layout.names.map((name, k) => {
     const t = g.grads[params.get(name)!.name];
-    if (t) slot(grads, layout, k).set(t.dataSync() as Float32Array);
+    if (t) slot(grads, layout, k).set(view(t));
     return !!t;
   });
   tf.dispose(Object.values(g.grads));
