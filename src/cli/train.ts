@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { UserError } from '../core/types.ts';
 import type { ModelConfig, TrainConfig, Variant } from '../model/config.ts';
-import { defaultThreads, train } from '../train/trainer.ts';
+import { train } from '../train/trainer.ts';
 import { PRESET_NAMES } from '../model/presets.ts';
 import { FORMATS, SPANS, choice, defined, num, parse, required } from './args.ts';
 
@@ -70,10 +70,9 @@ training
   --min-epoch-updates N an epoch (evaluation, patience, cap) runs whole passes over the data
                         until N updates; small data gets as many updates as large (default
                         preset 120; paper 0 = one pass)
-  --threads N           threads that share each batch (default: every core, or half of them
-                        with the native kernels, whose garbage collection needs a core of its
-                        own; here ${defaultThreads()} of ${availableParallelism()}); any N trains the same model up
-                        to float rounding, and a run may resume with another N
+  --threads N           threads that share each batch (default: every core, here ${availableParallelism()});
+                        any N trains the same model up to float rounding, and a run may resume
+                        with another N
   --config FILE         a JSON file {"model": {...}, "training": {...}}; flags override it
   --no-progress         no progress lines
 `;

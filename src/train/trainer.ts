@@ -44,9 +44,9 @@ export interface TrainOptions extends VectorOptions {
   /** Replace an earlier run's model in `out` (without it, training into such a folder is refused). */
   overwrite?: boolean;
   /**
-   * Threads that share each batch (data-parallel, parallel.ts; default: defaultThreads()). Any
-   * number gives one thread's run up to float rounding, and a checkpoint does not depend on it: a
-   * run may resume with another.
+   * Threads that share each batch (data-parallel, parallel.ts; default: all cores,
+   * os.availableParallelism()). Any number gives one thread's run up to float rounding, and a
+   * checkpoint does not depend on it: a run may resume with another.
    */
   threads?: number;
   /** Progress and messages go here (default: stderr). */
@@ -145,20 +145,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   return { model: best, history: state.history, bestEpoch: state.bestEpoch, bestF1: state.bestF1 };
 }
 
-/**
- * Training threads by default: every core on wasm alone; half of them with the native kernels,
- * whose steps are short enough that V8's garbage-collection helper threads need a core of their
- * own (measured on 2 cores: one thread 192-202 sentences/s on WebNLG, two 178-180; README "Speed
- * and memory").
- */
-export function defaultThreads(): number {
-  const cores = availableParallelism();
-  return nativeStatus().blas ? Math.max(1, Math.floor(cores / 2)) : cores;
-}
-
-/** --threads: a whole number ≥ 1; default defaultThreads(). */
+/** --threads: a whole number ≥ 1; default every core. */
 function threadCount(given: number | undefined): number {
-  if (given === undefined) return defaultThreads();
+  if (given === undefined) return availableParallelism();
   if (!Number.isInteger(given) || given < 1) throw new UserError(`threads (--threads) must be a whole number of at least 1, got ${given}`);
   return given;
 }
