@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { spawnWorker } from '../src/train/spawn.ts';
+import { spawnWorker } from '../src/core/spawn.ts';
 import { loadavg } from 'node:os';
 import { initBackend } from '../src/engine/backend.ts';
 import { decode } from '../src/eval/decode.ts';

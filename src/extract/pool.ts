@@ -8,8 +8,9 @@
  * alive (unref), so a caller that forgets close() still exits.
  * Memory: each worker holds a whole model; the default model's vector table alone is 136 MB.
  */
+import { spawnWorker } from '../core/spawn.ts';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { UserError } from '../core/types.ts';
 import type { Extraction } from './extractor.ts';
 import type { ModelCard } from './load.ts';
@@ -57,14 +58,9 @@ interface Slot {
   error?: string;
 }
 
-/** The worker's code: worker.js next to this file when built; from the sources, worker.ts through tsx's loader. */
+/** The worker's code: worker.js next to this file when built; from the sources, worker.ts (through tsx). */
 function spawn(setup: WorkerSetup): Worker {
-  const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new Worker(new URL('./worker.js', self), { workerData: setup });
-  // A worker does not inherit tsx's loader when it was registered from code (bin/rin.js), so it registers its own.
-  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(new URL('./worker.ts', self).href);
-  return new Worker(`import(${api}).then((m) => { m.register(); return import(${entry}); })`, { eval: true, workerData: setup });
+  return spawnWorker(new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url), setup);
 }
 
 export class ExtractorPool {

@@ -10,7 +10,7 @@ import type { Batch } from '../model/batch.ts';
 import type { ModelConfig } from '../model/config.ts';
 import type { Params } from '../model/params.ts';
 import { type Layout, layoutOf, writeParams } from './layout.ts';
-import { spawnWorker } from './spawn.ts';
+import { spawnWorker } from '../core/spawn.ts';
 import type { ReplicaReply, ReplicaSetup } from './wire.ts';
 
 /** A replica's part of a step: its (weighted) losses, and its gradients in `grads` (layout order). */
