@@ -95,6 +95,14 @@ export class UserError extends Error {
   }
 }
 
+/** The time limit of an extraction ran out; nothing partial is returned (the service answers 503 time_limit). */
+export class TimeLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TimeLimitError';
+  }
+}
+
 /** A gold relation cell: subject head word i, relation t, object head word j (all within one sentence). */
 export interface Cell {
   i: number;

@@ -6,7 +6,9 @@
  */
 import { setImmediate as nextTick } from 'node:timers/promises';
 import type { Entity, Sentence } from '../core/types.ts';
-import { UserError } from '../core/types.ts';
+import { TimeLimitError, UserError } from '../core/types.ts';
+
+export { TimeLimitError }; // the public surface has it from here (src/index.ts)
 import type { Prediction } from '../eval/decode.ts';
 import { type InferFn, predict, predictAsync } from '../eval/predict.ts';
 import { Progress } from '../core/progress.ts';
@@ -65,14 +67,6 @@ export interface AsyncExtractOptions extends ExtractOptions {
   chunk?: number;
   /** Most tokens run between two yields (default 1024): long sentences make short chunks. */
   chunkTokens?: number;
-}
-
-/** The time limit of an extraction ran out; nothing partial is returned. */
-export class TimeLimitError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TimeLimitError';
-  }
 }
 
 /** What prepare() makes of the texts: empty results, the model-sized pieces, each text's offset map. */

@@ -162,7 +162,7 @@ export class ExtractorPool {
           slot.ready = true;
           resolve();
           this.dispatch();
-        } else if (r.type === 'load_failed') void fromWire(r.error).then(reject);
+        } else if (r.type === 'load_failed') reject(fromWire(r.error));
         else if (r.type === 'log') this.logOnce(r.line);
         else this.finish(slot, r);
       });
@@ -196,7 +196,7 @@ export class ExtractorPool {
     slot.jobs.delete(r.id);
     slot.load -= p.chars;
     if (r.type === 'done') p.resolve(r.results);
-    else void fromWire(r.error).then(p.reject);
+    else p.reject(fromWire(r.error));
     this.updateRefs();
   }
 

@@ -6,7 +6,7 @@
  * Only types come from extractor.ts and load.ts here: importing them loads TensorFlow.js and
  * wink-nlp (2 s and 130 MB), which the main thread of a pool does not need.
  */
-import { UserError } from '../core/types.ts';
+import { TimeLimitError, UserError } from '../core/types.ts';
 import type { Extraction } from './extractor.ts';
 import type { ModelCard, loadModel } from './load.ts';
 
@@ -43,17 +43,17 @@ export type Reply =
   | { type: 'done'; id: number; results: Extraction[] }
   | { type: 'failed'; id: number; error: WireError };
 
-/** In a worker (which has extractor.ts loaded). */
+/** In a worker. */
 export function toWire(e: unknown): WireError {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof UserError) return { kind: 'user', message };
-  if (e instanceof Error && e.name === 'TimeLimitError') return { kind: 'time_limit', message };
+  if (e instanceof TimeLimitError) return { kind: 'time_limit', message };
   return { kind: 'internal', message };
 }
 
-/** In the main thread: TimeLimitError's module is loaded only when one arrives (a server has it loaded already). */
-export async function fromWire(w: WireError): Promise<Error> {
+/** In the main thread. */
+export function fromWire(w: WireError): Error {
   if (w.kind === 'user') return new UserError(w.message);
-  if (w.kind === 'time_limit') return new (await import('./extractor.ts')).TimeLimitError(w.message);
+  if (w.kind === 'time_limit') return new TimeLimitError(w.message);
   return new Error(w.message);
 }

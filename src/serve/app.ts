@@ -12,8 +12,8 @@
 import { readFileSync } from 'node:fs';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { UserError } from '../core/types.ts';
-import { type Extractor, TimeLimitError } from '../extract/extractor.ts';
+import { TimeLimitError, UserError } from '../core/types.ts';
+import type { Extractor } from '../extract/extractor.ts';
 import { type ExtractorPool, WorkerCrashError } from '../extract/pool.ts';
 import { Admission } from './admission.ts';
 import { Batcher } from './batcher.ts';

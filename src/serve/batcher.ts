@@ -10,7 +10,8 @@
  * are workers: one at a time per worker.
  */
 import { setImmediate as nextTick } from 'node:timers/promises';
-import { type Extraction, TimeLimitError } from '../extract/extractor.ts';
+import { TimeLimitError } from '../core/types.ts';
+import type { Extraction } from '../extract/extractor.ts';
 import type { Runner } from './runner.ts';
 
 interface Job {
