@@ -4,7 +4,7 @@
  * heap in place, and Adam's update of a parameter there.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type Addon, loadNative, nativeStatus } from './addon.ts';
+import { type Addon, loadNative } from './addon.ts';
 import type { WasmBackendLike } from './kernels.ts';
 
 /**
@@ -59,10 +59,10 @@ let registered = false;
 /**
  * BatchMatMul, _FusedMatMul (bias, linear or ReLU) and Sum over rows on the BLAS, for the wasm
  * backend; the previous kernels serve what these do not. Autograd's gradients of both are BatchMatMuls with
- * transposes, which the BLAS takes as flags (no transposed copies). Returns the BLAS used.
+ * transposes, which the BLAS takes as flags (no transposed copies).
  */
-export function registerNativeKernels(): string | null {
-  if (!loadNative() || registered || tf.getBackend() !== 'wasm') return nativeStatus().blas;
+export function registerNativeKernels(): void {
+  if (!loadNative() || registered || tf.getBackend() !== 'wasm') return;
   registered = true;
   const mm = tf.getKernel('BatchMatMul', 'wasm')!;
   tf.unregisterKernel('BatchMatMul', 'wasm');
@@ -109,7 +109,6 @@ export function registerNativeKernels(): string | null {
       return out || sum.kernelFunc(args);
     },
   });
-  return nativeStatus().blas;
 }
 
 let ones = new Float32Array(0);

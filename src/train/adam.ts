@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../core/types.ts';
 import { nativeAdam } from '../engine/native.ts';
+import { copyOf, tensorFrom } from '../engine/scratch.ts';
 import type { Params } from '../model/params.ts';
 
 const BETA1 = 0.9;
@@ -103,7 +104,7 @@ export class Adam {
       const { m, v } = this.moments.get(name)!;
       if (g.length !== p.size) throw new Error(`Adam: gradient for ${name} has ${g.length} values, the parameter ${p.size}`);
       if (nativeAdam(p, m, v, g, k)) continue;
-      const [pv, mv, vv] = [p, m, v].map((t) => (t.dataSync() as Float32Array).slice()); // copies: the cpu backend hands out its own arrays
+      const [pv, mv, vv] = [p, m, v].map(copyOf); // one pooled copy each (the cpu backend hands out its own arrays)
       for (let i = 0; i < pv.length; i++) {
         const gi = s === 1 ? g[i] : f(g[i] * s);
         const m1 = f(f(mv[i] * b1) + f(gi * b1c));
@@ -120,7 +121,7 @@ export class Adam {
         [m, mv],
         [v, vv],
       ] as const) {
-        const src = tf.tensor(vals, t.shape);
+        const src = tensorFrom(vals, t.shape); // the array goes back to the pool on wasm
         t.assign(src);
         src.dispose();
       }
