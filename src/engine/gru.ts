@@ -1,5 +1,5 @@
 /**
- * Eq. 4-7, one GRU update, as ONE custom op on the native addon (native/rin_native.c): two
+ * Eq. 4-7, one GRU update, as ONE custom op on the native addon (native/rin_native.c): three
  * matmuls and the gate arithmetic forward, six matmuls back, instead of ~12 kernels forward and
  * ~25 backward (each with tens of µs of overhead on wasm, whatever its size). Without the addon
  * the model uses its tfjs-ops form (model/interaction.ts gruUpdate), the same function.
