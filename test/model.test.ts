@@ -14,6 +14,7 @@ import { type Params, initParams, paramShapes } from '../src/model/params.ts';
 import { forward } from '../src/model/rin.ts';
 import { type HostParams, referenceForward } from './reference.ts';
 import { assertClose, setup } from './helpers.ts';
+import { PATH_TOLERANCE } from './tolerance.ts';
 
 before(setup);
 
@@ -95,9 +96,9 @@ for (const [name, over] of VARIANTS) {
     items.forEach((s, b) => {
       const ref = referenceForward(hp, cfg, s.words, s.pos);
       const len = s.words.length;
-      assertClose(rows(out.ner, n, B, b, len), ref.ner.flat(), 1e-4, `${name} NER logits, sentence ${b}`);
-      assertClose(rows(out.a, n, B, b, len), ref.a.flat(), 1e-4, `${name} RE subject part a, sentence ${b}`);
-      assertClose(rows(out.c, n, B, b, len), ref.c.flat(), 1e-4, `${name} RE object part c, sentence ${b}`);
+      assertClose(rows(out.ner, n, B, b, len), ref.ner.flat(), PATH_TOLERANCE, `${name} NER logits, sentence ${b}`);
+      assertClose(rows(out.a, n, B, b, len), ref.a.flat(), PATH_TOLERANCE, `${name} RE subject part a, sentence ${b}`);
+      assertClose(rows(out.c, n, B, b, len), ref.c.flat(), PATH_TOLERANCE, `${name} RE object part c, sentence ${b}`);
     });
     assertClose(out.bias, hp.get('re.b')!.v, 0, 'bias');
     for (const v of p.values()) v.dispose();
@@ -111,9 +112,9 @@ test('padding invariance: a sentence scores the same alone and in a batch of lon
   const s = sentence(rng, 3);
   const alone = run(p, cfg, [s]);
   const mixed = run(p, cfg, [sentence(rng, 7), s, sentence(rng, 5)]);
-  assertClose(rows(mixed.ner, 7, 3, 1, 3), rows(alone.ner, 3, 1, 0, 3), 1e-5, 'NER');
-  assertClose(rows(mixed.a, 7, 3, 1, 3), rows(alone.a, 3, 1, 0, 3), 1e-5, 'a');
-  assertClose(rows(mixed.c, 7, 3, 1, 3), rows(alone.c, 3, 1, 0, 3), 1e-5, 'c');
+  assertClose(rows(mixed.ner, 7, 3, 1, 3), rows(alone.ner, 3, 1, 0, 3), PATH_TOLERANCE, 'NER');
+  assertClose(rows(mixed.a, 7, 3, 1, 3), rows(alone.a, 3, 1, 0, 3), PATH_TOLERANCE, 'a');
+  assertClose(rows(mixed.c, 7, 3, 1, 3), rows(alone.c, 3, 1, 0, 3), PATH_TOLERANCE, 'c');
 });
 
 test('K changes the output (the updates are used) and K = 0 equals bilstm_s', () => {

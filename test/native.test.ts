@@ -24,6 +24,7 @@ import { tinySentences } from './fixtures.ts';
 import type { Params } from '../src/model/params.ts';
 import { finiteDiff } from './finiteDiff.ts';
 import { assertClose, randn, setup } from './helpers.ts';
+import { PATH_TOLERANCE } from './tolerance.ts';
 
 before(setup);
 const skip = loadNative() ? false : `no native addon here: ${nativeStatus().reason}`;
@@ -199,7 +200,7 @@ test('training steps on batches of changing lengths: the native and the wasm/JS 
     setNativeEnabled(true);
   }
   assert.equal(native.length, plain.length);
-  native.forEach((v, k) => assertClose(v, plain[k], 1e-4, `parameter ${k}`));
+  native.forEach((v, k) => assertClose(v, plain[k], PATH_TOLERANCE, `parameter ${k}`));
   assert.ok(
     native.some((v, k) => v.some((x, i) => x !== plain[k][i])),
     'the two engines round differently somewhere (else the native path did not run)',

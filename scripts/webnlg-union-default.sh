@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Train the default recipe (model/presets.ts) on webnlg-union (scripts/webnlg-union.ts: webnlg-more
+# train + the webnlg-exact train texts it lacks, 2017 merged relation names mapped to WebNLG 3.0),
+# select on webnlg-more dev, then score every dev set with its seen/unseen parts against the union.
+# A killed run continues with RESUME=1 (rin train --resume). Extra rin train flags: FLAGS="...".
+# Usage: bash scripts/webnlg-union-default.sh [OUT]     then: cp -r OUT/model models/webnlg-union-rin
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${1:-runs/webnlg-union-default}
+DATA=${DATA:-../shared/data}
+UNION=${UNION:-.data/webnlg-union}
+[ -f "$UNION/train/train.json.gz" ] || node --import tsx scripts/webnlg-union.ts --out "$UNION"
+TRAIN=$UNION/train/train.json.gz
+DEV=$DATA/webnlg-more/dev.json.gz
+if [ -n "${RESUME:-}" ]; then
+  node bin/rin.js train --resume --train "$TRAIN" --dev "$DEV" --out "$OUT" --no-progress
+else
+  # shellcheck disable=SC2086
+  node bin/rin.js train --overwrite --train "$TRAIN" --dev "$DEV" --self-pairs ${FLAGS:-} \
+    --epochs "${EPOCHS:-15}" --patience "${PATIENCE:-4}" --seed "${SEED:-3}" --threads "${THREADS:-1}" --out "$OUT" --no-progress
+fi
+for d in "$DEV" "$UNION/wild-dev/dev.json.gz" "$UNION/webnlg-exact-dev/dev.json.gz"; do
+  echo "== $d"
+  node bin/rin.js eval --model "$OUT/model" --data "$d" --seen-from "$TRAIN" --no-progress
+done
