@@ -1,7 +1,7 @@
 /** The WebNLG dev texts as a person would type them (no space before punctuation), for the extraction benches. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJson } from '../src/data/files.ts';
+import { readJson } from '../src/core/files.ts';
 
 /** BENCH_DATA, else ../shared/data's WebNLG exact dev set; `fallback` when that file is absent (else an error). */
 export function devTexts(fallback?: string[]): string[] {

@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { procMemoryMiB } from './memory.ts';
 import { devTexts, pooledRun } from './devTexts.ts';
 import { codeVersion } from '../src/core/version.ts';
-import { posTags } from '../src/data/pos.ts';
+import { posTags } from '../src/features/pos.ts';
 import { loadModel } from '../src/extract/load.ts';
 import { ExtractorPool } from '../src/extract/pool.ts';
 import { splitText } from '../src/text/split.ts';

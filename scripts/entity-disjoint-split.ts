@@ -1,7 +1,7 @@
 /**
  * Re-split WebNLG (exact spans) train + dev into an entity-disjoint train and dev: no subject or
  * object of the new dev occurs (case-insensitively) anywhere in the new train. The split
- * itself is src/data/disjoint.ts; this script reads, writes (gzip, atomic, same bytes every
+ * itself is src/dataset/disjoint.ts; this script reads, writes (gzip, atomic, same bytes every
  * run) and reports.
  * Usage: node --import tsx scripts/entity-disjoint-split.ts [--out DIR]   (default .data/webnlg-disjoint)
  *        node --import tsx scripts/entity-disjoint-split.ts --union [--out DIR]   (default .data/webnlg-union-disjoint)
@@ -13,8 +13,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { readJson } from '../src/data/files.ts';
-import { type DisjointOptions, entityDisjointSplit } from '../src/data/disjoint.ts';
+import { readJson } from '../src/core/files.ts';
+import { type DisjointOptions, entityDisjointSplit } from '../src/dataset/disjoint.ts';
 import { writeFileAtomic } from '../src/core/atomic.ts';
 
 interface CasrelRecord {

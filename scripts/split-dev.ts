@@ -4,7 +4,7 @@
  * Usage: node --import tsx scripts/split-dev.ts IN OUT_TRAIN OUT_DEV [fraction=0.1] [seed=1]
  */
 import { writeFileSync } from 'node:fs';
-import { readJson } from '../src/data/files.ts';
+import { readJson } from '../src/core/files.ts';
 import { Rng } from '../src/engine/rng.ts';
 
 const [input, outTrain, outDev, fraction = '0.1', seed = '1'] = process.argv.slice(2);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { writeFileAtomic } from '../src/core/atomic.ts';
-import { readJson } from '../src/data/files.ts';
+import { readJson } from '../src/core/files.ts';
 
 type Triple = [string, string, string];
 interface CasrelRecord {

@@ -22,8 +22,8 @@ export { createApp, type ServiceOptions } from './serve/app.ts';
 export { startServer, type ServerOptions, type RunningServer } from './serve/server.ts';
 
 // Your own data: read and check a dataset file, train a model, score one (`rin train`, `rin eval`).
-export { loadDataset, type Format, type LoadOptions, type LoadedDataset } from './data/load.ts';
-export { validateFile, describeValidation, type Validation } from './data/validate.ts';
+export { loadDataset, type Format, type LoadOptions, type LoadedDataset } from './dataset/load.ts';
+export { validateFile, describeValidation, type Validation } from './dataset/validate.ts';
 export { train, type TrainOptions, type TrainResult } from './train/trainer.ts';
 export type { EpochRecord } from './train/checkpoint.ts';
 export { PRESET_NAMES, type PresetName } from './model/presets.ts';

@@ -8,13 +8,13 @@ export { loadModel as loadModelDir, saveModel, type ModelMeta } from './io/model
 
 // Text and data
 export { splitText, type TextSentence, type TextToken } from './text/split.ts';
-export { describeReport } from './data/load.ts';
-export { writeDataset, OUTPUT_FORMATS, type OutputFormat, type Written } from './data/write.ts';
-export { validateDataset } from './data/validate.ts';
-export { loadVectors, type Vectors } from './data/embeddings.ts';
-export { loadVectorTable, vectorCacheDir, DEFAULT_VECTORS, type VectorTable } from './data/vectorTable.ts';
-export { tokenize } from './data/casrel.ts';
-export { type Vocabs, nerTags, entityTypesOf } from './data/vocab.ts';
+export { describeReport } from './dataset/load.ts';
+export { writeDataset, OUTPUT_FORMATS, type OutputFormat, type Written } from './dataset/write.ts';
+export { validateDataset } from './dataset/validate.ts';
+export { loadVectors, type Vectors } from './features/embeddings.ts';
+export { loadVectorTable, vectorCacheDir, DEFAULT_VECTORS, type VectorTable } from './features/vectorTable.ts';
+export { tokenize } from './dataset/casrel.ts';
+export { type Vocabs, nerTags, entityTypesOf } from './features/vocab.ts';
 
 // Model
 export { DEFAULT_MODEL, DEFAULT_TRAIN, modelConfig, trainConfig, type Variant } from './model/config.ts';

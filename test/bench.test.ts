@@ -87,7 +87,9 @@ test("runTorch: reads the reference line, sets torch's threads (OMP) to the thre
 });
 
 test('probeTorch: a missing python or reference script is a reason to skip, not an error', () => {
-  const r = probeTorch(join(tmp(), 'no-python'));
+  const script = join(tmp(), 'ref.py'); // present, so that the missing python is the reason
+  writeFileSync(script, '');
+  const r = probeTorch(join(tmp(), 'no-python'), script);
   assert.ok(!r.ok && /no-python/.test(r.reason));
   const s = probeTorch('/usr/bin/python3', join(tmp(), 'absent.py'));
   assert.ok(!s.ok && /reference script not found/.test(s.reason));

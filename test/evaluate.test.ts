@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { posTags } from '../src/data/pos.ts';
+import { posTags } from '../src/features/pos.ts';
 import { type Sentence, sentenceEntities } from '../src/core/types.ts';
-import { buildVocabs } from '../src/data/vocab.ts';
+import { buildVocabs } from '../src/features/vocab.ts';
 import { predictionLine } from '../src/cli/predict.ts';
 import { evaluate } from '../src/eval/evaluate.ts';
 import { type RinModel, sizesOf } from '../src/io/modelDir.ts';

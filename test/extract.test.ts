@@ -18,7 +18,7 @@ import { UserError } from '../src/core/types.ts';
 import { type Extraction, type Extractor, type Mention, TimeLimitError } from '../src/extract/extractor.ts';
 import { loadModel } from '../src/extract/load.ts';
 import { FORMAT_VERSION } from '../src/io/modelDir.ts';
-import { loadDataset } from '../src/data/load.ts';
+import { loadDataset } from '../src/dataset/load.ts';
 import { splitText } from '../src/text/split.ts';
 import { TINY_CORPUS, rawText, tinyExtractor } from './fixtures.ts';
 import { setup } from './helpers.ts';

@@ -5,9 +5,9 @@
  * 4133a3f); the typed-entity test checks the untyped path still gives exactly that.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Encoder, newStats } from '../src/data/encode.ts';
-import { posTags } from '../src/data/pos.ts';
-import { buildVocabs } from '../src/data/vocab.ts';
+import { Encoder, newStats } from '../src/features/encode.ts';
+import { posTags } from '../src/features/pos.ts';
+import { buildVocabs } from '../src/features/vocab.ts';
 import { Rng } from '../src/engine/rng.ts';
 import { predict } from '../src/eval/predict.ts';
 import { sizesOf } from '../src/io/modelDir.ts';

@@ -1,11 +1,11 @@
 /**
- * The entity-disjoint split (src/data/disjoint.ts) on tiny synthetic pools: no dev entity
+ * The entity-disjoint split (src/dataset/disjoint.ts) on tiny synthetic pools: no dev entity
  * occurs in train (case-insensitively), every sentence lands in exactly one part, whole
  * clusters move without dropping anything, hubs stay in train, and the result is deterministic.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type DisjointOptions, type SplitItem, entityDisjointSplit } from '../src/data/disjoint.ts';
+import { type DisjointOptions, type SplitItem, entityDisjointSplit } from '../src/dataset/disjoint.ts';
 
 const item = (a: string, b: string, rel = 'r'): SplitItem => ({ entities: [a, b], relations: [rel] });
 

@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { tempFolders } from './helpers.ts';
-import { DEFAULT_VECTORS, forgetVectorTables, loadVectorTable, vectorCacheDir, type VectorTable } from '../src/data/vectorTable.ts';
+import { DEFAULT_VECTORS, forgetVectorTables, loadVectorTable, vectorCacheDir, type VectorTable } from '../src/features/vectorTable.ts';
 import { UserError } from '../src/core/types.ts';
 
 const { fresh: freshDir, write } = tempFolders('rin-vector-table-test-');

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type LogitValues, type Prediction, biesoSpans, decode } from '../src/eval/decode.ts';
 import { viterbiTags } from '../src/eval/viterbi.ts';
-import { tagParts } from '../src/data/vocab.ts';
+import { tagParts } from '../src/features/vocab.ts';
 
 /** mulberry32: a small seeded generator, so failures reproduce. */
 function rng(seed: number): () => number {

@@ -1,9 +1,9 @@
 /** `rin convert`: a dataset file in one format → another, written atomically, with what was lost. */
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describeReport, loadDataset } from '../data/load.ts';
+import { describeReport, loadDataset } from '../dataset/load.ts';
 import { UserError } from '../core/types.ts';
-import { OUTPUT_FORMATS, writeDataset } from '../data/write.ts';
+import { OUTPUT_FORMATS, writeDataset } from '../dataset/write.ts';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { FORMATS, choice, parse, required } from './args.ts';
 

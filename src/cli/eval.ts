@@ -1,4 +1,4 @@
-import { describeReport, loadDataset } from '../data/load.ts';
+import { describeReport, loadDataset } from '../dataset/load.ts';
 import { initBackend } from '../engine/backend.ts';
 import { evaluate } from '../eval/evaluate.ts';
 import { formatScores } from '../eval/metrics.ts';

@@ -1,4 +1,4 @@
-import { describeReport, loadDataset } from '../data/load.ts';
+import { describeReport, loadDataset } from '../dataset/load.ts';
 import type { Entity, Sentence } from '../core/types.ts';
 import type { Prediction } from '../eval/decode.ts';
 import { writeFileAtomic } from '../core/atomic.ts';

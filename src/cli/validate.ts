@@ -1,5 +1,5 @@
 /** `rin validate`: check a dataset file and report every problem; non-zero exit when unusable. */
-import { type Validation, describeValidation, validateFile } from '../data/validate.ts';
+import { type Validation, describeValidation, validateFile } from '../dataset/validate.ts';
 import { UserError } from '../core/types.ts';
 import { FORMATS, choice, parse } from './args.ts';
 

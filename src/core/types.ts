@@ -118,7 +118,7 @@ export interface EncodedSentence {
   vec?: number[];
   /** Each word's character ids (models with a char CNN). */
   chars?: number[][];
-  /** Each word's shape features as bits (data/wordFeatures.ts order). */
+  /** Each word's shape features as bits (features/wordFeatures.ts order). */
   shape?: number[];
   ner?: number[];
   cells?: Cell[];

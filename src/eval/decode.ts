@@ -10,7 +10,7 @@
  * scores every cell).
  */
 import { type Entity, UserError } from '../core/types.ts';
-import { tagParts } from '../data/vocab.ts';
+import { tagParts } from '../features/vocab.ts';
 import { viterbiTags } from './viterbi.ts';
 
 export interface PredictedTriple {

@@ -1,10 +1,10 @@
 /** Evaluate a model on gold sentences: predict, then score (metrics.ts). */
-import { describeStats, encoderFor, newStats } from '../data/encode.ts';
+import { describeStats, encoderFor, newStats } from '../features/encode.ts';
 import { type Entity, type Problem, type Sentence, type SpanKind, sentenceEntities } from '../core/types.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import type { Prediction } from './decode.ts';
 import { type Scores, score } from './metrics.ts';
-import { entityTypesOf } from '../data/vocab.ts';
+import { entityTypesOf } from '../features/vocab.ts';
 import { type PredictOptions, predict } from './predict.ts';
 
 export interface Evaluation {

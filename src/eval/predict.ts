@@ -2,8 +2,8 @@
  * Run a model over sentences: encode, batch by length, forward (no dropout), decode.
  */
 import * as tf from '@tensorflow/tfjs';
-import { encoderFor } from '../data/encode.ts';
-import { entityTypesOf } from '../data/vocab.ts';
+import { encoderFor } from '../features/encode.ts';
+import { entityTypesOf } from '../features/vocab.ts';
 import type { Problem, Sentence } from '../core/types.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import type { EncodedSentence } from '../core/types.ts';

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { entityTypesOf } from '../data/vocab.ts';
+import { entityTypesOf } from '../features/vocab.ts';
 import { initBackend } from '../engine/backend.ts';
 import { type LoadModelOptions, type RinModel, loadModel as loadModelDir } from '../io/modelDir.ts';
 import { UserError } from '../core/types.ts';

@@ -4,7 +4,7 @@
  * rows [i*B, (i+1)*B) with no transpose.
  */
 import type { Cell, EncodedSentence } from '../core/types.ts';
-import { MAX_CHARS, SHAPE_SIZE } from '../data/wordFeatures.ts';
+import { MAX_CHARS, SHAPE_SIZE } from '../features/wordFeatures.ts';
 
 export interface Batch {
   /** Sentences in the batch. */

@@ -7,7 +7,7 @@ import { biLstm } from '../engine/biLstm.ts';
 import { embeddingLookup } from '../engine/ops.ts';
 import type { ModelConfig } from './config.ts';
 import { CHAR_WIDTH, type Params, mat, vec } from './params.ts';
-import { MAX_CHARS, SHAPE_SIZE } from '../data/wordFeatures.ts';
+import { MAX_CHARS, SHAPE_SIZE } from '../features/wordFeatures.ts';
 import type { Batch } from './batch.ts';
 import { batchDropout } from './dropout.ts';
 

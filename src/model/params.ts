@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../engine/rng.ts';
 import { type ModelConfig, effectiveRounds } from './config.ts';
-import { SHAPE_SIZE } from '../data/wordFeatures.ts';
+import { SHAPE_SIZE } from '../features/wordFeatures.ts';
 
 export type Params = Map<string, tf.Variable>;
 

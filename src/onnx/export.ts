@@ -11,7 +11,7 @@
  *   char CNN: chars [U, L] int32 (the batch's distinct words, 0 = padding), charWord [n, B] int32;
  *   shape features: shape [n, B, SHAPE_SIZE] float.
  */
-import { SHAPE_SIZE } from '../data/wordFeatures.ts';
+import { SHAPE_SIZE } from '../features/wordFeatures.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import { type ModelConfig, effectiveRounds } from '../model/config.ts';
 import { CHAR_WIDTH, type ParamName } from '../model/params.ts';

@@ -3,7 +3,7 @@
  * the exported graph (export.ts) that takes a Batch and returns the same logits as
  * eval/predict.ts `inferLogits` does on tfjs.
  */
-import { MAX_CHARS, SHAPE_SIZE } from '../data/wordFeatures.ts';
+import { MAX_CHARS, SHAPE_SIZE } from '../features/wordFeatures.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import type { Batch } from '../model/batch.ts';
 import { exportOnnx } from './export.ts';

@@ -2,11 +2,11 @@
  * A fresh model for a training set: vocabularies, word vectors (closed: the rows of the
  * training words; open: the whole pre-trained table, frozen, plus zero corrections), seeded weights.
  */
-import { firstWords, loadVectors, vocabVectors } from '../data/embeddings.ts';
-import { posTags } from '../data/pos.ts';
+import { firstWords, loadVectors, vocabVectors } from '../features/embeddings.ts';
+import { posTags } from '../features/pos.ts';
 import { type Dataset, UserError } from '../core/types.ts';
-import { DEFAULT_VECTORS, type VectorTable, loadVectorTable } from '../data/vectorTable.ts';
-import { type Vocabs, buildVocabs } from '../data/vocab.ts';
+import { DEFAULT_VECTORS, type VectorTable, loadVectorTable } from '../features/vectorTable.ts';
+import { type Vocabs, buildVocabs } from '../features/vocab.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import { sizesOf } from '../io/modelDir.ts';
 import type { ModelConfig, TrainConfig } from '../model/config.ts';

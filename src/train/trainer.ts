@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Encoder, type EncodeStats, describeStats, newStats } from '../data/encode.ts';
-import { describeReport, type LoadOptions, loadDataset } from '../data/load.ts';
+import { Encoder, type EncodeStats, describeStats, newStats } from '../features/encode.ts';
+import { describeReport, type LoadOptions, loadDataset } from '../dataset/load.ts';
 import { type Dataset, type Problem, UserError } from '../core/types.ts';
 import { initBackend } from '../engine/backend.ts';
 import { nativeStatus } from '../engine/addon.ts';

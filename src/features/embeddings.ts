@@ -2,7 +2,7 @@
  * Pre-trained word vectors in the GloVe text format (`word v1 ... vd` per line), plain or .gz.
  * Only the vectors of wanted words are kept, so a large file costs little memory.
  */
-import { readText } from './files.ts';
+import { readText } from '../core/files.ts';
 import { UserError } from '../core/types.ts';
 
 export interface Vectors {

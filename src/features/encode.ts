@@ -34,7 +34,7 @@ export function newStats(): EncodeStats {
   return { selfPairs: 0, unknownRelations: new Map(), overlapping: 0, unknownTypes: new Map() };
 }
 
-/** What the encoder needs of an open vocabulary's pre-trained table (data/vectorTable.ts). */
+/** What the encoder needs of an open vocabulary's pre-trained table (features/vectorTable.ts). */
 export interface WordLookup {
   /** Row of a word (exact, else lowercase), -1 when the table has no vector for it. */
   lookup(word: string): number;

@@ -10,7 +10,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { readJson } from './files.ts';
+import { readJson } from '../core/files.ts';
 import { type Entity, type Problem, type Sentence, type Triple, UserError, overlaps } from '../core/types.ts';
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);

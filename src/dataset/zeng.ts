@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { readJson } from './files.ts';
+import { readJson } from '../core/files.ts';
 import { type Problem, type Sentence, type Triple, UserError } from '../core/types.ts';
 
 export function isZeng(data: unknown): boolean {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type CasrelStats, parseCasrel, parseRel2id } from './casrel.ts';
-import { readJson, readText } from './files.ts';
+import { readJson, readText } from '../core/files.ts';
 import { describeJsonlStats, newJsonlStats, parseJsonl, parseJsonlRecord } from './jsonl.ts';
 import { type KindedProblem, SHAPE_NAMES, findTypesFile, inventoryOf, parseSpert, readTypes, recordShape } from './spert.ts';
 import { canonicalSymmetric } from './symmetric.ts';
