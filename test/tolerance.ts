@@ -13,8 +13,8 @@
 import assert from 'node:assert/strict';
 
 /**
- * Scores are probabilities in [0, 1]; float32 rounding across paths moves them by ~1e-6, and
- * onnxruntime's fused graph by up to ~1e-5. The same bound, relative (assertClose), holds
+ * Scores are probabilities in [0, 1]; float32 rounding across paths moves them in their last bits,
+ * onnxruntime's fused graph a little more. The same bound, relative (assertClose), holds
  * weights trained the same steps on other thread counts or engines.
  */
 export const PATH_TOLERANCE = 1e-4;
