@@ -136,7 +136,7 @@ test('an epoch runs whole passes until minEpochUpdates updates (small data sets 
   const encoded = tinySentences().map((s) => enc.encode(s, { spans: 'full', partialNer: 'head', selfPairs: false }, newStats()));
   const opt = tf.train.adam(1e-3);
   const run = (minEpochUpdates: number) =>
-    runEpoch({ ...r.model, train: { ...r.model.train, minEpochUpdates } }, opt, encoded, { counts: wordCounts(encoded), mentions: [] }, new Rng(1), 'test', false);
+    runEpoch({ ...r.model, train: { ...r.model.train, minEpochUpdates } }, opt, encoded, { counts: wordCounts(encoded), mentions: [], pool: new Map() }, new Rng(1), 'test', false);
   assert.equal(run(0).sentences, 8, 'one pass: 8 sentences in 2 batches');
   assert.equal(run(2).sentences, 8, '2 updates fit in one pass');
   assert.equal(run(5).sentences, 24, '5 updates need 3 passes of 2 batches');
@@ -154,8 +154,9 @@ test('mention dropout hides only words of gold entities (vector and correction),
       [8, 3],
     ]),
     mentions: [{ word: 9, vec: 20, chars: [7, 7], shape: 2 }],
+    pool: new Map(),
   };
-  const rates = (mentionDropout: number, mentionReplace: number) => ({ unkReplace: 0, mentionDropout, mentionReplace });
+  const rates = (mentionDropout: number, mentionReplace: number) => ({ unkReplace: 0, mentionDropout, mentionReplace, mentionSwap: 0 });
   const rng = new Rng(9);
   const before = rng.state;
   assert.equal(noisy(s, noise, rates(0, 0), rng), s, 'no noise: the same sentence');

@@ -65,6 +65,9 @@ training
                         stay) so entities are learnt from context (default preset 0.3)
   --mention-replace X   chance to swap a word of a gold entity for a word of another training
                         mention (vector, characters, shape) (default 0)
+  --mention-swap X      chance to swap a whole gold mention for another training mention of the
+                        same relation slot, with its own length; the triples move with it
+                        (default 0)
   --min-word-count N    open vocabulary: training words seen fewer times get no trained
                         correction (default preset 2)
   --min-epoch-updates N an epoch (evaluation, patience, cap) runs whole passes over the data
@@ -118,6 +121,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     'tag-decoding': { type: 'string' },
     'mention-dropout': { type: 'string' },
     'mention-replace': { type: 'string' },
+    'mention-swap': { type: 'string' },
     'min-word-count': { type: 'string' },
     'min-epoch-updates': { type: 'string' },
     threads: { type: 'string' },
@@ -173,6 +177,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       partialNer: v['partial-ner'] as TrainConfig['partialNer'] | undefined,
       mentionDropout: n('mention-dropout'),
       mentionReplace: n('mention-replace'),
+      mentionSwap: n('mention-swap'),
       minWordCount: n('min-word-count'),
       minEpochUpdates: n('min-epoch-updates'),
     }),

@@ -89,6 +89,8 @@ export interface TrainConfig {
   mentionDropout: number;
   /** Probability of swapping a word of a gold entity mention for a word of another training mention (vector, correction, characters and shape together). */
   mentionReplace: number;
+  /** Probability of swapping a whole gold entity mention for another training mention that fills the same relation slot (features/augment.ts); the relation cells move with it. */
+  mentionSwap: number;
   /** Open vocabulary: training words seen fewer times than this get no trained correction (a name seen once is memory, not language). */
   minWordCount: number;
   /** An epoch runs whole passes over the data until at least this many updates (0: one pass, the paper), so small data sets get as many updates between evaluations as large ones. */
@@ -131,6 +133,7 @@ export const DEFAULT_TRAIN: TrainConfig = {
   partialNer: 'head',
   mentionDropout: 0,
   mentionReplace: 0,
+  mentionSwap: 0,
   minWordCount: 1,
   minEpochUpdates: 0,
 };
@@ -190,6 +193,7 @@ export function trainConfig(input?: Partial<TrainConfig>): TrainConfig {
     ...(['head', 'chunk'].includes(c.partialNer) ? [] : ['"partialNer" must be "head" or "chunk"']),
     ...(c.mentionDropout >= 0 && c.mentionDropout < 1 ? [] : ['"mentionDropout" must be in [0, 1)']),
     ...(c.mentionReplace >= 0 && c.mentionReplace < 1 ? [] : ['"mentionReplace" must be in [0, 1)']),
+    ...(c.mentionSwap >= 0 && c.mentionSwap < 1 ? [] : ['"mentionSwap" must be in [0, 1)']),
     ...posInt(c, ['minWordCount']),
     ...posInt(c, ['minEpochUpdates'], 0),
   ]);

@@ -7,6 +7,7 @@ import type { RinModel } from '../io/modelDir.ts';
 import type { EncodedSentence } from '../core/types.ts';
 import { makeBatch } from '../model/batch.ts';
 import type { TrainConfig } from '../model/config.ts';
+import { type MentionPool, swapMentions } from '../features/augment.ts';
 import { bucketedBatches } from '../model/batches.ts';
 import { Progress } from '../core/progress.ts';
 import type { Adam } from './adam.ts';
@@ -51,6 +52,8 @@ export interface Noise {
   counts: Map<number, number>;
   /** Words of training mentions (for mentionReplace). */
   mentions: MentionWord[];
+  /** Whole training mentions by relation slot (for mentionSwap). */
+  pool: MentionPool;
 }
 
 /**
@@ -59,10 +62,12 @@ export interface Noise {
  * correction (it reads as a word nothing knows; its characters stay). mentionReplace: a word
  * of a gold entity becomes a word of another training mention, whole (vector, correction,
  * characters, shape), so the model sees names in contexts they never had and learns to find
- * entities from context and spelling instead of remembering their names.
+ * entities from context and spelling instead of remembering their names. mentionSwap: a whole
+ * mention becomes another mention of the same relation slot first (features/augment.ts).
  * The RNG is drawn only where a rate is set, so the paper's recipe draws exactly as before.
  */
-export function noisy(s: EncodedSentence, noise: Noise, tc: Pick<TrainConfig, 'unkReplace' | 'mentionDropout' | 'mentionReplace'>, rng: Rng): EncodedSentence {
+export function noisy(input: EncodedSentence, noise: Noise, tc: Pick<TrainConfig, 'unkReplace' | 'mentionDropout' | 'mentionReplace' | 'mentionSwap'>, rng: Rng): EncodedSentence {
+  const s = swapMentions(input, noise.pool, tc.mentionSwap, rng);
   if (tc.unkReplace <= 0 && tc.mentionDropout <= 0 && tc.mentionReplace <= 0) return s;
   // Only what may change is copied: characters and shapes only by mentionReplace.
   const replace = tc.mentionReplace > 0;

@@ -21,6 +21,7 @@ import { PRESETS, PRESET_NAMES, type PresetName } from '../model/presets.ts';
 import { disposeParams } from '../model/params.ts';
 import { type EpochRecord, saveCheckpoint } from './checkpoint.ts';
 import { mentionWords, runEpochParallel, wordCounts } from './epoch.ts';
+import { mentionPool } from '../features/augment.ts';
 import { checkOut, claimOut } from './outDir.ts';
 import { DataParallel } from './parallel.ts';
 import { startRun } from './resume.ts';
@@ -108,7 +109,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   );
 
   claimOut(o.out, outOpts, log);
-  const noise = { counts: wordCounts(data), mentions: mentionWords(data) };
+  const noise = { counts: wordCounts(data), mentions: mentionWords(data), pool: mentionPool(data) };
   const rng = new Rng(0);
   rng.state = state.rngState;
   const dp = await DataParallel.start(model.params, cfg, threads, backend);

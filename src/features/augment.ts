@@ -1,0 +1,145 @@
+/**
+ * Whole-mention swap, a training-time augmentation: a gold entity mention is replaced, as a
+ * whole (every word's id, vector row, characters, shape, POS tag and BIESO tag), by another
+ * training mention that fills the same relation slot (same relation, same side; and the same
+ * entity type in typed data) somewhere in the corpus. The relation cells move with the words,
+ * so the sentence stays correctly labelled: "Marie Curie was born in Warsaw" can be seen as
+ * "Ada Lovelace was born in Warsaw" and "Marie Curie was born in La Crosse , Wisconsin".
+ * Names then appear in contexts they never had, whole and with their own length, unlike the
+ * word-by-word replacement of TrainConfig.mentionReplace.
+ */
+import type { Cell, EncodedSentence } from '../core/types.ts';
+import type { Rng } from '../engine/rng.ts';
+import { tagParts } from './vocab.ts';
+
+/** One encoded mention, word by word. */
+export interface MentionPiece {
+  words: number[];
+  pos: number[];
+  ner: number[];
+  vec?: number[];
+  chars?: number[][];
+  shape?: number[];
+}
+
+/** Slot key → the distinct mentions that fill it. */
+export type MentionPool = Map<string, MentionPiece[]>;
+
+interface Span {
+  start: number;
+  /** Exclusive. */
+  end: number;
+  type: number;
+}
+
+/** The BIESO spans of a sentence's gold tags (well formed: the encoder writes them). */
+export function tagSpans(ner: number[]): Span[] {
+  const out: Span[] = [];
+  let start = -1;
+  ner.forEach((id, k) => {
+    const { prefix, typeIndex } = tagParts(id);
+    if (prefix === 'S') out.push({ start: k, end: k + 1, type: typeIndex });
+    else if (prefix === 'B') start = k;
+    else if (prefix === 'E' && start >= 0) {
+      out.push({ start, end: k + 1, type: typeIndex });
+      start = -1;
+    } else if (prefix === 'O') start = -1;
+  });
+  return out;
+}
+
+/** The slots a span fills: `type|relation|s` when a cell's subject ends on it, `|o` for objects. */
+function slotsOf(sp: Span, cells: Cell[]): string[] {
+  const last = sp.end - 1;
+  const keys = new Set<string>();
+  for (const c of cells) {
+    if (c.i === last) keys.add(`${sp.type}|${c.t}|s`);
+    if (c.j === last) keys.add(`${sp.type}|${c.t}|o`);
+  }
+  return [...keys];
+}
+
+/** A cell pointing inside the span, not at its last word: such a span is never swapped. */
+const pointedInside = (sp: Span, cells: Cell[]) => cells.some((c) => (c.i >= sp.start && c.i < sp.end - 1) || (c.j >= sp.start && c.j < sp.end - 1));
+
+function pieceOf(s: EncodedSentence, sp: Span): MentionPiece {
+  const cut = <T>(a: T[]) => a.slice(sp.start, sp.end);
+  return {
+    words: cut(s.words),
+    pos: cut(s.pos),
+    ner: cut(s.ner!),
+    ...(s.vec ? { vec: cut(s.vec) } : {}),
+    ...(s.chars ? { chars: cut(s.chars) } : {}),
+    ...(s.shape ? { shape: cut(s.shape) } : {}),
+  };
+}
+
+/** Every distinct mention of the training data under each slot it fills. */
+export function mentionPool(data: EncodedSentence[]): MentionPool {
+  const pool: MentionPool = new Map();
+  const seen = new Set<string>();
+  for (const s of data) {
+    if (!s.ner || !s.cells) continue;
+    for (const sp of tagSpans(s.ner)) {
+      if (pointedInside(sp, s.cells)) continue;
+      const piece = pieceOf(s, sp);
+      const id = `${piece.words.join(',')}/${piece.vec?.join(',') ?? ''}`;
+      for (const slot of slotsOf(sp, s.cells)) {
+        if (seen.has(`${slot}/${id}`)) continue;
+        seen.add(`${slot}/${id}`);
+        pool.get(slot)?.push(piece) ?? pool.set(slot, [piece]);
+      }
+    }
+  }
+  return pool;
+}
+
+/**
+ * The sentence with each swappable mention replaced, with probability `rate`, by a mention of
+ * one of its slots (drawn uniformly). The RNG is drawn once per mention that fills a slot, and
+ * twice more for each swap. Returns the input itself when nothing was swapped.
+ */
+export function swapMentions(s: EncodedSentence, pool: MentionPool, rate: number, rng: Rng): EncodedSentence {
+  if (rate <= 0 || !s.ner || !s.cells?.length) return s;
+  const swaps: { sp: Span; piece: MentionPiece }[] = [];
+  for (const sp of tagSpans(s.ner)) {
+    const slots = slotsOf(sp, s.cells);
+    if (!slots.length || pointedInside(sp, s.cells) || rng.next() >= rate) continue;
+    const candidates = pool.get(slots[Math.floor(rng.next() * slots.length)]);
+    if (candidates?.length) swaps.push({ sp, piece: candidates[Math.floor(rng.next() * candidates.length)] });
+  }
+  if (!swaps.length) return s;
+  return splice(s, swaps);
+}
+
+/** Rebuilds the sentence with the swapped pieces; cells on a swapped span's last word follow it. */
+function splice(s: EncodedSentence, swaps: { sp: Span; piece: MentionPiece }[]): EncodedSentence {
+  const n = s.words.length;
+  const at = new Int32Array(n); // old position → new position (swapped spans: their last word)
+  const out: Required<Pick<EncodedSentence, 'words' | 'pos' | 'ner'>> & EncodedSentence = { words: [], pos: [], ner: [] };
+  if (s.vec) out.vec = [];
+  if (s.chars) out.chars = [];
+  if (s.shape) out.shape = [];
+  const copy = (from: MentionPiece | EncodedSentence, a: number, b: number) => {
+    out.words.push(...from.words.slice(a, b));
+    out.pos.push(...from.pos.slice(a, b));
+    out.ner.push(...from.ner!.slice(a, b));
+    if (out.vec) out.vec.push(...(from.vec ?? new Array(b - a).fill(-1)).slice(a, b));
+    if (out.chars) out.chars.push(...(from.chars ?? []).slice(a, b));
+    if (out.shape) out.shape.push(...(from.shape ?? new Array(b - a).fill(0)).slice(a, b));
+  };
+  let k = 0;
+  for (const { sp, piece } of swaps) {
+    for (; k < sp.start; k++) {
+      at[k] = out.words.length;
+      copy(s, k, k + 1);
+    }
+    copy(piece, 0, piece.words.length);
+    for (; k < sp.end; k++) at[k] = out.words.length - 1;
+  }
+  for (; k < n; k++) {
+    at[k] = out.words.length;
+    copy(s, k, k + 1);
+  }
+  return { ...out, cells: s.cells!.map((c) => ({ i: at[c.i], t: c.t, j: at[c.j] })) };
+}
