@@ -69,4 +69,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (rin extract ... | head -n 1) closes the pipe: that ends rin quietly,
+// with success, as it ends other command-line tools.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
+
 process.exitCode = await main(process.argv.slice(2));

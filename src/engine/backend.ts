@@ -32,9 +32,18 @@ async function select(name: BackendName): Promise<string> {
     await tf.setBackend('cpu');
     return 'cpu';
   }
+  // The wasm backend's Emscripten runtime adds process-wide uncaughtException and
+  // unhandledRejection handlers that rethrow (a user's bug would exit 7 behind a tfjs frame,
+  // a closed pipe too): the host process is not ours to change, so they are taken off again.
+  const host: NodeJS.EventEmitter = process;
+  const hooks = ['uncaughtException', 'unhandledRejection'];
+  const before = hooks.map((h) => host.listeners(h));
   await import('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend('wasm'))) throw new Error('could not initialise the wasm backend');
   await tf.ready();
+  hooks.forEach((h, k) => {
+    for (const l of host.listeners(h)) if (!before[k].includes(l)) host.removeListener(h, l as (...a: unknown[]) => void);
+  });
   patchWasmKernels();
   registerNativeKernels();
   return 'wasm';
