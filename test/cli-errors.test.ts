@@ -23,17 +23,27 @@ test('extract --out naming a directory is a one-line error and leaves no tempora
   assert.deepEqual(readdirSync(d), ['out']);
 });
 
-test('a threshold outside [0, 1] is one error from extract and predict, checked where thresholds are used', { timeout: 90_000 }, () => {
-  assertOneLineError(rin(['extract', '--threshold', '1.5', SENTENCE]), /^rin extract: error: threshold must be a number from 0 to 1, got 1\.5$/);
+test('--threshold: one wording for a value out of range and for no number at all, from extract, predict and eval, before any work', { timeout: 90_000 }, () => {
   const data = tmp.write(tmp.fresh(), 'd.jsonl', JSON.stringify({ text: SENTENCE }) + '\n');
-  const r = rin(['predict', '--model', 'models/webnlg-exact-rin', '--data', data, '--threshold=-0.1', '--no-progress']);
-  assert.equal(r.code, 2, show(r));
-  assert.match(r.stderr.trim().split('\n').at(-1)!, /^rin predict: error: threshold must be a number from 0 to 1, got -0\.1$/, show(r));
+  for (const bad of ['1.5', 'abc', '-0.1', ''])
+    for (const [cmd, args] of [
+      ['extract', [SENTENCE]],
+      ['predict', ['--model', 'models/webnlg-exact-rin', '--data', data, '--out', join(tmp.fresh(), 'p.jsonl')]],
+      ['eval', ['--model', 'models/webnlg-exact-rin', '--data', data]],
+    ] as const)
+      assertOneLineError(rin([cmd, `--threshold=${bad}`, ...args]), new RegExp(`^rin ${cmd}: error: --threshold must be a number from 0 to 1, got "${bad.replace('.', '\\.')}"$`));
+});
+
+test('unknown flags, a port out of range, a directory as --file: one clear line each', { timeout: 90_000 }, () => {
+  const unknown = rin(['extract', '--frobnicate', SENTENCE]);
+  assertOneLineError(unknown, /^rin extract: error: unknown option --frobnicate \(see rin extract --help\)$/);
+  assertOneLineError(rin(['serve', '--port', '99999']), /^rin serve: error: --port must be a whole number from 0 to 65535, got "99999"$/);
+  assertOneLineError(rin(['serve', '--port', '80.5']), /^rin serve: error: --port must be a whole number/);
+  assertOneLineError(rin(['extract', '--file', tmp.fresh()]), /^rin extract: error: cannot read .*: it is a directory, not a file$/);
 });
 
 test('usage errors name the command once', () => {
   assertOneLineError(rin(['convert', '--to', 'jsonl', 'only-one']), /^rin convert: error: expected IN and OUT files/);
-  assertOneLineError(rin(['extract', '--threshold', 'x', SENTENCE]), /^rin extract: error: --threshold must be a number/);
   assertOneLineError(rin(['validate']), /^rin validate: error: expected one FILE/);
 });
 

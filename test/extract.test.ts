@@ -376,6 +376,34 @@ test('no tensors leak across extract, extractAsync and extractStream', async () 
   assert.equal(tf.memory().numTensors, before);
 });
 
+test('control characters separate words, end a sentence, and never end up inside an entity', () => {
+  const text = `${RAW[0].replace(' ', ' \u0000\u0001\u0002 ')}\u0007\u001b[0m ${RAW[2]}\u0085`;
+  const r = x.extract(text, { threshold: 0.01 });
+  checkExtraction(text, r, 0.01);
+  assert.ok(r.entities.length > 0);
+  for (const m of [...r.entities, ...r.triples.flatMap((t) => [t.subject, t.object])]) assert.doesNotMatch(m.text, /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/, JSON.stringify(m));
+  assert.ok(r.sentences.length >= 3, 'the control characters between words end a sentence');
+});
+
+test('a misspelt option is a UserError naming it and the option it was probably meant to be', async () => {
+  const bad = (f: () => unknown, re: RegExp) => assert.throws(f, (e: unknown) => e instanceof UserError && re.test((e as Error).message), String(re));
+  bad(() => x.extract(RAW[0], { treshold: 0.1 } as never), /unknown option "treshold" \(did you mean "threshold"\?\)/);
+  bad(() => x.extract(RAW[0], { batchsize: 2 } as never), /unknown option "batchsize" \(did you mean "batchSize"\?\)/);
+  await assert.rejects(x.extractAsync(RAW[0], { deadlin: 5 } as never), (e: unknown) => e instanceof UserError && /unknown option "deadlin"/.test((e as Error).message));
+  await assert.rejects(collect(x.extractStream([RAW[0]], { groups: 2 } as never)), (e: unknown) => e instanceof UserError && /unknown option "groups"/.test((e as Error).message));
+});
+
+test('extractStream of one string is a UserError (it would yield one result per character), and a type error', async () => {
+  // @ts-expect-error one string is not a stream of texts
+  const stream = x.extractStream('Aarhus is in Denmark.');
+  await assert.rejects(collect(stream), (e: unknown) => e instanceof UserError && /not one string: use extract\(text\)/.test((e as Error).message));
+  assert.equal((await collect(x.extractStream(['Aarhus is in Denmark.']))).length, 1);
+});
+
+test('triples come most likely first', () => {
+  for (const r of x.extract(TEXTS, { threshold: 0.01 })) for (let k = 1; k < r.triples.length; k++) assert.ok(r.triples[k - 1].score >= r.triples[k].score, `${r.text}: sorted at ${k}`);
+});
+
 test('Extractor on text with a BOM, form feed or ideographic space does not throw', () => {
   for (const c of DROPPED) {
     const t = `${c}${RAW[0]}${c}${RAW[2]}`;
@@ -486,7 +514,8 @@ function sortGold(g: Gold): Gold {
   };
 }
 
-const got = (r: Extraction): Gold => ({ entities: r.entities, triples: r.triples.map(({ subject, relation, object }) => ({ subject, relation, object })) });
+/** What was extracted, in text order (results list triples most likely first), to compare with the gold. */
+const got = (r: Extraction): Gold => sortGold({ entities: r.entities, triples: r.triples.map(({ subject, relation, object }) => ({ subject, relation, object })) });
 
 /** Corpus sentences whose raw text tokenizes to the training tokens (wink reads "Corp." as one abbreviation). */
 const SAME_TOKENS = TINY_CORPUS.map((_, k) => k).filter((k) => words(RAW[k]).flat().join(' ') === TINY_CORPUS[k][0]);

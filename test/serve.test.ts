@@ -211,10 +211,6 @@ test('bad requests get a structured 4xx, and the server answers the next good re
   const enc = (s: string) => new TextEncoder().encode(s);
   const cases: [string, () => Promise<Reply>, number, string, RegExp?][] = [
     ['empty body', () => post(srv.url, ''), 400, 'empty_body'],
-    ['empty text', () => postJson(srv.url, { text: '' }), 400, 'empty_text', /"text"/],
-    ['whitespace-only text', () => postJson(srv.url, { text: ' \n\t\r\n ' }), 400, 'empty_text'],
-    ['empty texts list', () => postJson(srv.url, { texts: [] }), 400, 'empty_text'],
-    ['an empty text in the list', () => postJson(srv.url, { texts: [RAW[0], '  '] }), 400, 'empty_text', /texts\[1\]/],
     ['both text and texts', () => postJson(srv.url, { text: RAW[0], texts: [RAW[1]] }), 400, 'bad_request'],
     ['neither text nor texts', () => postJson(srv.url, { sentence: RAW[0] }), 400, 'bad_request'],
     ['non-string text', () => postJson(srv.url, { text: 42 }), 400, 'bad_request', /number/],
@@ -231,8 +227,8 @@ test('bad requests get a structured 4xx, and the server answers the next good re
     ['no content type', () => post(srv.url, new Blob([JSON.stringify({ text: RAW[0] })]), null), 415, 'unsupported_media_type'],
     ['invalid UTF-8', () => post(srv.url, new Uint8Array([...enc('{"text": "John '), 0xff, 0xfe, 0xc3, ...enc(' Smith"}')])), 400, 'invalid_utf8'],
     ['truncated UTF-8 sequence', () => post(srv.url, new Uint8Array([...enc('{"text": "Z'), 0xc3, ...enc('rich"}')])), 400, 'invalid_utf8'],
-    ['threshold 0', () => postJson(srv.url, { text: RAW[0], threshold: 0 }), 400, 'bad_request', /threshold/],
-    ['threshold 1', () => postJson(srv.url, { text: RAW[0], threshold: 1 }), 400, 'bad_request', /threshold/],
+    ['threshold 1.5', () => postJson(srv.url, { text: RAW[0], threshold: 1.5 }), 400, 'bad_request', /threshold/],
+    ['a misspelt field', () => postJson(srv.url, { text: RAW[0], treshold: 0.1 }), 400, 'bad_request', /unknown field "treshold"/],
     ['threshold -0.5', () => postJson(srv.url, { text: RAW[0], threshold: -0.5 }), 400, 'bad_request', /threshold/],
     ['threshold as a string', () => postJson(srv.url, { text: RAW[0], threshold: '0.5' }), 400, 'bad_request', /threshold/],
     ['threshold null', () => postJson(srv.url, { text: RAW[0], threshold: null }), 400, 'bad_request', /threshold/],
@@ -243,6 +239,31 @@ test('bad requests get a structured 4xx, and the server answers the next good re
       await assertServes(srv.url);
     });
   }
+});
+
+test("one rule for empty text, as in the library and the CLI: an empty or whitespace text has an empty result; threshold 0 and 1 are the library's", async () => {
+  for (const text of ['', ' \n\t\r\n ']) {
+    const r = await postJson(srv.url, { text });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body, { result: viaJson(x.extract(text)) });
+    assert.deepEqual(r.body.result.entities, []);
+  }
+  const batch = await postJson(srv.url, { texts: [RAW[0], '  '] });
+  assert.equal(batch.status, 200, batch.text);
+  assertSameResults(batch.body, { results: await lib([RAW[0], '  ']) });
+  assert.deepEqual((await postJson(srv.url, { texts: [] })).body, { results: [] });
+  for (const threshold of [0, 1]) assertSameResults((await postJson(srv.url, { text: RAW[0], threshold })).body, { result: await lib(RAW[0], { threshold }) });
+});
+
+test('a route served for another method answers 405 with Allow', async () => {
+  const get = await fetch(`${srv.url}/extract`);
+  assert.equal(get.status, 405);
+  assert.equal(get.headers.get('allow'), 'POST');
+  assert.equal((await get.json()).error.code, 'method_not_allowed');
+  const del = await fetch(`${srv.url}/health`, { method: 'DELETE' });
+  assert.equal(del.status, 405);
+  assert.equal(del.headers.get('allow'), 'GET, HEAD');
+  await assertServes(srv.url);
 });
 
 test('body and batch limits: 413 over maxBytes (bytes, not characters; with or without Content-Length), 400 too_many_texts', async () => {
@@ -519,7 +540,7 @@ test('with worker threads: the same replies as in-process (concurrent requests o
     if (k % 4) assertSameResults(r.body, { result: await lib(texts[k]) }, `request ${k}`);
     else assertSameResults(r.body, { results: await lib([texts[k], RAW[k % 8]], { threshold: 0.3 }) }, `request ${k}`);
   }
-  for (const body of [{ text: 42 }, { texts: [RAW[0], ' '] }, { text: RAW[0], threshold: 1 }]) assert.deepEqual(await postJson(s.url, body), await postJson(srv.url, body));
+  for (const body of [{ text: 42 }, { texts: [RAW[0], ' '] }, { text: RAW[0], threshold: 1.5 }]) assert.deepEqual(await postJson(s.url, body), await postJson(srv.url, body));
 });
 
 test('with worker threads: short requests are served while long ones run; the time limit holds', async () => {

@@ -25,3 +25,21 @@ test('a word of the subject that the model links as an object never becomes an o
     x.dispose();
   }
 });
+
+test('threshold 0: triples most likely first, and no entity related to itself unless selfTriples is asked for', { timeout: 120_000 }, async () => {
+  await setup();
+  const x = await loadModel();
+  try {
+    const text = 'Spotify is based in Stockholm.';
+    const same = (t: { subject: { start: number; end: number }; object: { start: number; end: number } }) => t.subject.start === t.object.start && t.subject.end === t.object.end;
+    const r = x.extract(text, { threshold: 0 });
+    assert.ok(r.triples.length > 10, `threshold 0 reports every pair and relation (${r.triples.length})`);
+    assert.equal(r.triples.filter(same).length, 0, 'no self-relation');
+    for (let k = 1; k < r.triples.length; k++) assert.ok(r.triples[k - 1].score >= r.triples[k].score, `sorted by score at ${k}`);
+    const withSelf = x.extract(text, { threshold: 0, selfTriples: true });
+    assert.ok(withSelf.triples.some(same), 'selfTriples: true keeps them (this model scores w = w′ cells)');
+    assert.equal(withSelf.triples.length - withSelf.triples.filter(same).length, r.triples.length);
+  } finally {
+    x.dispose();
+  }
+});

@@ -32,6 +32,20 @@ test('assertSameResults: scores within the tolerance pass; a perturbed score, a 
   renamed.triples[0].relation = 'location';
   assert.throws(() => assertSameResults(renamed, result()), /relation: "location" vs "country"/);
 
+  // Two triples of near-equal score may come in either order; what they say must still match.
+  const two = () => ({
+    triples: [
+      { relation: 'a', score: 0.5 },
+      { relation: 'b', score: 0.5 + PATH_TOLERANCE / 10 },
+    ],
+  });
+  const swapped = two();
+  swapped.triples.reverse();
+  assertSameResults(swapped, two());
+  const other = two();
+  other.triples[1].relation = 'c';
+  assert.throws(() => assertSameResults(other, two()), /relation: "c" vs "b"/);
+
   // Only scores get the tolerance: any other number is compared exactly.
   const shifted = { ...result(), count: 1 + PATH_TOLERANCE / 2 };
   assert.throws(() => assertSameResults(shifted, { ...result(), count: 1 }), /count/);

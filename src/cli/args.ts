@@ -15,7 +15,11 @@ export function parse(cmd: string, argv: string[], options: OptionSpec): { value
   try {
     return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UserError(`${(e as Error).message} (see rin ${cmd} --help)`);
+    // Node's own wording suggests "-- --flag" for an unknown option: name the option instead.
+    const err = e as NodeJS.ErrnoException;
+    const flag = /'(-[^']*)'/.exec(err.message)?.[1];
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag) throw new UserError(`unknown option ${flag} (see rin ${cmd} --help)`);
+    throw new UserError(`${err.message} (see rin ${cmd} --help)`);
   }
 }
 
@@ -23,6 +27,22 @@ export function num(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const x = Number(v);
   if (!Number.isFinite(x)) throw new UserError(`--${name} must be a number, got "${v}"`);
+  return x;
+}
+
+/** --threshold: one message for anything that is not a number from 0 to 1. */
+export function threshold(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (v.trim() === '' || !(x >= 0 && x <= 1)) throw new UserError(`--threshold must be a number from 0 to 1, got "${v}"`);
+  return x;
+}
+
+/** A whole number from `min` to `max`, e.g. a port. */
+export function int(name: string, v: string | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (v.trim() === '' || !Number.isInteger(x) || x < min || x > max) throw new UserError(`--${name} must be a whole number from ${min} to ${max}, got "${v}"`);
   return x;
 }
 

@@ -4,7 +4,7 @@ import { evaluate } from '../eval/evaluate.ts';
 import { formatScores } from '../eval/metrics.ts';
 import { formatSeen, seenSplit } from '../eval/seen.ts';
 import { loadModel } from '../io/modelDir.ts';
-import { FORMATS, SPANS, choice, num, parse, required } from './args.ts';
+import { FORMATS, SPANS, choice, num, parse, required, threshold } from './args.ts';
 
 export const evalHelp = `rin eval — score a saved model on a labelled file
 
@@ -57,6 +57,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   });
   if (v.help) return void process.stdout.write(evalHelp);
   await initBackend();
+  const minScore = threshold(v.threshold); // checked before any work
   const model = loadModel(required('eval', 'model', v.model), { embeddings: v.embeddings, log: (l: string) => process.stderr.write(l + '\n') });
   // Decoding is not learnt: scoring one model both ways measures what Viterbi adds.
   const decoding = choice('tag-decoding', v['tag-decoding'], ['argmax', 'viterbi'] as const);
@@ -70,7 +71,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
     if (train.spans !== data.spans)
       process.stderr.write(`note: ${train.file} has ${train.spans} spans but ${data.file} has ${data.spans} spans; seen/unseen compares their mention strings as they are\n`);
   }
-  const ev = evaluate(model, data.sentences, data.spans, { threshold: num('threshold', v.threshold), entityPairs: v['entity-pairs'], progress: !v['no-progress'], symmetric: data.symmetric });
+  const ev = evaluate(model, data.sentences, data.spans, { threshold: minScore, entityPairs: v['entity-pairs'], progress: !v['no-progress'], symmetric: data.symmetric });
   for (const p of ev.problems) process.stderr.write(`${p.file} record ${p.record}: ${p.message}\n`);
   for (const n of ev.notes) process.stderr.write(`note: ${n}\n`);
   const seen = train && seenSplit(train.sentences, data.sentences, ev.predictions, ev.scores.mode, { symmetric: data.symmetric });

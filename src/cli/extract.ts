@@ -6,7 +6,7 @@ import type { Extraction } from '../extract/extractor.ts';
 import { ExtractorPool, WorkerCrashError } from '../extract/pool.ts';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { Progress } from '../core/progress.ts';
-import { num, parse } from './args.ts';
+import { num, parse, threshold } from './args.ts';
 import { workerCount } from './workers.ts';
 
 export const extractHelp = `rin extract — extract (subject, relation, object) triples from English text
@@ -53,10 +53,14 @@ function decode(bytes: Uint8Array, where: string): string {
 
 function readBytes(file: string | undefined): { bytes: Buffer; where: string } {
   const where = !file || file === '-' ? 'standard input' : file;
+  // Typed at a terminal with no text: say what rin waits for instead of seeming to hang.
+  if (where === 'standard input' && process.stdin.isTTY)
+    process.stderr.write('rin extract: reading text from standard input; end it with Ctrl-D (or give "TEXT" or --file FILE; rin extract --help)\n');
   try {
     return { bytes: readFileSync(!file || file === '-' ? 0 : file), where };
   } catch (e) {
-    throw new UserError(`cannot read ${where}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot read ${where}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory, not a file' : (e as Error).message}`);
   }
 }
 
@@ -188,7 +192,7 @@ export async function extractCommand(argv: string[]): Promise<void> {
   if (v.help) return void process.stdout.write(extractHelp);
   if (positionals.length && v.file) throw new UserError('give TEXT arguments or --file, not both');
   if (v.jsonl && positionals.length) throw new UserError('--jsonl reads a file or stdin, not TEXT arguments');
-  const threshold = num('threshold', v.threshold);
+  const minScore = threshold(v.threshold);
   const workers = v.workers === undefined ? undefined : workerCount(v.workers); // checked before any work
   const log = (l: string) => process.stderr.write(l + '\n');
   const output: string[] = [];
@@ -203,7 +207,7 @@ export async function extractCommand(argv: string[]): Promise<void> {
     const n = workersFor(workers, texts.length);
     const pool = n > 1 ? await ExtractorPool.start(v.model, { workers: n, embeddings: v.embeddings, log }) : undefined;
     try {
-      const results = pool ? pooled(pool, texts, threshold) : (await loadModel(v.model, { embeddings: v.embeddings, log })).extractStream(texts, { threshold });
+      const results = pool ? pooled(pool, texts, minScore) : (await loadModel(v.model, { embeddings: v.embeddings, log })).extractStream(texts, { threshold: minScore });
       const bar = new Progress('extract', records.length, process.stderr, !v['no-progress'] && records.length >= 100);
       let done = 0;
       for (const r of records) {
@@ -223,7 +227,7 @@ export async function extractCommand(argv: string[]): Promise<void> {
   } else {
     const x = await loadModel(v.model, { embeddings: v.embeddings, log });
     const texts = positionals.length ? positionals : [readInput(v.file).text];
-    const results = await x.extractAsync(texts, { threshold, progress: !v['no-progress'] }); // the native engine when installed
+    const results = await x.extractAsync(texts, { threshold: minScore, progress: !v['no-progress'] }); // the native engine when installed
     for (const r of results) emit(v.json ? JSON.stringify(r) + '\n' : formatExtraction(r));
   }
   if (v.out) writeFileAtomic(v.out, output.join(''));

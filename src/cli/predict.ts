@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../core/atomic.ts';
 import { initBackend } from '../engine/backend.ts';
 import { predict } from '../eval/predict.ts';
 import { loadModel } from '../io/modelDir.ts';
-import { FORMATS, choice, num, parse, required } from './args.ts';
+import { FORMATS, choice, num, parse, required, threshold } from './args.ts';
 
 export const predictHelp = `rin predict — predict triples for every sentence of a dataset file
 
@@ -50,11 +50,12 @@ export async function predictCommand(argv: string[]): Promise<void> {
     'no-progress': { type: 'boolean' },
   });
   if (v.help) return void process.stdout.write(predictHelp);
+  const minScore = threshold(v.threshold); // checked before any work
   await initBackend();
   const model = loadModel(required('predict', 'model', v.model), { embeddings: v.embeddings, log: (l: string) => process.stderr.write(l + '\n') });
   const data = loadDataset(required('predict', 'data', v.data), { format: choice('format', v.format, FORMATS) });
   process.stderr.write(describeReport(data) + '\n');
-  const { predictions, problems } = predict(model, data.sentences, { threshold: num('threshold', v.threshold), progress: !v['no-progress'] });
+  const { predictions, problems } = predict(model, data.sentences, { threshold: minScore, progress: !v['no-progress'] });
   for (const p of problems) process.stderr.write(`${p.file} record ${p.record}: ${p.message}\n`);
   const lines = data.sentences.map((s, k) => predictionLine(s, predictions[k]));
   if (!v.out) return void process.stdout.write(lines.join(''));

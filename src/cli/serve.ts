@@ -4,7 +4,7 @@ import type { Extractor } from '../extract/extractor.ts';
 import { loadModel } from '../extract/load.ts';
 import { ExtractorPool } from '../extract/pool.ts';
 import { type RunningServer, startServer } from '../serve/server.ts';
-import { num, parse } from './args.ts';
+import { int, num, parse } from './args.ts';
 import { workerCount } from './workers.ts';
 
 export const serveHelp = `rin serve — an HTTP service and a web page for extraction
@@ -54,7 +54,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const workers = workerCount(v.workers);
   const log = (l: string) => process.stderr.write(l + '\n');
   const x: Extractor | ExtractorPool = workers > 1 ? await ExtractorPool.start(v.model, { workers, embeddings: v.embeddings, log }) : await loadModel(v.model, { embeddings: v.embeddings, log });
-  const opts = { host: v.host, port: n('port'), maxBytes: n('max-bytes'), maxTexts: n('max-texts'), timeLimitMs: n('time-limit-ms'), maxQueueChars: n('max-queue-chars') };
+  const opts = { host: v.host, port: int('port', v.port, 0, 65535), maxBytes: n('max-bytes'), maxTexts: n('max-texts'), timeLimitMs: n('time-limit-ms'), maxQueueChars: n('max-queue-chars') };
   let server: RunningServer;
   try {
     server = await startServer(x, opts);

@@ -58,6 +58,8 @@ export interface ExtractOptions {
   maxTokens?: number;
   /** Show a progress line on stderr while the model runs. */
   progress?: boolean;
+  /** Also report a relation between an entity and itself (default false: such triples are dropped). */
+  selfTriples?: boolean;
 }
 
 export interface AsyncExtractOptions extends ExtractOptions {
@@ -82,8 +84,18 @@ interface Piece {
   tokens: TextSentence['tokens'];
 }
 
-/** Options are checked: a batch size or piece length of 0 would loop for ever. */
+const OPTION_NAMES = ['threshold', 'batchSize', 'maxTokens', 'progress', 'selfTriples', 'deadline', 'chunk', 'chunkTokens', 'group'];
+
+/** The option a misspelt name was probably meant to be: the known one with most letters in place. */
+function closest(name: string): string {
+  const score = (k: string) => [...k.toLowerCase()].filter((ch, i) => name.toLowerCase().includes(ch) && Math.abs(name.toLowerCase().indexOf(ch) - i) <= 2).length;
+  return OPTION_NAMES.reduce((a, b) => (score(b) > score(a) ? b : a));
+}
+
+/** Options are checked: an unknown name is a typo (it would be ignored), a batch size or piece length of 0 would loop for ever. */
 function checkOptions(o: AsyncExtractOptions & { group?: number }): void {
+  if (o === null || typeof o !== 'object') throw new UserError(`options must be an object, got ${o === null ? 'null' : typeof o}`);
+  for (const k of Object.keys(o)) if (!OPTION_NAMES.includes(k)) throw new UserError(`unknown option "${k}" (did you mean "${closest(k)}"?); options: ${OPTION_NAMES.join(', ')}`);
   for (const k of ['maxTokens', 'batchSize', 'chunk', 'chunkTokens', 'group'] as const) {
     const v = o[k];
     if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new UserError(`"${k}" must be an integer ≥ 1, got ${v}`);
@@ -151,7 +163,7 @@ export class Extractor {
     const texts = Array.isArray(input) ? input.map(checkText) : [checkText(input, 0)];
     const prepared = this.prepare(texts, opts);
     const { results, pieces } = prepared;
-    this.assemble(texts, prepared, this.run(pieces, opts));
+    this.assemble(texts, prepared, this.run(pieces, opts), opts.selfTriples);
     return Array.isArray(input) ? results : results[0];
   }
 
@@ -174,17 +186,22 @@ export class Extractor {
       bar.update(to);
       await nextTick();
     }
-    this.assemble(texts, prepared, preds);
+    this.assemble(texts, prepared, preds, opts.selfTriples);
     return Array.isArray(input) ? results : results[0];
   }
 
-  /** Extract from a stream of texts (e.g. lines of a corpus), `group` texts per model call, in order. */
-  async *extractStream(texts: Iterable<string> | AsyncIterable<string>, opts: ExtractOptions & { group?: number } = {}): AsyncGenerator<Extraction> {
+  /**
+   * Extract from a stream of texts (e.g. lines of a corpus), `group` texts per model call, in order.
+   * One string is not a stream of texts (it would be read character by character): use extract().
+   */
+  async *extractStream<T extends Iterable<string> | AsyncIterable<string>>(texts: T extends string ? never : T, opts: ExtractOptions & { group?: number } = {}): AsyncGenerator<Extraction> {
     this.checkLive();
+    if (typeof texts === 'string') throw new UserError('extractStream takes a list or stream of texts, not one string: use extract(text) or extractStream([text])');
+    checkOptions(opts);
     const group = opts.group ?? 32;
     let pending: string[] = [];
     let index = 0;
-    for await (const t of texts) {
+    for await (const t of texts as Iterable<string> | AsyncIterable<string>) {
       pending.push(checkText(t, index++)); // checked here, so a bad text is named by its place in the whole stream
       if (pending.length >= group) {
         yield* await this.extractAsync(pending, { ...opts, progress: false });
@@ -237,7 +254,7 @@ export class Extractor {
     return (await predictAsync(this.model, sentencesOf(pieces), { ...predictOptions(opts), infer: this.native?.infer })).predictions;
   }
 
-  private assemble(texts: string[], { results, pieces, cps }: Prepared, preds: Prediction[]): void {
+  private assemble(texts: string[], { results, pieces, cps }: Prepared, preds: Prediction[], selfTriples = false): void {
     pieces.forEach((p, k) => {
       const text = texts[p.textIndex];
       const r = results[p.textIndex];
@@ -255,11 +272,15 @@ export class Extractor {
         return m;
       };
       for (const e of preds[k].entities) add(mention(e));
-      for (const t of preds[k].triples) r.triples.push({ subject: add(mention(t.subject)), relation: t.relation, object: add(mention(t.object)), score: t.score });
+      for (const t of preds[k].triples) {
+        if (!selfTriples && t.subject.start === t.object.start && t.subject.end === t.object.end) continue;
+        r.triples.push({ subject: add(mention(t.subject)), relation: t.relation, object: add(mention(t.object)), score: t.score });
+      }
     });
+    // Entities in text order; triples most likely first (ties in text order).
     for (const r of results) {
       r.entities.sort((a, b) => a.start - b.start || a.end - b.end);
-      r.triples.sort((a, b) => a.subject.start - b.subject.start || a.object.start - b.object.start || a.relation.localeCompare(b.relation));
+      r.triples.sort((a, b) => b.score - a.score || a.subject.start - b.subject.start || a.object.start - b.object.start || a.relation.localeCompare(b.relation));
     }
   }
 }

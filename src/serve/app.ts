@@ -32,7 +32,9 @@ export interface ServiceOptions {
   maxQueueChars?: number;
 }
 
-type Status = 400 | 404 | 413 | 415 | 500 | 503;
+type Status = 400 | 404 | 405 | 413 | 415 | 500 | 503;
+
+const FIELDS = ['text', 'texts', 'threshold'];
 
 const page = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
 /** The browser asks for /favicon.ico on every page load: a tiny icon rather than a 404 in its console. */
@@ -47,18 +49,20 @@ function fail(c: Context, status: Status, code: string, message: string) {
 function readRequest(body: unknown, maxTexts: number): { texts: string[]; batch: boolean; threshold?: number } | [string, string] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return ['bad_request', 'the body must be a JSON object: {"text": "..."} or {"texts": ["...", ...]}'];
   const b = body as Record<string, unknown>;
+  const unknown = Object.keys(b).filter((k) => !FIELDS.includes(k));
+  if (unknown.length) return ['bad_request', `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; the fields are ${FIELDS.map((k) => `"${k}"`).join(', ')}`];
   if ('text' in b === 'texts' in b) return ['bad_request', 'give exactly one of "text" (a string) or "texts" (a list of strings)'];
   const threshold = b.threshold;
-  if (threshold !== undefined && (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1))) return ['bad_request', '"threshold" must be a number between 0 and 1'];
+  // The library's rule (eval/decode.ts checkThreshold): 0 and 1 are meaningful (everything, certainty only).
+  if (threshold !== undefined && (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1))) return ['bad_request', '"threshold" must be a number from 0 to 1'];
   const batch = 'texts' in b;
   const texts = batch ? b.texts : [b.text];
   if (!Array.isArray(texts)) return ['bad_request', '"texts" must be a list of strings'];
-  if (batch && !texts.length) return ['empty_text', '"texts" is an empty list'];
   if (texts.length > maxTexts) return ['too_many_texts', `${texts.length} texts in one request; at most ${maxTexts}`];
+  // An empty (or whitespace) text has an empty result, as in the library and the CLI.
   for (let k = 0; k < texts.length; k++) {
     const where = batch ? `texts[${k}]` : '"text"';
     if (typeof texts[k] !== 'string') return ['bad_request', `${where} must be a string, got ${texts[k] === null ? 'null' : typeof texts[k]}`];
-    if (!(texts[k] as string).trim()) return ['empty_text', `${where} is empty or only whitespace`];
   }
   return { texts: texts as string[], batch, threshold: threshold as number | undefined };
 }
@@ -135,6 +139,14 @@ export function createApp(x: Extractor | ExtractorPool, o: ServiceOptions = {}):
       }
     },
   );
+
+  for (const path of ['/extract', '/health', '/model', '/']) {
+    const allow = path === '/extract' ? 'POST' : 'GET, HEAD';
+    app.on(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], path, (c) => {
+      c.header('allow', allow);
+      return fail(c, 405, 'method_not_allowed', `${c.req.method} ${path} is not served; use ${allow.replace(', HEAD', '')} ${path}`);
+    });
+  }
 
   app.notFound((c) => fail(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}; try POST /extract, GET /health, GET /model or GET /`));
   app.onError((e, c) => fail(c, 500, 'internal', `internal error: ${e.message}`));

@@ -23,13 +23,24 @@ export interface TextSentence {
 
 let nlp: ReturnType<typeof winkNLP> | undefined;
 
-/** Sentences of `text` with their tokens; line breaks and tabs are not tokens. */
-export function splitText(text: string): TextSentence[] {
+/** Control characters other than tab, line feed and carriage return (C0, DEL, C1). */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+const CONTROL_TEST = new RegExp(CONTROL.source);
+
+/**
+ * Sentences of `text` with their tokens; line breaks and tabs are not tokens. Control
+ * characters are read as spaces (so offsets stay the same) and end a sentence where they stand.
+ */
+export function splitText(original: string): TextSentence[] {
   nlp ??= winkNLP(model);
   const its = nlp.its;
+  const text = original.replace(CONTROL, ' ');
   const doc = nlp.readDoc(text);
   const out: TextSentence[] = [];
   let pos = 0;
+  const flush = (tokens: TextToken[]) => {
+    if (tokens.length) out.push({ start: tokens[0].start, end: tokens[tokens.length - 1].end, tokens });
+  };
   doc.sentences().each((s: ItemSentence) => {
     const tokens: TextToken[] = [];
     s.tokens().each((t: ItemToken) => {
@@ -38,9 +49,11 @@ export function splitText(text: string): TextSentence[] {
       const start = text.indexOf(value, pos);
       if (start < 0) throw new Error(`tokenizer returned "${value}", which is not in the text after character ${pos}`);
       pos = start + value.length;
+      // Control characters between two words end the sentence: no mention spans them.
+      if (tokens.length && CONTROL_TEST.test(original.slice(tokens[tokens.length - 1].end, start))) flush(tokens.splice(0));
       tokens.push({ text: value, start, end: pos });
     });
-    if (tokens.length) out.push({ start: tokens[0].start, end: tokens[tokens.length - 1].end, tokens });
+    flush(tokens);
   });
   return out;
 }
