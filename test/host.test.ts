@@ -70,3 +70,32 @@ test('rin extract | head -n 1: a reader that closes the pipe early ends rin with
   assert.equal(r.stdout.trim(), '0', `rin's exit code; stderr:\n${stderr.slice(0, 2000)}`);
   assert.equal(stderr.replace(/^(loading|loaded) .*\n/gm, ''), '');
 });
+
+/** A resolve hook that makes onnxruntime-node missing, as after an install that skipped it. */
+const WITHOUT_ORT = `data:text/javascript,${encodeURIComponent(`
+  import { register } from 'node:module';
+  register('data:text/javascript,' + encodeURIComponent("export async function resolve(s, c, next) { if (s === 'onnxruntime-node') { const e = new Error('Cannot find package onnxruntime-node'); e.code = 'ERR_MODULE_NOT_FOUND'; throw e; } return next(s, c); }"));
+`)}`;
+
+test('without onnxruntime-node, loadModel() says once that tfjs runs and how to install it; rin --version says the same', () => {
+  const load = pathToFileURL(join(repo, 'src/extract/load.ts')).href;
+  const src = `import { loadModel } from ${JSON.stringify(load)};
+    const a = await loadModel(${JSON.stringify(modelDir)});
+    const b = await loadModel(${JSON.stringify(modelDir)});
+    console.log(a.engine, b.engine);`;
+  const r = spawnSync(process.execPath, ['--import', WITHOUT_ORT, '--import', 'tsx', '--input-type=module', '-e', src], { cwd: repo, env: childEnv(), encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'tfjs tfjs');
+  const warnings = r.stderr.split('\n').filter((l) => /RIN_ENGINE/.test(l));
+  assert.equal(warnings.length, 1, `one warning per process:\n${r.stderr}`);
+  assert.match(warnings[0], /onnxruntime-node is not installed; TensorFlow.js \(wasm\) runs the model.*ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node/);
+  const v = spawnSync(process.execPath, ['--import', WITHOUT_ORT, 'bin/rin.js', '--version'], { cwd: repo, env: childEnv(), encoding: 'utf8', timeout: 60_000 });
+  assert.match(v.stdout, /^engine: tfjs: onnxruntime-node is not installed;/m, v.stderr);
+  const asked = spawnSync(process.execPath, ['--import', WITHOUT_ORT, '--import', 'tsx', '--input-type=module', '-e', src], {
+    cwd: repo,
+    env: { ...childEnv(), RIN_ENGINE: 'tfjs' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.doesNotMatch(asked.stderr, /RIN_ENGINE/, 'no word when tfjs was asked for');
+});

@@ -80,7 +80,9 @@ test('npx rin --version and npx rin extract run from the installed package', () 
   // The user's project is a git repository: its commit is not rin's version.
   run('git', ['init', '-q'], app);
   run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '--allow-empty', '-m', 'user project'], app);
-  const [first, second] = run('npx', ['--no', '--', 'rin', '--version'], app).trim().split('\n');
+  const [first, second, third] = run('npx', ['--no', '--', 'rin', '--version'], app).trim().split('\n');
+  // The fast engine, or the reason it is missing and how to install it.
+  assert.match(third, /^engine: (onnxruntime-node|tfjs: onnxruntime-node .*ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node)$/);
   assert.equal(first, version);
   // The tarball's install script built the native addon here (CI installs OpenBLAS; .ci/run).
   if (process.env.CI) assert.match(second, /^native kernels: on \(/);

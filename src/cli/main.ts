@@ -47,7 +47,8 @@ export async function main(argv: string[]): Promise<number> {
   if (cmd === '--version') {
     const { nativeStatus } = await import('../engine/addon.ts'); // no tfjs: stays fast
     const { blas, reason } = nativeStatus();
-    process.stdout.write(`${codeVersion()}\nnative kernels: ${blas ? `on (${blas})` : `off: ${reason}`}\n`);
+    const engine = await (await import('../onnx/runner.ts')).ortStatus();
+    process.stdout.write(`${codeVersion()}\nnative kernels: ${blas ? `on (${blas})` : `off: ${reason}`}\nengine: ${engine.engine === 'onnx' ? 'onnxruntime-node' : `tfjs: ${engine.why}`}\n`);
     return 0;
   }
   const load = Object.hasOwn(commands, cmd) ? commands[cmd] : undefined;

@@ -63,7 +63,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     throw e;
   }
   const threads = x instanceof ExtractorPool ? `${workers} worker threads` : 'one thread';
-  process.stderr.write(`rin serve: listening on ${server.url} (model ${x.path}, ${threads}); Ctrl+C stops\n`);
+  process.stderr.write(`rin serve: listening on ${server.url} (model ${x.path}, engine ${x.engine === 'onnx' ? 'onnxruntime' : 'tfjs'}, ${threads}); Ctrl+C stops\n`);
   await new Promise<void>((done) => {
     const stop = () => void server.close().then(done);
     process.once('SIGINT', stop);

@@ -8,7 +8,7 @@ import { entityTypesOf } from '../features/vocab.ts';
 import { initBackend } from '../engine/backend.ts';
 import { type LoadModelOptions, type RinModel, loadModel as loadModelDir } from '../io/modelDir.ts';
 import { UserError } from '../core/types.ts';
-import { OnnxRunner, loadOrt } from '../onnx/runner.ts';
+import { OnnxRunner, loadOrt, ortStatus } from '../onnx/runner.ts';
 import { Extractor, type NativeEngine } from './extractor.ts';
 
 /**
@@ -40,7 +40,19 @@ export async function loadModel(path: string = DEFAULT_MODEL_PATH, opts: Extract
   const engine = engineChoice(opts.engine);
   await initBackend();
   const model = loadModelDir(path, opts);
-  return new Extractor(model, path, engine === 'tfjs' || engine === 'wasm' ? undefined : await nativeEngine(model, engine, opts.onnxThreads));
+  const native = engine === 'tfjs' || engine === 'wasm' ? undefined : await nativeEngine(model, engine, opts.onnxThreads);
+  if (engine === 'auto' && !native) announce((await ortStatus()).why, opts.log);
+  return new Extractor(model, path, native);
+}
+
+let announced = false;
+
+/** The fallback to tfjs, said once per process: on the caller's log, or as a Node warning. */
+function announce(why: string, log?: (line: string) => void): void {
+  if (announced) return;
+  announced = true;
+  if (log) log(`engine: ${why}`);
+  else process.emitWarning(why, { code: 'RIN_ENGINE' });
 }
 
 function engineChoice(given: EngineChoice | undefined): EngineChoice {

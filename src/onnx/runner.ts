@@ -42,11 +42,27 @@ export function loadOrt(): Promise<Ort | undefined> {
       const name = 'onnxruntime-node'; // a variable, so tsc does not need the package
       const m = (await import(name)) as Ort & { default?: Ort };
       return m.InferenceSession ? m : m.default;
-    } catch {
+    } catch (e) {
+      ortMissing = (e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' ? 'onnxruntime-node is not installed' : `onnxruntime-node does not load: ${(e as Error).message.split('\n')[0]}`;
       return undefined;
     }
   })();
   return ort;
+}
+
+let ortMissing = '';
+
+/**
+ * Which engine runs the model when it is left to choose, and why: a user whose install skipped
+ * onnxruntime-node (an optional dependency; offline, its install script fails on its CUDA
+ * download) is told so, and how to get it, instead of silently running the slower tfjs.
+ */
+export async function ortStatus(): Promise<{ engine: 'onnx' | 'tfjs'; why: string }> {
+  if (await loadOrt()) return { engine: 'onnx', why: 'onnxruntime-node' };
+  return {
+    engine: 'tfjs',
+    why: `${ortMissing}; TensorFlow.js (wasm) runs the model, about 4x slower. To install it without its CUDA download: ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node`,
+  };
 }
 
 export interface RunnerOptions {
