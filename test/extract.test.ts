@@ -381,6 +381,7 @@ test('control characters separate words, end a sentence, and never end up inside
   const r = x.extract(text, { threshold: 0.01 });
   checkExtraction(text, r, 0.01);
   assert.ok(r.entities.length > 0);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   for (const m of [...r.entities, ...r.triples.flatMap((t) => [t.subject, t.object])]) assert.doesNotMatch(m.text, /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/, JSON.stringify(m));
   assert.ok(r.sentences.length >= 3, 'the control characters between words end a sentence');
 });

@@ -4,7 +4,7 @@ import { evaluate } from '../eval/evaluate.ts';
 import { formatScores } from '../eval/metrics.ts';
 import { formatSeen, seenSplit } from '../eval/seen.ts';
 import { loadModel } from '../io/modelDir.ts';
-import { FORMATS, SPANS, choice, num, parse, required, threshold } from './args.ts';
+import { FORMATS, SPANS, choice, parse, required, threshold } from './args.ts';
 
 export const evalHelp = `rin eval — score a saved model on a labelled file
 

@@ -6,7 +6,7 @@ import type { Extraction } from '../extract/extractor.ts';
 import { ExtractorPool, WorkerCrashError } from '../extract/pool.ts';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { Progress } from '../core/progress.ts';
-import { num, parse, threshold } from './args.ts';
+import { parse, threshold } from './args.ts';
 import { workerCount } from './workers.ts';
 
 export const extractHelp = `rin extract — extract (subject, relation, object) triples from English text

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../core/atomic.ts';
 import { initBackend } from '../engine/backend.ts';
 import { predict } from '../eval/predict.ts';
 import { loadModel } from '../io/modelDir.ts';
-import { FORMATS, choice, num, parse, required, threshold } from './args.ts';
+import { FORMATS, choice, parse, required, threshold } from './args.ts';
 
 export const predictHelp = `rin predict — predict triples for every sentence of a dataset file
 

@@ -24,6 +24,7 @@ export interface TextSentence {
 let nlp: ReturnType<typeof winkNLP> | undefined;
 
 /** Control characters other than tab, line feed and carriage return (C0, DEL, C1). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 const CONTROL_TEST = new RegExp(CONTROL.source);
 
