@@ -69,6 +69,7 @@ test('the tarball holds the build, the native sources, the shipped model and not
     'package/native/rin_native.c',
     'package/native/binding.gyp',
     'package/native/build.mjs',
+    'package/LICENSE',
   ]) {
     assert.ok(files.includes(f), `${f} is in the tarball`);
   }

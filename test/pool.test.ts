@@ -89,7 +89,8 @@ test('results equal the in-process extractor on many texts in many concurrent jo
 
 test('errors come back as the in-process ones: UserError with the same message, TimeLimitError; the pool serves on', async () => {
   const same = async (texts: unknown[], o: { threshold?: number; deadline?: number; chunked?: boolean }) => {
-    const local = await x.extractAsync(texts as string[], o).then(
+    const { chunked: _, ...inProcessOptions } = o; // "chunked" is the pool's own option
+    const local = await x.extractAsync(texts as string[], inProcessOptions).then(
       () => assert.fail('in-process: expected an error'),
       (e: Error) => e,
     );
