@@ -21,7 +21,7 @@ interface CasrelRecord {
 }
 
 /** The 11 merges of WebNLG 3.0 (shared/data/webnlg-more/README.md, "Relation names"): 2017 → 3.0. */
-export const MERGED_2017_TO_30: Record<string, string> = {
+const MERGED_2017_TO_30: Record<string, string> = {
   leaderName: 'leader',
   placeOfBirth: 'birthPlace',
   placeOfDeath: 'deathPlace',

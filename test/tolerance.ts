@@ -52,8 +52,8 @@ export function assertSameResults(actual: unknown, expected: unknown, message = 
 
 /** Triples in an order that depends only on their discrete parts (score left out). */
 function byContent(triples: unknown[]): unknown[] {
-  const key = (t: unknown) => JSON.stringify(t, (k, v) => (k === 'score' ? undefined : v));
-  return [...triples].sort((p, q) => (key(p) < key(q) ? -1 : key(p) > key(q) ? 1 : 0));
+  const keyed = triples.map((t) => [JSON.stringify(t, (k, v) => (k === 'score' ? undefined : v)), t] as const);
+  return keyed.sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0)).map(([, t]) => t);
 }
 
 /** The same for two JSON Lines outputs (rin extract --jsonl): line by line, parsed. */

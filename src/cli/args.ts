@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UserError } from '../core/types.ts';
+import { checkThreshold } from '../eval/decode.ts';
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
@@ -33,9 +34,11 @@ export function num(name: string, v: string | undefined): number | undefined {
 /** --threshold: one message for anything that is not a number from 0 to 1. */
 export function threshold(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  const x = Number(v);
-  if (v.trim() === '' || !(x >= 0 && x <= 1)) throw new UserError(`--threshold must be a number from 0 to 1, got "${v}"`);
-  return x;
+  try {
+    return checkThreshold(v.trim() === '' ? Number.NaN : Number(v)); // the library's rule
+  } catch {
+    throw new UserError(`--threshold must be a number from 0 to 1, got "${v}"`);
+  }
 }
 
 /** A whole number from `min` to `max`, e.g. a port. */

@@ -114,32 +114,29 @@ export function swapMentions(s: EncodedSentence, pool: MentionPool, rate: number
 
 /** Rebuilds the sentence with the swapped pieces; cells on a swapped span's last word follow it. */
 function splice(s: EncodedSentence, swaps: { sp: Span; piece: MentionPiece }[]): EncodedSentence {
-  const n = s.words.length;
-  const at = new Int32Array(n); // old position → new position (swapped spans: their last word)
-  const out: Required<Pick<EncodedSentence, 'words' | 'pos' | 'ner'>> & EncodedSentence = { words: [], pos: [], ner: [] };
-  if (s.vec) out.vec = [];
-  if (s.chars) out.chars = [];
-  if (s.shape) out.shape = [];
+  const at = new Int32Array(s.words.length); // old position → new position (swapped spans: their last word)
+  const out: MentionPiece = { words: [], pos: [], ner: [], ...(s.vec ? { vec: [] } : {}), ...(s.chars ? { chars: [] } : {}), ...(s.shape ? { shape: [] } : {}) };
+  // Pieces come from sentences of the same encoder, so they have the same inputs as `s`.
   const copy = (from: MentionPiece | EncodedSentence, a: number, b: number) => {
     out.words.push(...from.words.slice(a, b));
     out.pos.push(...from.pos.slice(a, b));
     out.ner.push(...from.ner!.slice(a, b));
-    if (out.vec) out.vec.push(...(from.vec ?? new Array(b - a).fill(-1)).slice(a, b));
-    if (out.chars) out.chars.push(...(from.chars ?? []).slice(a, b));
-    if (out.shape) out.shape.push(...(from.shape ?? new Array(b - a).fill(0)).slice(a, b));
+    out.vec?.push(...from.vec!.slice(a, b));
+    out.chars?.push(...from.chars!.slice(a, b));
+    out.shape?.push(...from.shape!.slice(a, b));
+  };
+  /** Words [a, b) of `s`, unchanged. */
+  const keep = (a: number, b: number) => {
+    for (let k = a; k < b; k++) at[k] = out.words.length + k - a;
+    copy(s, a, b);
   };
   let k = 0;
   for (const { sp, piece } of swaps) {
-    for (; k < sp.start; k++) {
-      at[k] = out.words.length;
-      copy(s, k, k + 1);
-    }
+    keep(k, sp.start);
     copy(piece, 0, piece.words.length);
-    for (; k < sp.end; k++) at[k] = out.words.length - 1;
+    at.fill(out.words.length - 1, sp.start, sp.end);
+    k = sp.end;
   }
-  for (; k < n; k++) {
-    at[k] = out.words.length;
-    copy(s, k, k + 1);
-  }
+  keep(k, s.words.length);
   return { ...out, cells: s.cells!.map((c) => ({ i: at[c.i], t: c.t, j: at[c.j] })) };
 }

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { TimeLimitError, UserError } from '../core/types.ts';
+import { checkThreshold } from '../eval/decode.ts';
 import type { Extractor } from '../extract/extractor.ts';
 import { type ExtractorPool, WorkerCrashError } from '../extract/pool.ts';
 import { Admission } from './admission.ts';
@@ -53,8 +54,13 @@ function readRequest(body: unknown, maxTexts: number): { texts: string[]; batch:
   if (unknown.length) return ['bad_request', `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; the fields are ${FIELDS.map((k) => `"${k}"`).join(', ')}`];
   if ('text' in b === 'texts' in b) return ['bad_request', 'give exactly one of "text" (a string) or "texts" (a list of strings)'];
   const threshold = b.threshold;
-  // The library's rule (eval/decode.ts checkThreshold): 0 and 1 are meaningful (everything, certainty only).
-  if (threshold !== undefined && (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1))) return ['bad_request', '"threshold" must be a number from 0 to 1'];
+  if (threshold !== undefined) {
+    try {
+      checkThreshold(threshold as number); // the library's rule: 0 and 1 are meaningful (everything, certainty only)
+    } catch (e) {
+      return ['bad_request', `"threshold": ${(e as Error).message}`];
+    }
+  }
   const batch = 'texts' in b;
   const texts = batch ? b.texts : [b.text];
   if (!Array.isArray(texts)) return ['bad_request', '"texts" must be a list of strings'];

@@ -36,6 +36,7 @@ export function splitText(original: string): TextSentence[] {
   nlp ??= winkNLP(model);
   const its = nlp.its;
   const text = original.replace(CONTROL, ' ');
+  const hasControl = text !== original; // the usual text has none: no gap to check
   const doc = nlp.readDoc(text);
   const out: TextSentence[] = [];
   let pos = 0;
@@ -51,7 +52,7 @@ export function splitText(original: string): TextSentence[] {
       if (start < 0) throw new Error(`tokenizer returned "${value}", which is not in the text after character ${pos}`);
       pos = start + value.length;
       // Control characters between two words end the sentence: no mention spans them.
-      if (tokens.length && CONTROL_TEST.test(original.slice(tokens[tokens.length - 1].end, start))) flush(tokens.splice(0));
+      if (hasControl && tokens.length && CONTROL_TEST.test(original.slice(tokens[tokens.length - 1].end, start))) flush(tokens.splice(0));
       tokens.push({ text: value, start, end: pos });
     });
     flush(tokens);
