@@ -58,7 +58,7 @@ function readRequest(body: unknown, maxTexts: number): { texts: string[]; batch:
     try {
       checkThreshold(threshold as number); // the library's rule: 0 and 1 are meaningful (everything, certainty only)
     } catch (e) {
-      return ['bad_request', `"threshold": ${(e as Error).message}`];
+      return ['bad_request', (e as Error).message];
     }
   }
   const batch = 'texts' in b;
