@@ -147,7 +147,7 @@ if (v.child) {
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, code: codeVersion() },
     command: `node --import tsx bench/extract-workers.ts ${process.argv.slice(2).join(' ')}`.trim(),
-    model: model ?? 'models/webnlg-exact-rin',
+    model: model ?? 'models/webnlg-union-rin',
     texts: texts.length,
     sentences: sentenceCount,
     rows,

@@ -2,7 +2,7 @@
 // Run: node --import tsx examples/extract.ts
 import { loadModel } from '../src/index.ts';
 
-const model = await loadModel(); // no path: the shipped model, models/webnlg-exact-rin
+const model = await loadModel(); // no path: the shipped model, models/webnlg-union-rin
 const text = 'Ottawa is the capital of Canada, whose currency is the Canadian dollar.';
 const result = model.extract(text); // one text → one Extraction; an array → an array
 

@@ -18,7 +18,7 @@ import { startServer } from '../src/serve/server.ts';
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = fileURLToPath(new URL('../test-output/browser/', import.meta.url));
 
-/** What the shipped model (models/webnlg-exact-rin) extracts from these, all correct; none of their entities occurs in WebNLG. */
+/** What the shipped model (models/webnlg-union-rin) extracts from these, all correct; none of their entities occurs in WebNLG. */
 const SENTENCE = 'Ottawa is the capital of Canada, whose currency is the Canadian dollar.';
 const EXPECTED: [string, string, string][] = [
   ['Canada', 'capital', 'Ottawa'],

@@ -78,7 +78,7 @@ function batchOf(m: RinModel, texts: string[]): Batch {
   return makeBatch(sentences, m.table);
 }
 
-for (const name of ['webnlg-exact-rin', 'webnlg-exact-paper']) {
+for (const name of ['webnlg-union-rin', 'webnlg-exact-rin', 'webnlg-exact-paper']) {
   test(`${name}: onnxruntime and tfjs give the same logits, entities and triples on real sentences`, { skip, timeout: 300_000 }, async () => {
     await setup();
     const texts = realTexts();

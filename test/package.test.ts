@@ -52,7 +52,7 @@ before(() => {
 function assertAarhus(triples: { subject: { text: string }; relation: string; object: { text: string } }[]) {
   assert.deepEqual(
     triples.map((t) => `${t.subject.text} ${t.relation} ${t.object.text}`),
-    ['Aarhus country Denmark'],
+    ['Aarhus location Denmark'],
   );
 }
 
@@ -64,8 +64,8 @@ test('the tarball holds the build, the native sources, the shipped model and not
     'package/dist/internals.js',
     'package/dist/cli/main.js',
     'package/dist/serve/page.html',
-    'package/models/webnlg-exact-rin/weights.bin',
-    'package/models/webnlg-exact-rin/vocab.json',
+    'package/models/webnlg-union-rin/weights.bin',
+    'package/models/webnlg-union-rin/vocab.json',
     'package/native/rin_native.c',
     'package/native/binding.gyp',
     'package/native/build.mjs',
@@ -73,7 +73,7 @@ test('the tarball holds the build, the native sources, the shipped model and not
   ]) {
     assert.ok(files.includes(f), `${f} is in the tarball`);
   }
-  const strays = files.filter((f) => !/^package\/(dist\/|models\/webnlg-exact-rin\/|native\/(rin_native\.c|binding\.gyp|build\.mjs)$|package\.json$|README\.md$|LICENSE)/.test(f));
+  const strays = files.filter((f) => !/^package\/(dist\/|models\/webnlg-union-rin\/|native\/(rin_native\.c|binding\.gyp|build\.mjs)$|package\.json$|README\.md$|LICENSE)/.test(f));
   assert.deepEqual(strays, [], 'only dist/, the native sources (built at install), the shipped model, package.json and README');
 });
 

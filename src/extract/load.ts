@@ -12,10 +12,11 @@ import { OnnxRunner, loadOrt, ortStatus } from '../onnx/runner.ts';
 import { Extractor, type NativeEngine } from './extractor.ts';
 
 /**
- * The model shipped with the package: RIN trained on WebNLG with full entity spans. Two levels up
+ * The model shipped with the package: RIN trained on webnlg-union (30k WebNLG 3.0 texts of 16
+ * categories, whole-name mentions) with the default recipe and whole-mention swap. Two levels up
  * is the package root from src/extract/ (a checkout, tsx) and from dist/extract/ (the built package).
  */
-export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../models/webnlg-exact-rin', import.meta.url));
+export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../models/webnlg-union-rin', import.meta.url));
 
 /** What runs the model: onnxruntime when it can be imported ('auto'), always ('onnx'), or never ('tfjs'; 'wasm' says the same). */
 export type EngineChoice = 'auto' | 'onnx' | 'tfjs' | 'wasm';
