@@ -25,7 +25,7 @@ export { startServer, type ServerOptions, type RunningServer } from './serve/ser
 export { loadDataset, type Format, type LoadOptions, type LoadedDataset } from './dataset/load.ts';
 export { validateFile, describeValidation, type Validation } from './dataset/validate.ts';
 export { train, type TrainOptions, type TrainResult } from './train/trainer.ts';
-export type { EpochRecord } from './train/checkpoint.ts';
+export type { EpochRecord } from './train/history.ts';
 export { PRESET_NAMES, type PresetName } from './model/presets.ts';
 export type { ModelConfig, TrainConfig } from './model/config.ts';
 export { evaluate, type Evaluation, type EvaluateOptions } from './eval/evaluate.ts';

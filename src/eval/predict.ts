@@ -46,6 +46,7 @@ export interface PredictResult {
 /**
  * Run the model (no dropout) and copy its logits to the host. The typed arrays are made
  * outside tf.tidy: tidy walks its result element by element, which cost more than the model.
+ * @internal: its tfjs types stay out of rin's declarations.
  */
 export function inferLogits(params: Params, cfg: ModelConfig, batch: Batch): Pick<LogitValues, 'ner' | 'a' | 'c' | 'bias'> {
   const out = tf.tidy(() => {

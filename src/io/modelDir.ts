@@ -41,6 +41,10 @@ export interface RinModel {
   config: ModelConfig;
   train: TrainConfig;
   vocabs: Vocabs;
+  /**
+   * The weights, by parameter name. @internal: tfjs types stay out of rin's declarations (their
+   * own fail strict checking); rin/internals' `modelParams(model)` (io/modelParams.ts) gives them to experiments.
+   */
   params: Params;
   meta: ModelMeta;
   /** Open vocabulary: the pre-trained table every word is looked up in (not stored with the model). */

@@ -14,17 +14,9 @@ import { writeFileAtomic } from '../core/atomic.ts';
 import { type WeightSpec, packWeights, unpackWeights } from '../io/weights.ts';
 import { disposeParams } from '../model/params.ts';
 import { Adam, type SavedMoments } from './adam.ts';
+import type { EpochRecord } from './history.ts';
 
-export interface EpochRecord {
-  epoch: number;
-  loss: number;
-  nerLoss: number;
-  relLoss: number;
-  seconds: number;
-  sentencesPerSecond: number;
-  dev: { precision: number; recall: number; f1: number; nerF1: number; partialF1: number; exactF1?: number; entityF1?: number; boundariesF1?: number };
-  best: boolean;
-}
+export type { EpochRecord } from './history.ts';
 
 export interface TrainState {
   /** Epochs finished. */
