@@ -69,3 +69,18 @@ test('extract --jsonl: every output record names its input line; blank lines are
   assert.match(records[1].error, /line 3: not valid UTF-8/);
   assert.equal(records[2].text, 'Rome is in Italy.');
 });
+
+test('extract --offsets utf16 counts JavaScript string indices in --json output; another unit is a one-line error', { timeout: 90_000 }, () => {
+  const text = 'I love it 🎉. Nairobi is the capital of Kenya.';
+  const r = rin(['extract', '--json', '--offsets', 'utf16', text]);
+  assert.equal(r.code, 0, show(r));
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.offsetUnit, 'utf16');
+  assert.ok(out.entities.length > 0);
+  for (const m of out.entities) assert.equal(text.slice(m.start, m.end), m.text);
+  assert.ok(
+    out.entities.some((m: { text: string; start: number }) => m.text === 'Nairobi' && m.start === 14),
+    'after the emoji (2 UTF-16 units)',
+  );
+  assertOneLineError(rin(['extract', '--offsets', 'bytes', SENTENCE]), /^rin extract: error: "offsets" must be "codepoint" or "utf16", got "bytes"$/);
+});

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { UserError } from '../src/core/types.ts';
 import { loadModel } from '../src/extract/load.ts';
 import { setup } from './helpers.ts';
 
@@ -22,12 +23,13 @@ test('loadModel + extract + dispose leaves no tensor behind, however often it is
   }
 });
 
-test('a disposed extractor says so instead of failing inside the engine', { timeout: 120_000 }, async () => {
+test('a disposed extractor says so with a UserError, as for other misuse, instead of failing inside the engine', { timeout: 120_000 }, async () => {
   await setup();
   const x = await loadModel('models/webnlg-exact-paper');
   x.dispose();
-  assert.throws(() => x.extract(SENTENCE), /disposed/);
-  await assert.rejects(x.extractAsync([SENTENCE]), /disposed/);
-  await assert.rejects(x.extractStream([SENTENCE]).next(), /disposed/);
+  const misuse = (e: Error) => e instanceof UserError && /was disposed; load it again/.test(e.message);
+  assert.throws(() => x.extract(SENTENCE), misuse);
+  await assert.rejects(x.extractAsync([SENTENCE]), misuse);
+  await assert.rejects(x.extractStream([SENTENCE]).next(), misuse);
   x.dispose(); // twice is harmless
 });

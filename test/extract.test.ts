@@ -15,7 +15,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../src/core/types.ts';
-import { type Extraction, type Extractor, type Mention, TimeLimitError } from '../src/extract/extractor.ts';
+import { type Extraction, type Extractor, type Mention, TimeLimitError, withUtf16Offsets } from '../src/extract/extractor.ts';
 import { loadModel } from '../src/extract/load.ts';
 import { FORMAT_VERSION } from '../src/io/modelDir.ts';
 import { loadDataset } from '../src/dataset/load.ts';
@@ -184,6 +184,7 @@ function checkExtraction(text: string, r: Extraction, threshold = 0.5) {
     assert.equal(cpSlice(text, m.start, m.end), m.text, `mention at ${m.start}`);
     assert.ok(m.end > m.start && m.text.trim() === m.text, `mention ${JSON.stringify(m.text)} is not empty and not padded`);
     assert.ok(inSentence(m), `mention ${JSON.stringify(m.text)} lies inside one sentence`);
+    assert.ok(m.score > 0 && m.score <= 1, `mention ${JSON.stringify(m.text)} has a probability as its score: ${m.score}`);
   }
   assert.equal(new Set(r.entities.map(key)).size, r.entities.length, 'no entity listed twice');
   for (let k = 1; k < r.entities.length; k++) assert.ok(r.entities[k - 1].end <= r.entities[k].start, 'entities in text order, none overlapping another');
@@ -490,15 +491,18 @@ test('loadModel: a missing directory or a future format version is a UserError t
 
 // ---------------------------------------------------------------- the overfitted model gives back its training data
 
+/** A mention without its score: what gold data says. */
+type Place = Omit<Mention, 'score'>;
+
 interface Gold {
-  entities: Mention[];
-  triples: { subject: Mention; relation: string; object: Mention }[];
+  entities: Place[];
+  triples: { subject: Place; relation: string; object: Place }[];
 }
 
 /** The gold entities and triples of TINY_CORPUS sentence k, as mentions in `text` placed at `offset`. */
 function gold(k: number, offset = 0): Gold {
   const raw = RAW[k];
-  const at = (name: string): Mention => {
+  const at = (name: string): Place => {
     const start = raw.indexOf(name);
     assert.ok(start >= 0 && raw.lastIndexOf(name) === start, `fixture: "${name}" occurs once in "${raw}"`);
     return { text: name, start: offset + start, end: offset + start + name.length };
@@ -516,7 +520,9 @@ function sortGold(g: Gold): Gold {
 }
 
 /** What was extracted, in text order (results list triples most likely first), to compare with the gold. */
-const got = (r: Extraction): Gold => sortGold({ entities: r.entities, triples: r.triples.map(({ subject, relation, object }) => ({ subject, relation, object })) });
+const place = ({ score: _, ...m }: Mention): Place => m;
+const got = (r: Extraction): Gold =>
+  sortGold({ entities: r.entities.map(place), triples: r.triples.map(({ subject, relation, object }) => ({ subject: place(subject), relation, object: place(object) })) });
 
 /** Corpus sentences whose raw text tokenizes to the training tokens (wink reads "Corp." as one abbreviation). */
 const SAME_TOKENS = TINY_CORPUS.map((_, k) => k).filter((k) => words(RAW[k]).flat().join(' ') === TINY_CORPUS[k][0]);
@@ -558,6 +564,32 @@ test('the overfitted model: offsets are right after leading whitespace, tabs, ne
     ],
     triples: [{ subject: { text: 'John   Smith', start: 0, end: 12 }, relation: 'born_in', object: { text: 'London', start: 25, end: 31 } }],
   });
+});
+
+test("offsets: 'utf16' counts JavaScript's string indices, so text.slice(start, end) is the mention; withUtf16Offsets recounts a result", () => {
+  const text = `😀😀 ${RAW[0]} 🎉 ${RAW[2]}`;
+  const u = x.extract(text, { offsets: 'utf16' });
+  assert.equal(u.offsetUnit, 'utf16');
+  assert.ok(u.entities.length >= 3 && u.triples.length > 0);
+  for (const m of [...u.entities, ...u.triples.flatMap((t) => [t.subject, t.object])]) assert.equal(text.slice(m.start, m.end), m.text);
+  for (const s of u.sentences) assert.equal(text.slice(s.start, s.end).trim(), text.slice(s.start, s.end));
+  const john = u.entities.find((m) => m.text === 'John Smith');
+  assert.deepEqual(john && [john.start, john.end], [5, 15]);
+  // The same result recounted from code points (what workers send) is the same.
+  assert.deepEqual(withUtf16Offsets(x.extract(text)), u);
+  assert.throws(
+    () => x.extract(text, { offsets: 'bytes' as 'utf16' }),
+    (err: Error) => err instanceof UserError && /"offsets" must be "codepoint" or "utf16", got "bytes"/.test(err.message),
+  );
+});
+
+test('every entity carries its NER score, and a triple names its entities with the same scores', () => {
+  const r = x.extract(RAW[0]);
+  assert.ok(r.entities.length >= 2);
+  for (const m of r.entities) assert.ok(m.score > 0.5 && m.score <= 1, `the overfitted model is sure of ${m.text}: ${m.score}`);
+  for (const t of r.triples) for (const m of [t.subject, t.object]) assert.equal(m.score, r.entities.find((e) => e.start === m.start)?.score);
+  const low = x.extract('Blorp zingle quax the fribble.', { threshold: 0 });
+  for (const m of low.entities) assert.ok(Number.isFinite(m.score) && m.score > 0 && m.score <= 1);
 });
 
 test('offsets count code points both ways: an extraction after emoji, written as a JSONL record, reads back to the same mentions', () => {

@@ -18,7 +18,7 @@ import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs';
-import type { Extraction, Extractor } from '../src/extract/extractor.ts';
+import type { ExtractOptions, Extraction, Extractor } from '../src/extract/extractor.ts';
 import { loadModel } from '../src/extract/load.ts';
 import { ExtractorPool } from '../src/extract/pool.ts';
 import { type RunningServer, startServer } from '../src/serve/server.ts';
@@ -66,9 +66,9 @@ const viaJson = <T>(v: T): T => JSON.parse(JSON.stringify(v));
  * What the library gives, as JSON, on the path the server takes: extractAsync, which runs the
  * model on onnxruntime when it is installed (extract() is always tfjs; scores differ in the 7th digit).
  */
-async function lib(text: string, o?: { threshold?: number }): Promise<Extraction>;
-async function lib(texts: string[], o?: { threshold?: number }): Promise<Extraction[]>;
-async function lib(t: string | string[], o: { threshold?: number } = {}): Promise<Extraction | Extraction[]> {
+async function lib(text: string, o?: ExtractOptions): Promise<Extraction>;
+async function lib(texts: string[], o?: ExtractOptions): Promise<Extraction[]>;
+async function lib(t: string | string[], o: ExtractOptions = {}): Promise<Extraction | Extraction[]> {
   return viaJson(typeof t === 'string' ? await x.extractAsync(t, o) : await x.extractAsync(t, o));
 }
 
@@ -207,6 +207,10 @@ test('POST /extract {"text"} gives {result} and {"texts"} gives {results}, equal
   const low = await postJson(srv.url, { text: RAW[3], threshold: 0.01 });
   assertSameResults(low.body, { result: await lib(RAW[3], { threshold: 0.01 }) });
   assert.ok(low.body.result.triples.length > x.extract(RAW[3]).triples.length, 'a lower threshold gives more triples');
+  // "offsets": "utf16" counts JavaScript's string indices, as the library's option does.
+  const utf16 = await postJson(srv.url, { texts, offsets: 'utf16' });
+  assertSameResults(utf16.body, { results: await lib(texts, { offsets: 'utf16' }) });
+  for (const r of utf16.body.results as Extraction[]) for (const m of r.entities) assert.equal(r.text.slice(m.start, m.end), m.text);
   const charset = await post(srv.url, JSON.stringify({ text: RAW[1] }), 'application/json; charset=utf-8');
   assert.equal(charset.status, 200, charset.text);
   assertSameResults(charset.body, { result: await lib(RAW[1]) });
@@ -237,6 +241,7 @@ test('bad requests get a structured 4xx, and the server answers the next good re
     ['threshold -0.5', () => postJson(srv.url, { text: RAW[0], threshold: -0.5 }), 400, 'bad_request', /threshold/],
     ['threshold as a string', () => postJson(srv.url, { text: RAW[0], threshold: '0.5' }), 400, 'bad_request', /threshold/],
     ['threshold null', () => postJson(srv.url, { text: RAW[0], threshold: null }), 400, 'bad_request', /threshold/],
+    ['offsets "bytes"', () => postJson(srv.url, { text: RAW[0], offsets: 'bytes' }), 400, 'bad_request', /"offsets" must be "codepoint" or "utf16", got "bytes"/],
   ];
   for (const [what, send, status, code, message] of cases) {
     await t.test(what, async () => {

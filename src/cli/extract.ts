@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { UserError } from '../core/types.ts';
-import type { Extraction } from '../extract/extractor.ts';
+import { type Extraction, checkOffsetUnit, withUtf16Offsets } from '../extract/extractor.ts';
 import { ExtractorPool, WorkerCrashError } from '../extract/pool.ts';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { Progress } from '../core/progress.ts';
@@ -20,13 +20,14 @@ usage: rin extract "TEXT" ...            one result per TEXT argument
                                          with "line" (its input line number; blank lines are
                                          skipped, an unreadable line is an {"line", "error"} record)
 
-  --model DIR       a model directory (default: the model shipped with rin, WebNLG, 211 relations)
+  --model DIR       a model directory (default: the model shipped with rin, WebNLG 3.0, 364 relations)
   --embeddings FILE the word vectors an open-vocabulary model was trained with, if not
                     the npm package or the file its model.json names
   --json            print JSON (default: a readable view, also when piped)
   --jsonl           JSON Lines in and out (see above); input fields other than "text" are kept
   --out FILE        write the output here instead of standard output (written whole, atomically)
   --threshold X     report a triple when its probability is at least X (default 0.5)
+  --offsets UNIT    what start/end count: codepoint (default) or utf16 (JavaScript's string indices)
   --workers N       with --jsonl: worker threads, each tokenising, tagging and running its own
                     copy of the model (about 400 MB and 2 s to start each, with the default
                     model); default: one per core, at most one per 200 lines; 1 = all in
@@ -34,10 +35,11 @@ usage: rin extract "TEXT" ...            one result per TEXT argument
   --no-progress     no progress line on long inputs
 
 Each result: {"text", "offsetUnit": "codepoint", "sentences": [{"start","end"}],
-"entities": [{"text","start","end"}], "triples": [{"subject": {"text","start","end"}, "relation",
-"object": {...}, "score"}], "warnings"}
+"entities": [{"text","start","end","score"}], "triples": [{"subject": {"text","start","end","score"},
+"relation", "object": {...}, "score"}], "warnings"}
 start/end count Unicode code points into the text (as Python's str and rin's JSONL data do; an
-emoji is 1, though JavaScript's String.length counts 2), end exclusive.
+emoji is 1, though JavaScript's String.length counts 2; --offsets utf16 counts 2), end exclusive.
+An entity's score is the NER head's confidence in it; a triple's, the relation's probability.
 `;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -186,6 +188,7 @@ export async function extractCommand(argv: string[]): Promise<void> {
     jsonl: { type: 'boolean' },
     out: { type: 'string' },
     threshold: { type: 'string' },
+    offsets: { type: 'string' },
     workers: { type: 'string' },
     'no-progress': { type: 'boolean' },
   });
@@ -193,6 +196,8 @@ export async function extractCommand(argv: string[]): Promise<void> {
   if (positionals.length && v.file) throw new UserError('give TEXT arguments or --file, not both');
   if (v.jsonl && positionals.length) throw new UserError('--jsonl reads a file or stdin, not TEXT arguments');
   const minScore = threshold(v.threshold);
+  const unit = v.offsets === undefined ? 'codepoint' : checkOffsetUnit(v.offsets);
+  const counted = (r: Extraction) => (unit === 'utf16' ? withUtf16Offsets(r) : r); // results come in code points, also from workers
   const workers = v.workers === undefined ? undefined : workerCount(v.workers); // checked before any work
   const log = (l: string) => process.stderr.write(l + '\n');
   const output: string[] = [];
@@ -218,7 +223,7 @@ export async function extractCommand(argv: string[]): Promise<void> {
           else crashed++;
           process.stderr.write(error + ' (written as an error record)\n');
           emit(JSON.stringify({ line: r.line, error }) + '\n');
-        } else emit(JSON.stringify({ line: r.line, ...r.fields, ...(res as Extraction) }) + '\n');
+        } else emit(JSON.stringify({ line: r.line, ...r.fields, ...counted(res as Extraction) }) + '\n');
         bar.update(++done);
       }
     } finally {
@@ -228,7 +233,7 @@ export async function extractCommand(argv: string[]): Promise<void> {
     const x = await loadModel(v.model, { embeddings: v.embeddings, log });
     const texts = positionals.length ? positionals : [readInput(v.file).text];
     const results = await x.extractAsync(texts, { threshold: minScore, progress: !v['no-progress'] }); // the native engine when installed
-    for (const r of results) emit(v.json ? JSON.stringify(r) + '\n' : formatExtraction(r));
+    for (const r of results.map(counted)) emit(v.json ? JSON.stringify(r) + '\n' : formatExtraction(r));
   }
   if (v.out) writeFileAtomic(v.out, output.join(''));
   if (unreadable) throw new UserError(`${unreadable} input line(s) could not be read; each is an {"line", "error"} record in the output`);

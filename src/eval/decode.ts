@@ -13,16 +13,22 @@ import { type Entity, UserError } from '../core/types.ts';
 import { tagParts } from '../features/vocab.ts';
 import { viterbiTags } from './viterbi.ts';
 
+/** A predicted entity with the NER head's confidence in it. */
+export interface PredictedEntity extends Entity {
+  /** The mean, over its words, of the NER softmax probability (Eq. 8) of the tag each word was given (set by decode). */
+  score?: number;
+}
+
 export interface PredictedTriple {
-  subject: Entity;
+  subject: PredictedEntity;
   relation: string;
-  object: Entity;
+  object: PredictedEntity;
   /** p(<w, t, w'>) of the head-word cell (Eq. 10). */
   score: number;
 }
 
 export interface Prediction {
-  entities: Entity[];
+  entities: PredictedEntity[];
   triples: PredictedTriple[];
 }
 
@@ -75,6 +81,20 @@ function argmaxTags(logits: ArrayLike<number>, rowOf: (i: number) => number, len
   return tags;
 }
 
+/** Softmax probability of each word's chosen tag (its row of NER logits). */
+function tagProbabilities(logits: ArrayLike<number>, rowOf: (i: number) => number, tags: Int32Array, T: number): Float64Array {
+  const p = new Float64Array(tags.length);
+  for (let i = 0; i < tags.length; i++) {
+    const o = rowOf(i);
+    let max = -Infinity;
+    for (let k = 0; k < T; k++) max = Math.max(max, logits[o + k]);
+    let sum = 0;
+    for (let k = 0; k < T; k++) sum += Math.exp(logits[o + k] - max);
+    p[i] = Math.exp(logits[o + tags[i]] - max) / sum;
+  }
+  return p;
+}
+
 /** A threshold is a probability: 0 keeps every cell, 1 none; anything else (NaN, 1.5) is an error. */
 export function checkThreshold(threshold: number): number {
   if (!(typeof threshold === 'number' && threshold >= 0 && threshold <= 1)) throw new UserError(`threshold must be a number from 0 to 1, got ${threshold}`);
@@ -108,9 +128,15 @@ export function decode(v: LogitValues, relations: string[], o: DecodeOptions = {
     const len = lengths[b];
     const rowOf = (i: number) => (i * B + b) * T;
     const tags = o.tagDecoding === 'viterbi' ? viterbiTags(v.ner, rowOf, len, T) : argmaxTags(v.ner, rowOf, len, T);
-    const entities = biesoSpans(tags, o.types);
+    const probs = tagProbabilities(v.ner, rowOf, tags, T);
+    const scored = (e: Entity): PredictedEntity & { score: number } => {
+      let sum = 0;
+      for (let i = e.start; i < e.end; i++) sum += probs[i];
+      return { ...e, score: sum / (e.end - e.start) };
+    };
+    const entities = biesoSpans(tags, o.types).map(scored);
     const endingAt = new Map(entities.map((e) => [e.end - 1, e]));
-    const spanOf = (i: number): Entity => endingAt.get(i) ?? { start: i, end: i + 1 };
+    const spanOf = (i: number): PredictedEntity => endingAt.get(i) ?? scored({ start: i, end: i + 1 });
     const heads = o.entityPairs ? [...endingAt.keys()] : Array.from({ length: len }, (_, i) => i);
     const triples: PredictedTriple[] = [];
     for (let t = 0; t < l; t++) {

@@ -9,21 +9,23 @@ import type { Entity, Sentence } from '../core/types.ts';
 import { TimeLimitError, UserError } from '../core/types.ts';
 
 export { TimeLimitError }; // the public surface has it from here (src/index.ts)
-import type { Prediction } from '../eval/decode.ts';
+import type { PredictedEntity, Prediction } from '../eval/decode.ts';
 import { type InferFn, predict, predictAsync } from '../eval/predict.ts';
 import { Progress } from '../core/progress.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import { disposeParams } from '../model/params.ts';
-import { toCodePoints } from '../text/offsets.ts';
+import { toCodePoints, utf16Offsets } from '../text/offsets.ts';
 import { type TextSentence, splitText } from '../text/split.ts';
 
 /** A stretch of the input text naming an entity. */
 export interface Mention {
   /** The text itself: the input's code points start to end (`[...input].slice(start, end).join('')`). */
   text: string;
-  /** Offsets into the input in Unicode code points (not UTF-16 units), end exclusive. */
+  /** Offsets into the input, end exclusive, in Unicode code points (default) or, with `offsets: 'utf16'`, UTF-16 units (`input.slice(start, end)`). */
   start: number;
   end: number;
+  /** The NER head's confidence in the entity: the mean, over its words, of the probability of each word's BIESO tag. */
+  score: number;
   /** The entity type, for models trained on typed data (e.g. "Drug"). */
   type?: string;
 }
@@ -38,8 +40,8 @@ export interface ExtractedTriple {
 
 export interface Extraction {
   text: string;
-  /** What offsets count: always "codepoint" (Python's str indices; an emoji is 1, not 2 as in JavaScript). */
-  offsetUnit: 'codepoint';
+  /** What offsets count: "codepoint" (the default; Python's str indices: an emoji is 1) or "utf16" (JavaScript's string indices: an emoji is 2). */
+  offsetUnit: OffsetUnit;
   /** Sentence boundaries (character offsets) as the tokenizer found them. */
   sentences: { start: number; end: number }[];
   /** Every entity found, with or without a relation, in text order. */
@@ -60,7 +62,12 @@ export interface ExtractOptions {
   progress?: boolean;
   /** Also report a relation between an entity and itself (default false: such triples are dropped). */
   selfTriples?: boolean;
+  /** What offsets count: 'codepoint' (default, as Python and the JSONL format count) or 'utf16' (so `text.slice(start, end)` is the mention in JavaScript). */
+  offsets?: OffsetUnit;
 }
+
+export type OffsetUnit = 'codepoint' | 'utf16';
+const OFFSET_UNITS: OffsetUnit[] = ['codepoint', 'utf16'];
 
 export interface AsyncExtractOptions extends ExtractOptions {
   /** Stop with a TimeLimitError when this time (ms since the epoch) has passed. */
@@ -84,7 +91,7 @@ interface Piece {
   tokens: TextSentence['tokens'];
 }
 
-const OPTION_NAMES = ['threshold', 'batchSize', 'maxTokens', 'progress', 'selfTriples', 'deadline', 'chunk', 'chunkTokens', 'group'];
+const OPTION_NAMES = ['threshold', 'batchSize', 'maxTokens', 'progress', 'selfTriples', 'offsets', 'deadline', 'chunk', 'chunkTokens', 'group'];
 
 /** The option a misspelt name was probably meant to be: the known one with most letters in place. */
 function closest(name: string): string {
@@ -100,6 +107,31 @@ function checkOptions(o: AsyncExtractOptions & { group?: number }): void {
     const v = o[k];
     if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new UserError(`"${k}" must be an integer ≥ 1, got ${v}`);
   }
+  if (o.offsets !== undefined) checkOffsetUnit(o.offsets);
+}
+
+/** The one rule for the offsets option, in the library, the CLI (--offsets) and over HTTP. */
+export function checkOffsetUnit(unit: unknown): OffsetUnit {
+  if (!OFFSET_UNITS.includes(unit as OffsetUnit)) throw new UserError(`"offsets" must be ${OFFSET_UNITS.map((u) => `"${u}"`).join(' or ')}, got ${JSON.stringify(unit)}`);
+  return unit as OffsetUnit;
+}
+
+/**
+ * A result with code-point offsets (what extraction makes, and workers send) recounted in UTF-16
+ * units, for callers that asked for `offsets: 'utf16'` at an edge (rin extract, rin serve).
+ */
+export function withUtf16Offsets(r: Extraction): Extraction {
+  if (r.offsetUnit === 'utf16') return r;
+  const u = utf16Offsets(r.text);
+  const at = (cp: number) => (u ? u[cp] : cp);
+  const move = (m: Mention): Mention => ({ ...m, start: at(m.start), end: at(m.end) });
+  return {
+    ...r,
+    offsetUnit: 'utf16',
+    sentences: r.sentences.map((x) => ({ start: at(x.start), end: at(x.end) })),
+    entities: r.entities.map(move),
+    triples: r.triples.map((t) => ({ ...t, subject: move(t.subject), object: move(t.object) })),
+  };
 }
 
 function checkText(t: unknown, k: number): string {
@@ -221,14 +253,15 @@ export class Extractor {
   }
 
   private checkLive(): void {
-    if (this.disposed) throw new Error(`the model from ${this.path} was disposed; load it again to extract`);
+    if (this.disposed) throw new UserError(`the model from ${this.path} was disposed; load it again to extract`);
   }
 
   private prepare(texts: string[], opts: AsyncExtractOptions & { group?: number }): Prepared {
     checkOptions(opts);
     const maxTokens = opts.maxTokens ?? 200;
     const pieces: Piece[] = [];
-    const cps = texts.map((t) => toCodePoints(t)); // built once: assemble() maps mentions with them too
+    const unit = opts.offsets ?? 'codepoint';
+    const cps = texts.map((t) => (unit === 'utf16' ? (u: number) => u : toCodePoints(t))); // built once: assemble() maps mentions with them too
     const results = texts.map((text, textIndex): Extraction => {
       const sentences = splitText(text);
       const cp = cps[textIndex];
@@ -238,7 +271,7 @@ export class Extractor {
           warnings.push(`a sentence of ${s.tokens.length} tokens at character ${cp(s.start)} was cut into pieces of ${maxTokens} tokens; relations across pieces are not found`);
         for (let k = 0; k < s.tokens.length; k += maxTokens) pieces.push({ textIndex, tokens: s.tokens.slice(k, k + maxTokens) });
       }
-      return { text, offsetUnit: 'codepoint', sentences: sentences.map(({ start, end }) => ({ start: cp(start), end: cp(end) })), entities: [], triples: [], warnings };
+      return { text, offsetUnit: unit, sentences: sentences.map(({ start, end }) => ({ start: cp(start), end: cp(end) })), entities: [], triples: [], warnings };
     });
     return { results, pieces, cps };
   }
@@ -259,10 +292,10 @@ export class Extractor {
       const text = texts[p.textIndex];
       const r = results[p.textIndex];
       const cp = cps[p.textIndex];
-      const mention = (s: Entity): Mention => {
+      const mention = (s: PredictedEntity): Mention => {
         const from = p.tokens[s.start].start,
           to = p.tokens[s.end - 1].end; // UTF-16
-        const m = { text: text.slice(from, to), start: cp(from), end: cp(to) };
+        const m = { text: text.slice(from, to), start: cp(from), end: cp(to), score: s.score ?? Number.NaN }; // decode always scores
         return s.type === undefined ? m : { ...m, type: s.type };
       };
       const seen = new Set<string>(); // pieces cover disjoint stretches of text: duplicates only within one

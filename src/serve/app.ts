@@ -14,7 +14,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { TimeLimitError, UserError } from '../core/types.ts';
 import { checkThreshold } from '../eval/decode.ts';
-import type { Extractor } from '../extract/extractor.ts';
+import { type Extractor, type OffsetUnit, checkOffsetUnit, withUtf16Offsets } from '../extract/extractor.ts';
 import { type ExtractorPool, WorkerCrashError } from '../extract/pool.ts';
 import { Admission } from './admission.ts';
 import { Batcher } from './batcher.ts';
@@ -35,7 +35,7 @@ export interface ServiceOptions {
 
 type Status = 400 | 404 | 405 | 413 | 415 | 500 | 503;
 
-const FIELDS = ['text', 'texts', 'threshold'];
+const FIELDS = ['text', 'texts', 'threshold', 'offsets'];
 
 const page = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
 /** The browser asks for /favicon.ico on every page load: a tiny icon rather than a 404 in its console. */
@@ -47,19 +47,19 @@ function fail(c: Context, status: Status, code: string, message: string) {
 }
 
 /** Request body → list of texts, or a [code, message] for a 400. */
-function readRequest(body: unknown, maxTexts: number): { texts: string[]; batch: boolean; threshold?: number } | [string, string] {
+function readRequest(body: unknown, maxTexts: number): { texts: string[]; batch: boolean; threshold?: number; offsets: OffsetUnit } | [string, string] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return ['bad_request', 'the body must be a JSON object: {"text": "..."} or {"texts": ["...", ...]}'];
   const b = body as Record<string, unknown>;
   const unknown = Object.keys(b).filter((k) => !FIELDS.includes(k));
   if (unknown.length) return ['bad_request', `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; the fields are ${FIELDS.map((k) => `"${k}"`).join(', ')}`];
   if ('text' in b === 'texts' in b) return ['bad_request', 'give exactly one of "text" (a string) or "texts" (a list of strings)'];
   const threshold = b.threshold;
-  if (threshold !== undefined) {
-    try {
-      checkThreshold(threshold as number); // the library's rule: 0 and 1 are meaningful (everything, certainty only)
-    } catch (e) {
-      return ['bad_request', (e as Error).message];
-    }
+  let offsets: OffsetUnit = 'codepoint';
+  try {
+    if (threshold !== undefined) checkThreshold(threshold as number); // the library's rules: 0 and 1 are meaningful (everything, certainty only)
+    if (b.offsets !== undefined) offsets = checkOffsetUnit(b.offsets);
+  } catch (e) {
+    return ['bad_request', (e as Error).message];
   }
   const batch = 'texts' in b;
   const texts = batch ? b.texts : [b.text];
@@ -70,7 +70,7 @@ function readRequest(body: unknown, maxTexts: number): { texts: string[]; batch:
     const where = batch ? `texts[${k}]` : '"text"';
     if (typeof texts[k] !== 'string') return ['bad_request', `${where} must be a string, got ${texts[k] === null ? 'null' : typeof texts[k]}`];
   }
-  return { texts: texts as string[], batch, threshold: threshold as number | undefined };
+  return { texts: texts as string[], batch, threshold: threshold as number | undefined, offsets };
 }
 
 /** @param x the model: an Extractor (this thread) or an ExtractorPool (worker threads). */
@@ -132,7 +132,8 @@ export function createApp(x: Extractor | ExtractorPool, o: ServiceOptions = {}):
       }
       let done = false;
       try {
-        const results = await batcher.extract(req.texts, { threshold: req.threshold, deadline: Date.now() + timeLimitMs });
+        const found = await batcher.extract(req.texts, { threshold: req.threshold, deadline: Date.now() + timeLimitMs });
+        const results = req.offsets === 'utf16' ? found.map(withUtf16Offsets) : found; // the batcher's results count code points
         done = true;
         return c.json(req.batch ? { results } : { result: results[0] });
       } catch (e) {
