@@ -5,7 +5,7 @@
  * data does; a triple links two predicted entities, so its mentions never overlap.
  */
 import { setImmediate as nextTick } from 'node:timers/promises';
-import type { Entity, Sentence } from '../core/types.ts';
+import type { Sentence } from '../core/types.ts';
 import { TimeLimitError, UserError } from '../core/types.ts';
 
 export { TimeLimitError }; // the public surface has it from here (src/index.ts)
