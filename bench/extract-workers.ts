@@ -74,11 +74,11 @@ async function inProcess() {
   const t0 = performance.now();
   const x = await loadModel(model);
   const startMs = performance.now() - t0;
-  await x.extractAsync(texts.slice(0, 50)); // warm-up
+  await x.extract(texts.slice(0, 50)); // warm-up
   const split = await best(async () => texts.map(splitText));
   const tokens = texts.flatMap(splitText).map((s) => s.tokens.map((t) => t.text));
   const tag = await best(async () => tokens.map(posTags));
-  const all = await best(() => x.extractAsync(texts));
+  const all = await best(() => x.extract(texts));
   const cpuUsPerSentence = cpuUs();
   const us = (ms: number) => +((ms * 1000) / sentenceCount).toFixed(0);
   return {

@@ -31,13 +31,13 @@ async function best(f: () => Promise<unknown>): Promise<number> {
 }
 
 // In-process: all texts in one call (the library batches sentences by length), on the path rin extract and rin serve take.
-await x.extractAsync(texts.slice(0, 50)); // warm-up
-const sentences = (await x.extractAsync(texts)).reduce((s, r) => s + r.sentences.length, 0);
-const inMs = await best(() => x.extractAsync(texts));
+await x.extract(texts.slice(0, 50)); // warm-up
+const sentences = (await x.extract(texts)).reduce((s, r) => s + r.sentences.length, 0);
+const inMs = await best(() => x.extract(texts));
 
 // One text at a time, as an application calling extract() per request would.
 const t1 = performance.now();
-for (const t of texts.slice(0, 200)) await x.extractAsync(t);
+for (const t of texts.slice(0, 200)) await x.extract(t);
 const singleMs = (performance.now() - t1) / 200;
 
 // HTTP: 8 clients, each sending one text per request, back to back.

@@ -16,7 +16,7 @@ const SENTENCE = 'Marie Curie was born in Warsaw.';
 if (process.argv[2] === 'child') {
   const { loadModel } = await import('../src/extract/load.ts');
   const model = await loadModel(process.env.BENCH_MODEL);
-  model.extract(SENTENCE);
+  await model.extract(SENTENCE);
   model.dispose();
   console.log(JSON.stringify({ ms: Math.round(performance.now()), peakMiB: procMemoryMiB()?.peak ?? null }));
 } else {

@@ -4,7 +4,7 @@ import { loadModel } from '../src/index.ts';
 
 const model = await loadModel(); // no path: the shipped model, models/webnlg-union-rin
 const text = 'Ottawa is the capital of Canada, whose currency is the Canadian dollar.';
-const result = model.extract(text); // one text → one Extraction; an array → an array
+const result = await model.extract(text); // one text → one Extraction; an array → an array
 
 for (const t of result.triples) {
   const span = (m: { text: string; start: number; end: number }) => `"${m.text}" [${m.start}, ${m.end})`;

@@ -3,7 +3,8 @@
 # 10% of its training part is held out for early stopping, RIN is trained on the rest, and the
 # fold's test part is scored (entity F1, strict relation F1). Two folds run at a time (one per core).
 # PRESET=paper (the default here: the figures of the old recipe, GloVe subset) or PRESET=default
-# (the default recipe, model/presets.ts); FOLDS="0 1" runs some folds only.
+# (the default recipe, model/presets.ts); FOLDS="0 1" runs some folds only; FLAGS="..." adds rin
+# train flags, and TAG=NAME then names the table docs/ade-10fold-PRESET-NAME.md.
 # Usage: bash scripts/ade-10fold.sh [OUT]     (about 1.5 hours on a 2-core machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,7 @@ fold() {
   node --import tsx scripts/split-dev.ts "$DATA/ade-spert/ade_split_${k}_train.json.gz" "$dir/ade_train.json" "$dir/ade_dev.json" 0.1 "$((k + 1))" > "$dir/split.log"
   echo "$(date -u +%H:%M:%S) start fold $k"
   node bin/rin.js train --overwrite --preset "$PRESET" --train "$dir/ade_train.json" --dev "$dir/ade_dev.json" --out "$dir" \
-    "${VECTORS[@]}" --epochs "$EPOCHS" --patience 5 --seed 1 --no-progress > "$dir/train.log" 2>&1 \
+    "${VECTORS[@]}" ${FLAGS:-} --epochs "$EPOCHS" --patience 5 --seed 1 --no-progress > "$dir/train.log" 2>&1 \
     || { echo "fold $k failed, see $dir/train.log"; return 1; }
   node bin/rin.js eval --model "$dir/model" --data "$DATA/ade-spert/ade_split_${k}_test.json.gz" --json --no-progress > "$dir/test-scores.json" 2> "$dir/eval.log"
   echo "$(date -u +%H:%M:%S) done  fold $k: $(tail -n 1 "$dir/train.log")"
@@ -31,5 +32,5 @@ fold() {
 ( for i in "${!FOLDS[@]}"; do [ $((i % 2)) = 1 ] && fold "${FOLDS[$i]}"; done; true ) &
 wait
 # The paper recipe's table is docs/ade-10fold.md; other presets write docs/ade-10fold-PRESET.md.
-DOC=docs/ade-10fold; [ "$PRESET" = paper ] || DOC="docs/ade-10fold-$PRESET"
+DOC=docs/ade-10fold; [ "$PRESET" = paper ] || DOC="docs/ade-10fold-$PRESET"; [ -z "${TAG:-}" ] || DOC="$DOC-$TAG"
 node --import tsx scripts/summarize-folds.ts "$OUT" "$DOC"

@@ -3,14 +3,14 @@
  * (Sun et al., EMNLP 2020). The package's public surface (`import … from 'rin'`):
  *
  *   const model = await loadModel();            // the shipped WebNLG model, or loadModel(dir)
- *   const { entities, triples } = model.extract('Aarhus is in Denmark.');
+ *   const { entities, triples } = await model.extract('Aarhus is in Denmark.');
  *
  * Lower-level pieces (the model's forward pass, batches, vocabularies, word vectors, the model
  * directory reader and writer, dataset writers…) are in `rin/internals` (src/internals.ts): they
  * are for experiments and may change between minor versions.
  */
 
-// Raw text → triples: load a model directory, then extract / extractStream / extractAsync.
+// Raw text → triples: load a model directory, then extract / extractStream (extractSync: tfjs only).
 export { loadModel, modelCard, DEFAULT_MODEL_PATH, type ModelCard, type ExtractorOptions, type EngineChoice } from './extract/load.ts';
 export type { LoadModelOptions, RinModel } from './io/modelDir.ts';
 export { Extractor, TimeLimitError, type Extraction, type ExtractedTriple, type Mention, type ExtractOptions, type AsyncExtractOptions } from './extract/extractor.ts';

@@ -11,13 +11,13 @@ const SENTENCE = 'Aarhus is in Denmark.';
 test('loadModel + extract + dispose leaves no tensor behind, however often it is done', { timeout: 120_000 }, async () => {
   await setup();
   const x0 = await loadModel('models/webnlg-exact-paper');
-  x0.extract(SENTENCE); // the first run makes the few constants the kernels keep for good
+  x0.extractSync(SENTENCE); // the first run makes the few constants the kernels keep for good
   x0.dispose();
   const base = tf.memory().numTensors;
   for (let k = 0; k < 3; k++) {
     const x = await loadModel('models/webnlg-exact-paper');
     assert.ok(tf.memory().numTensors > base, 'loading makes the weights');
-    x.extract(SENTENCE);
+    x.extractSync(SENTENCE);
     x.dispose();
     assert.equal(tf.memory().numTensors, base, `round ${k}: tensors left after dispose`);
   }
@@ -28,8 +28,8 @@ test('a disposed extractor says so with a UserError, as for other misuse, instea
   const x = await loadModel('models/webnlg-exact-paper');
   x.dispose();
   const misuse = (e: Error) => e instanceof UserError && /was disposed; load it again/.test(e.message);
-  assert.throws(() => x.extract(SENTENCE), misuse);
-  await assert.rejects(x.extractAsync([SENTENCE]), misuse);
+  assert.throws(() => x.extractSync(SENTENCE), misuse);
+  await assert.rejects(x.extract([SENTENCE]), misuse);
   await assert.rejects(x.extractStream([SENTENCE]).next(), misuse);
   x.dispose(); // twice is harmless
 });

@@ -31,7 +31,7 @@ let modelDir: string;
 
 before(async () => {
   await setup();
-  // One engine for extract() and extractAsync(), so they agree exactly; onnxruntime against tfjs is test/onnx.test.ts.
+  // One engine for extract() and extract(), so they agree exactly; onnxruntime against tfjs is test/onnx.test.ts.
   ({ dir: modelDir, x } = await tinyExtractor(join(tmp, 'train'), { engine: 'tfjs' }));
 });
 after(() => {
@@ -216,11 +216,11 @@ const TEXTS = [
 ];
 
 test('extract(string) gives one Extraction, extract(array) an array in the same order; every mention points at its text', () => {
-  const one = x.extract(RAW[0]);
+  const one = x.extractSync(RAW[0]);
   assert.ok(!Array.isArray(one));
   checkExtraction(RAW[0], one);
   assert.ok(one.triples.length > 0, 'the tiny model finds its training triple');
-  const many = x.extract(TEXTS);
+  const many = x.extractSync(TEXTS);
   assert.ok(Array.isArray(many));
   assert.deepEqual(
     many.map((r) => r.text),
@@ -228,11 +228,11 @@ test('extract(string) gives one Extraction, extract(array) an array in the same 
   );
   many.forEach((r, k) => checkExtraction(TEXTS[k], r));
   // With a very low threshold nearly every pair is a triple: the offset checks run on many mentions.
-  const low = x.extract(TEXTS, { threshold: 0.001 });
+  const low = x.extractSync(TEXTS, { threshold: 0.001 });
   low.forEach((r, k) => checkExtraction(TEXTS[k], r, 0.001));
   assert.ok(low.reduce((n, r) => n + r.triples.length, 0) > 20, 'a low threshold gives many triples');
   // A higher threshold keeps a subset.
-  const high = x.extract(TEXTS, { threshold: 0.9 });
+  const high = x.extractSync(TEXTS, { threshold: 0.9 });
   high.forEach((r, k) => {
     checkExtraction(TEXTS[k], r, 0.9);
     const kept = new Set(many[k].triples.map((t) => JSON.stringify(t)));
@@ -242,19 +242,19 @@ test('extract(string) gives one Extraction, extract(array) an array in the same 
 
 test('empty and whitespace-only text give an empty result without throwing', () => {
   for (const t of ['', ' ', '\n\t  \r\n']) {
-    assert.deepEqual(x.extract(t), { text: t, offsetUnit: 'codepoint', sentences: [], entities: [], triples: [], warnings: [] });
+    assert.deepEqual(x.extractSync(t), { text: t, offsetUnit: 'codepoint', sentences: [], entities: [], triples: [], warnings: [] });
   }
-  const mixed = x.extract(['', RAW[0], '   ']);
+  const mixed = x.extractSync(['', RAW[0], '   ']);
   assert.deepEqual(mixed[0].entities, []);
   assert.deepEqual(mixed[2].triples, []);
-  assertSameResults(mixed[1], x.extract(RAW[0]));
-  assert.deepEqual(x.extract([]), []);
+  assertSameResults(mixed[1], x.extractSync(RAW[0]));
+  assert.deepEqual(x.extractSync([]), []);
 });
 
 test('a text with no entities gives empty lists', () => {
   // Words the model only ever saw outside entities.
   for (const t of ['was in and is .', 'The weather is nice today.']) {
-    const r = x.extract(t);
+    const r = x.extractSync(t);
     assert.deepEqual([r.entities, r.triples, r.warnings], [[], [], []], t);
     assert.equal(r.sentences.length, 1);
   }
@@ -262,19 +262,19 @@ test('a text with no entities gives empty lists', () => {
 
 test('non-string input is a UserError naming the index', () => {
   const bad = (f: () => unknown, re: RegExp) => assert.throws(f, (e: unknown) => e instanceof UserError && re.test((e as Error).message), String(re));
-  bad(() => x.extract(['ok', 42 as unknown as string]), /text 1\b.*number/);
-  bad(() => x.extract(['ok', 'fine', null as unknown as string]), /text 2\b.*null/);
-  bad(() => x.extract(undefined as unknown as string), /text 0\b.*undefined/);
-  bad(() => x.extract({ text: 'a' } as unknown as string), /text 0\b.*object/);
+  bad(() => x.extractSync(['ok', 42 as unknown as string]), /text 1\b.*number/);
+  bad(() => x.extractSync(['ok', 'fine', null as unknown as string]), /text 2\b.*null/);
+  bad(() => x.extractSync(undefined as unknown as string), /text 0\b.*undefined/);
+  bad(() => x.extractSync({ text: 'a' } as unknown as string), /text 0\b.*object/);
 });
 
 test('extract([a, b, ...]) equals [extract(a), extract(b), ...]: batching across texts changes nothing', () => {
   for (const threshold of [0.5, 0.01]) {
-    const together = x.extract(TEXTS, { threshold });
-    const alone = TEXTS.map((t) => x.extract(t, { threshold }));
+    const together = x.extractSync(TEXTS, { threshold });
+    const alone = TEXTS.map((t) => x.extractSync(t, { threshold }));
     assertSameResults(together, alone, `threshold ${threshold}`);
-    assertSameResults(x.extract(TEXTS, { threshold, batchSize: 1 }), alone, `batchSize 1, threshold ${threshold}`);
-    assertSameResults(x.extract([...TEXTS].reverse(), { threshold, batchSize: 3 }), [...alone].reverse(), `reversed, threshold ${threshold}`);
+    assertSameResults(x.extractSync(TEXTS, { threshold, batchSize: 1 }), alone, `batchSize 1, threshold ${threshold}`);
+    assertSameResults(x.extractSync([...TEXTS].reverse(), { threshold, batchSize: 3 }), [...alone].reverse(), `reversed, threshold ${threshold}`);
   }
 });
 
@@ -282,7 +282,7 @@ test('maxTokens: a longer sentence is cut with a warning, offsets stay right, no
   const text = `${RAW[0]} ${RAW[3]}`; // 7 + 10 tokens
   const second = splitText(text)[1];
   assert.equal(second.tokens.length, 10);
-  const r = x.extract(text, { maxTokens: 5, threshold: 0.001 });
+  const r = x.extractSync(text, { maxTokens: 5, threshold: 0.001 });
   checkExtraction(text, r, 0.001);
   assert.equal(r.warnings.length, 2, r.warnings.join('\n'));
   assert.match(r.warnings[0], /7 tokens at character 0\b/);
@@ -305,10 +305,10 @@ test('maxTokens: a longer sentence is cut with a warning, offsets stay right, no
   assert.ok(r.triples.length > 0);
   for (const t of r.triples) assert.equal(piece(t.subject), piece(t.object), 'a triple stays within one piece');
   // No cut, no warning, same as the default.
-  const whole = x.extract(text, { maxTokens: 10 });
+  const whole = x.extractSync(text, { maxTokens: 10 });
   assert.deepEqual(whole.warnings, []);
-  assertSameResults(whole, x.extract(text));
-  assert.equal(x.extract(text, { maxTokens: 9 }).warnings.length, 1);
+  assertSameResults(whole, x.extractSync(text));
+  assert.equal(x.extractSync(text, { maxTokens: 9 }).warnings.length, 1);
 });
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
@@ -318,7 +318,7 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 }
 
 test('extractStream over sync and async iterables yields what extract(array) gives, in order', async () => {
-  const expected = x.extract(TEXTS);
+  const expected = x.extractSync(TEXTS);
   assertSameResults(await collect(x.extractStream(TEXTS)), expected, 'array');
   assertSameResults(await collect(x.extractStream(TEXTS, { group: 2 })), expected, 'array, groups of 2');
   function* gen() {
@@ -332,7 +332,7 @@ test('extractStream over sync and async iterables yields what extract(array) giv
     }
   }
   assertSameResults(await collect(x.extractStream(agen(), { group: 2 })), expected, 'async generator');
-  assertSameResults(await collect(x.extractStream(agen(), { group: 1, threshold: 0.01 })), x.extract(TEXTS, { threshold: 0.01 }), 'options pass through');
+  assertSameResults(await collect(x.extractStream(agen(), { group: 1, threshold: 0.01 })), x.extractSync(TEXTS, { threshold: 0.01 }), 'options pass through');
   assert.deepEqual(await collect(x.extractStream([])), []);
 });
 
@@ -341,15 +341,15 @@ test('extractStream: a non-string names its index in the whole stream', async ()
   await assert.rejects(collect(x.extractStream(texts, { group: 2 })), (e: unknown) => e instanceof UserError && /text 3\b/.test((e as Error).message));
 });
 
-test('extractAsync equals extract (a string gives one result, a list a list), and a deadline in the past is a TimeLimitError', async () => {
-  assertSameResults(await x.extractAsync(TEXTS, { chunk: 1 }), x.extract(TEXTS));
-  assertSameResults(await x.extractAsync(RAW[0]), x.extract(RAW[0]));
-  assertSameResults(await x.extractAsync(TEXTS, { deadline: Date.now() + 60_000, threshold: 0.01 }), x.extract(TEXTS, { threshold: 0.01 }));
-  await assert.rejects(x.extractAsync(TEXTS, { deadline: Date.now() - 1 }), (e: unknown) => e instanceof TimeLimitError && e.name === 'TimeLimitError' && /time limit/.test(e.message));
-  await assert.rejects(x.extractAsync(['ok', 3 as unknown as string]), (e: unknown) => e instanceof UserError && /text 1\b/.test((e as Error).message));
+test('extract equals extract (a string gives one result, a list a list), and a deadline in the past is a TimeLimitError', async () => {
+  assertSameResults(await x.extract(TEXTS, { chunk: 1 }), x.extractSync(TEXTS));
+  assertSameResults(await x.extract(RAW[0]), x.extractSync(RAW[0]));
+  assertSameResults(await x.extract(TEXTS, { deadline: Date.now() + 60_000, threshold: 0.01 }), x.extractSync(TEXTS, { threshold: 0.01 }));
+  await assert.rejects(x.extract(TEXTS, { deadline: Date.now() - 1 }), (e: unknown) => e instanceof TimeLimitError && e.name === 'TimeLimitError' && /time limit/.test(e.message));
+  await assert.rejects(x.extract(['ok', 3 as unknown as string]), (e: unknown) => e instanceof UserError && /text 1\b/.test((e as Error).message));
 });
 
-test('extractAsync yields to the event loop at least every chunkTokens tokens, with the same results', async () => {
+test('extract yields to the event loop at least every chunkTokens tokens, with the same results', async () => {
   const text = TEXTS.join(' ');
   const tokens = splitText(text).reduce((n, s) => n + s.tokens.length, 0);
   let ticks = 0;
@@ -359,27 +359,27 @@ test('extractAsync yields to the event loop at least every chunkTokens tokens, w
     if (running) setImmediate(tick);
   };
   setImmediate(tick);
-  const r = await x.extractAsync(text, { chunkTokens: 8 });
+  const r = await x.extract(text, { chunkTokens: 8 });
   running = false;
-  assertSameResults(r, x.extract(text));
+  assertSameResults(r, x.extractSync(text));
   assert.ok(ticks >= Math.floor(tokens / 8) - 1, `${ticks} turns of the event loop for ${tokens} tokens in chunks of at most 8 (or one sentence)`);
 });
 
-test('no tensors leak across extract, extractAsync and extractStream', async () => {
+test('no tensors leak across extract, extract and extractStream', async () => {
   const before = tf.memory().numTensors;
   for (let k = 0; k < 3; k++) {
-    x.extract(TEXTS);
-    x.extract(RAW[1], { threshold: 0.01, maxTokens: 3 });
-    await x.extractAsync(TEXTS, { chunk: 2 });
+    x.extractSync(TEXTS);
+    x.extractSync(RAW[1], { threshold: 0.01, maxTokens: 3 });
+    await x.extract(TEXTS, { chunk: 2 });
     await collect(x.extractStream(TEXTS, { group: 2 }));
   }
-  await assert.rejects(x.extractAsync(TEXTS, { deadline: 0 }), TimeLimitError);
+  await assert.rejects(x.extract(TEXTS, { deadline: 0 }), TimeLimitError);
   assert.equal(tf.memory().numTensors, before);
 });
 
 test('control characters separate words, end a sentence, and never end up inside an entity', () => {
   const text = `${RAW[0].replace(' ', ' \u0000\u0001\u0002 ')}\u0007\u001b[0m ${RAW[2]}\u0085`;
-  const r = x.extract(text, { threshold: 0.01 });
+  const r = x.extractSync(text, { threshold: 0.01 });
   checkExtraction(text, r, 0.01);
   assert.ok(r.entities.length > 0);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
@@ -389,9 +389,9 @@ test('control characters separate words, end a sentence, and never end up inside
 
 test('a misspelt option is a UserError naming it and the option it was probably meant to be', async () => {
   const bad = (f: () => unknown, re: RegExp) => assert.throws(f, (e: unknown) => e instanceof UserError && re.test((e as Error).message), String(re));
-  bad(() => x.extract(RAW[0], { treshold: 0.1 } as never), /unknown option "treshold" \(did you mean "threshold"\?\)/);
-  bad(() => x.extract(RAW[0], { batchsize: 2 } as never), /unknown option "batchsize" \(did you mean "batchSize"\?\)/);
-  await assert.rejects(x.extractAsync(RAW[0], { deadlin: 5 } as never), (e: unknown) => e instanceof UserError && /unknown option "deadlin"/.test((e as Error).message));
+  bad(() => x.extractSync(RAW[0], { treshold: 0.1 } as never), /unknown option "treshold" \(did you mean "threshold"\?\)/);
+  bad(() => x.extractSync(RAW[0], { batchsize: 2 } as never), /unknown option "batchsize" \(did you mean "batchSize"\?\)/);
+  await assert.rejects(x.extract(RAW[0], { deadlin: 5 } as never), (e: unknown) => e instanceof UserError && /unknown option "deadlin"/.test((e as Error).message));
   await assert.rejects(collect(x.extractStream([RAW[0]], { groups: 2 } as never)), (e: unknown) => e instanceof UserError && /unknown option "groups"/.test((e as Error).message));
 });
 
@@ -403,13 +403,13 @@ test('extractStream of one string is a UserError (it would yield one result per 
 });
 
 test('triples come most likely first', () => {
-  for (const r of x.extract(TEXTS, { threshold: 0.01 })) for (let k = 1; k < r.triples.length; k++) assert.ok(r.triples[k - 1].score >= r.triples[k].score, `${r.text}: sorted at ${k}`);
+  for (const r of x.extractSync(TEXTS, { threshold: 0.01 })) for (let k = 1; k < r.triples.length; k++) assert.ok(r.triples[k - 1].score >= r.triples[k].score, `${r.text}: sorted at ${k}`);
 });
 
 test('Extractor on text with a BOM, form feed or ideographic space does not throw', () => {
   for (const c of DROPPED) {
     const t = `${c}${RAW[0]}${c}${RAW[2]}`;
-    checkExtraction(t, x.extract(t));
+    checkExtraction(t, x.extractSync(t));
   }
 });
 
@@ -451,7 +451,7 @@ test('options out of range (maxTokens not a positive integer, threshold outside 
     [{ threshold: -0.1 }, 'threshold'],
   ] as const) {
     assert.throws(
-      () => x.extract(RAW[0], opts),
+      () => x.extractSync(RAW[0], opts),
       (e: unknown) => e instanceof UserError && e.message.includes(name),
       JSON.stringify(opts),
     );
@@ -461,9 +461,9 @@ test('options out of range (maxTokens not a positive integer, threshold outside 
 test('options of 0 (maxTokens, batchSize, chunk) are a UserError, not an endless loop', async () => {
   const t = JSON.stringify(RAW[0]);
   const calls: [string, string][] = [
-    [`x.extract(${t}, { maxTokens: 0 })`, 'maxTokens'],
-    [`x.extract(${t}, { batchSize: 0 })`, 'batchSize'],
-    [`x.extractAsync([${t}], { chunk: 0 })`, 'chunk'],
+    [`x.extractSync(${t}, { maxTokens: 0 })`, 'maxTokens'],
+    [`x.extractSync(${t}, { batchSize: 0 })`, 'batchSize'],
+    [`x.extract([${t}], { chunk: 0 })`, 'chunk'],
   ];
   const got = await Promise.all(calls.map(([c]) => inChild(c)));
   const wrong = calls.map(([c, name], k) => [c, got[k], name]).filter(([, g, name]) => !(g.startsWith('UserError: ') && g.includes(name)));
@@ -530,7 +530,7 @@ const SAME_TOKENS = TINY_CORPUS.map((_, k) => k).filter((k) => words(RAW[k]).fla
 test('the overfitted model gives back its training sentences, typed as raw text: full spans, char offsets, triples', () => {
   assert.ok(SAME_TOKENS.length >= 7, `raw text tokenizes as in training for sentences ${SAME_TOKENS}`);
   for (const k of SAME_TOKENS) {
-    const r = x.extract(RAW[k]);
+    const r = x.extractSync(RAW[k]);
     checkExtraction(RAW[k], r);
     assert.deepEqual(got(r), sortGold(gold(k)), RAW[k]);
     assert.ok(r.entities.some((m) => m.text.includes(' ')) || !TINY_CORPUS[k][1].flat().some((w) => w.includes(' ')), 'multi-word entities come back whole');
@@ -550,13 +550,13 @@ test('the overfitted model: offsets are right after leading whitespace, tabs, ne
     text += RAW[k];
   });
   text += ' \n';
-  const r = x.extract(text);
+  const r = x.extractSync(text);
   checkExtraction(text, r);
   assert.equal(r.sentences.length, parts.length);
   assert.deepEqual(got(r), sortGold(expected));
   // Runs of spaces inside an entity stay in the mention's text, which is the input's own.
   const spaced = 'John   Smith was born in\tLondon.';
-  const s = x.extract(spaced);
+  const s = x.extractSync(spaced);
   assert.deepEqual(got(s), {
     entities: [
       { text: 'John   Smith', start: 0, end: 12 },
@@ -568,7 +568,7 @@ test('the overfitted model: offsets are right after leading whitespace, tabs, ne
 
 test("offsets: 'utf16' counts JavaScript's string indices, so text.slice(start, end) is the mention; withUtf16Offsets recounts a result", () => {
   const text = `😀😀 ${RAW[0]} 🎉 ${RAW[2]}`;
-  const u = x.extract(text, { offsets: 'utf16' });
+  const u = x.extractSync(text, { offsets: 'utf16' });
   assert.equal(u.offsetUnit, 'utf16');
   assert.ok(u.entities.length >= 3 && u.triples.length > 0);
   for (const m of [...u.entities, ...u.triples.flatMap((t) => [t.subject, t.object])]) assert.equal(text.slice(m.start, m.end), m.text);
@@ -576,25 +576,25 @@ test("offsets: 'utf16' counts JavaScript's string indices, so text.slice(start, 
   const john = u.entities.find((m) => m.text === 'John Smith');
   assert.deepEqual(john && [john.start, john.end], [5, 15]);
   // The same result recounted from code points (what workers send) is the same.
-  assert.deepEqual(withUtf16Offsets(x.extract(text)), u);
+  assert.deepEqual(withUtf16Offsets(x.extractSync(text)), u);
   assert.throws(
-    () => x.extract(text, { offsets: 'bytes' as 'utf16' }),
+    () => x.extractSync(text, { offsets: 'bytes' as 'utf16' }),
     (err: Error) => err instanceof UserError && /"offsets" must be "codepoint" or "utf16", got "bytes"/.test(err.message),
   );
 });
 
 test('every entity carries its NER score, and a triple names its entities with the same scores', () => {
-  const r = x.extract(RAW[0]);
+  const r = x.extractSync(RAW[0]);
   assert.ok(r.entities.length >= 2);
   for (const m of r.entities) assert.ok(m.score > 0.5 && m.score <= 1, `the overfitted model is sure of ${m.text}: ${m.score}`);
   for (const t of r.triples) for (const m of [t.subject, t.object]) assert.equal(m.score, r.entities.find((e) => e.start === m.start)?.score);
-  const low = x.extract('Blorp zingle quax the fribble.', { threshold: 0 });
+  const low = x.extractSync('Blorp zingle quax the fribble.', { threshold: 0 });
   for (const m of low.entities) assert.ok(Number.isFinite(m.score) && m.score > 0 && m.score <= 1);
 });
 
 test('offsets count code points both ways: an extraction after emoji, written as a JSONL record, reads back to the same mentions', () => {
   const text = `😀😀 ${RAW[0]}`; // two astral characters: 2 code points, 4 UTF-16 units
-  const r = x.extract(text);
+  const r = x.extractSync(text);
   checkExtraction(text, r);
   assert.equal(r.offsetUnit, 'codepoint');
   const john = r.entities.find((m) => m.text === 'John Smith');

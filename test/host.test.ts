@@ -40,7 +40,7 @@ function afterLoad(code: string) {
 
 test('loadModel() leaves no uncaughtException or unhandledRejection listener behind', () => {
   const r = afterLoad(
-    `console.log(process.listenerCount('uncaughtException'), process.listenerCount('unhandledRejection')); x.extract('Anna lives in Rome.'); console.log(process.listenerCount('uncaughtException'), process.listenerCount('unhandledRejection'));`,
+    `console.log(process.listenerCount('uncaughtException'), process.listenerCount('unhandledRejection')); x.extractSync('Anna lives in Rome.'); console.log(process.listenerCount('uncaughtException'), process.listenerCount('unhandledRejection'));`,
   );
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(r.stdout.trim().split('\n'), ['0 0', '0 0']);

@@ -287,20 +287,23 @@ function scenario() {
   return L.v;
 }
 
+/** Decoded entities without their NER scores (checked on their own below). */
+const unscored = (es: Prediction['entities']): Span[] => es.map(({ score: _, ...e }) => e);
+
 function approxTriples(actual: Prediction['triples'], expected: { subject: Span; relation: string; object: Span; score: number }[]) {
   assert.equal(actual.length, expected.length, JSON.stringify(actual));
   actual.forEach((t, k) => {
-    assert.deepEqual([t.subject, t.relation, t.object], [expected[k].subject, expected[k].relation, expected[k].object], `triple ${k}`);
+    assert.deepEqual([...unscored([t.subject]), t.relation, ...unscored([t.object])], [expected[k].subject, expected[k].relation, expected[k].object], `triple ${k}`);
     assert.ok(Math.abs(t.score - expected[k].score) < 1e-6, `triple ${k} score ${t.score} vs ${expected[k].score}`);
   });
 }
 
 test('decode: time-major layout, entities from BIESO, p >= 0.5 <=> logit >= 0, subject span from the entity ending at the head', () => {
   const [p0, p1] = decode(scenario(), ['r0', 'r1'], { selfPairs: false });
-  assert.deepEqual(p0.entities, [span(0, 2), span(2, 3)]);
+  assert.deepEqual(unscored(p0.entities), [span(0, 2), span(2, 3)]);
   // Head word 1 is the end of entity (0,2); head word 2 is entity (2,3).
   approxTriples(p0.triples, [{ subject: span(0, 2), relation: 'r0', object: span(2, 3), score: sigmoid(1.5) }]);
-  assert.deepEqual(p1.entities, [span(0, 1)]);
+  assert.deepEqual(unscored(p1.entities), [span(0, 1)]);
   // Word 1 is tagged O: the object span is the word alone.
   approxTriples(p1.triples, [{ subject: span(0, 1), relation: 'r0', object: span(1, 2), score: 0.5 }]);
 });
@@ -383,10 +386,28 @@ test('decode: NER arg-max over T tags read time-major; padding never becomes an 
   L.tag(1, 2, 4);
   const preds = decode(L.v, ['r'], { selfPairs: false });
   assert.deepEqual(
-    preds.map((p) => p.entities),
+    preds.map((p) => unscored(p.entities)),
     [[span(0, 2)], [span(0, 1)], [span(1, 2)]],
   );
   assert.ok(preds.every((p) => p.triples.length === 0));
+});
+
+test("decode: an entity's score is the mean over its words of the softmax probability of each word's tag", () => {
+  // One sentence B E O: word 0's B wins by 5, word 1's E by 2 (every other logit 0, T = 5).
+  const L = logits(3, 1, 1);
+  L.v.lengths = [3];
+  L.tag(0, 0, 1);
+  L.v.ner[1 * 5 + 3] = 2;
+  L.tag(2, 0, 0);
+  const p = (margin: number) => Math.exp(margin) / (Math.exp(margin) + 4);
+  const [d] = decode(L.v, ['r'], {});
+  assert.deepEqual(unscored(d.entities), [span(0, 2)]);
+  assert.ok(Math.abs(d.entities[0].score! - (p(5) + p(2)) / 2) < 1e-9, `score ${d.entities[0].score}`);
+  // A triple's word-alone mention (no entity ends there) is scored the same way.
+  L.a(2, 0, 0, 5);
+  L.c(1, 0, 0, 5);
+  const [e] = decode(L.v, ['r'], {});
+  assert.ok(Math.abs(e.triples[0].subject.score! - p(5)) < 1e-9 && e.triples[0].object.score === e.entities[0].score);
 });
 
 test('decode with entityPairs: only cells between predicted entities, so mentions are entities and never overlap', () => {

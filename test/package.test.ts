@@ -70,10 +70,13 @@ test('the tarball holds the build, the native sources, the shipped model and not
     'package/native/binding.gyp',
     'package/native/build.mjs',
     'package/LICENSE',
+    'package/docs/web-page.png',
   ]) {
     assert.ok(files.includes(f), `${f} is in the tarball`);
   }
-  const strays = files.filter((f) => !/^package\/(dist\/|models\/webnlg-union-rin\/|native\/(rin_native\.c|binding\.gyp|build\.mjs)$|package\.json$|README\.md$|LICENSE)/.test(f));
+  const strays = files.filter(
+    (f) => !/^package\/(dist\/|models\/webnlg-union-rin\/|native\/(rin_native\.c|binding\.gyp|build\.mjs)$|package\.json$|README\.md$|LICENSE$|docs\/web-page\.png$)/.test(f),
+  );
   assert.deepEqual(strays, [], 'only dist/, the native sources (built at install), the shipped model, package.json and README');
 });
 
@@ -105,8 +108,18 @@ test('plain Node imports rin (ESM, no tsx) and extracts with the shipped model',
     import { loadModelDir } from 'rin/internals';
     if (typeof loadModelDir !== 'function') throw new Error('rin/internals has no loadModelDir');
     const model = await loadModel();
-    console.log(JSON.stringify(model.extract(${JSON.stringify(sentence)}).triples));`;
+    const listeners = process.listenerCount('uncaughtException') + process.listenerCount('unhandledRejection');
+    if (listeners) throw new Error(listeners + ' process-wide listener(s) after loadModel()');
+    console.log(JSON.stringify((await model.extract(${JSON.stringify(sentence)})).triples));`;
   assertAarhus(JSON.parse(run(process.execPath, ['--input-type=module', '-e', code], app)));
+});
+
+test('npx rin extract with more output than a pipe holds, cut off by head -n 1, exits 0 and says nothing', () => {
+  const t = 'Aarhus Airport serves the city of Aarhus in Denmark, whose capital is Copenhagen.';
+  const r = spawnSync('bash', ['-o', 'pipefail', '-c', `npx --no -- rin extract --threshold 0 "${t}" "${t}" "${t}" "${t}" | head -n 1`], { cwd: app, env: env(), encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, `${t}\n`);
+  assert.equal(r.stderr.trim(), '');
 });
 
 /** tsc on one file of the consumer's project, skipLibCheck off (so the packages' .d.ts are checked too); its error lines. */
@@ -140,7 +153,8 @@ test("a TypeScript consumer of 'rin' type-checks with skipLibCheck off: rin's ty
     'consumer.ts',
     `import { loadModel, type Extraction, type EpochRecord, type RinModel } from 'rin';
 export const count = (x: Extraction): number => x.triples.length;
-export const first = async (): Promise<number> => (await loadModel()).extract('Aarhus is in Denmark.').triples.length;
+export const first = async (): Promise<number> => (await (await loadModel()).extract('Aarhus is in Denmark.')).triples.length;
+export const now = async (): Promise<number> => (await loadModel()).extractSync('Aarhus is in Denmark.').triples.length;
 export type Parts = [EpochRecord, RinModel['config']];
 // @ts-expect-error: triples is an array, not a number
 export const wrong: number = ({} as Extraction).triples;

@@ -48,8 +48,8 @@ after(async () => {
 
 const RAW = TINY_CORPUS.map(([t]) => rawText(t));
 const viaJson = <T>(v: T): T => JSON.parse(JSON.stringify(v));
-/** The in-process result on the path the workers take (extractAsync: onnxruntime when installed). */
-const inProcess = async (texts: string[], o: { threshold?: number } = {}): Promise<Extraction[]> => viaJson(await x.extractAsync(texts, o));
+/** The in-process result on the path the workers take (extract: onnxruntime when installed). */
+const inProcess = async (texts: string[], o: { threshold?: number } = {}): Promise<Extraction[]> => viaJson(await x.extract(texts, o));
 
 /** Texts of every kind: one or many sentences, blank, Unicode and emoji, a sentence cut into pieces (a warning). */
 function manyTexts(n: number): string[] {
@@ -90,7 +90,7 @@ test('results equal the in-process extractor on many texts in many concurrent jo
 test('errors come back as the in-process ones: UserError with the same message, TimeLimitError; the pool serves on', async () => {
   const same = async (texts: unknown[], o: { threshold?: number; deadline?: number; chunked?: boolean }) => {
     const { chunked: _, ...inProcessOptions } = o; // "chunked" is the pool's own option
-    const local = await x.extractAsync(texts as string[], inProcessOptions).then(
+    const local = await x.extract(texts as string[], inProcessOptions).then(
       () => assert.fail('in-process: expected an error'),
       (e: Error) => e,
     );

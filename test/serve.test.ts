@@ -63,13 +63,13 @@ const RAW = TINY_CORPUS.map(([t]) => rawText(t));
 /** What JSON makes of a value (drops undefined fields), to compare the library with a response body. */
 const viaJson = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 /**
- * What the library gives, as JSON, on the path the server takes: extractAsync, which runs the
+ * What the library gives, as JSON, on the path the server takes: extract, which runs the
  * model on onnxruntime when it is installed (extract() is always tfjs; scores differ in the 7th digit).
  */
 async function lib(text: string, o?: ExtractOptions): Promise<Extraction>;
 async function lib(texts: string[], o?: ExtractOptions): Promise<Extraction[]>;
 async function lib(t: string | string[], o: ExtractOptions = {}): Promise<Extraction | Extraction[]> {
-  return viaJson(typeof t === 'string' ? await x.extractAsync(t, o) : await x.extractAsync(t, o));
+  return viaJson(typeof t === 'string' ? await x.extract(t, o) : await x.extract(t, o));
 }
 
 interface Reply {
@@ -206,7 +206,7 @@ test('POST /extract {"text"} gives {result} and {"texts"} gives {results}, equal
   assertSameResults((await postJson(srv.url, { texts: [RAW[0]] })).body, { results: [await lib(RAW[0])] });
   const low = await postJson(srv.url, { text: RAW[3], threshold: 0.01 });
   assertSameResults(low.body, { result: await lib(RAW[3], { threshold: 0.01 }) });
-  assert.ok(low.body.result.triples.length > x.extract(RAW[3]).triples.length, 'a lower threshold gives more triples');
+  assert.ok(low.body.result.triples.length > x.extractSync(RAW[3]).triples.length, 'a lower threshold gives more triples');
   // "offsets": "utf16" counts JavaScript's string indices, as the library's option does.
   const utf16 = await postJson(srv.url, { texts, offsets: 'utf16' });
   assertSameResults(utf16.body, { results: await lib(texts, { offsets: 'utf16' }) });
@@ -255,7 +255,7 @@ test("one rule for empty text, as in the library and the CLI: an empty or whites
   for (const text of ['', ' \n\t\r\n ']) {
     const r = await postJson(srv.url, { text });
     assert.equal(r.status, 200, r.text);
-    assert.deepEqual(r.body, { result: viaJson(x.extract(text)) });
+    assert.deepEqual(r.body, { result: viaJson(x.extractSync(text)) });
     assert.deepEqual(r.body.result.entities, []);
   }
   const batch = await postJson(srv.url, { texts: [RAW[0], '  '] });
@@ -411,7 +411,7 @@ async function postWithHeaders(base: string, v: unknown): Promise<Reply & { retr
 }
 
 test('memory: a model call is bounded by tokens, so a long text does not need more tensor memory than a medium one, and results do not change', async () => {
-  const peak = async (text: string) => (await tf.profile(() => void x.extract(text))).peakBytes;
+  const peak = async (text: string) => (await tf.profile(() => void x.extractSync(text))).peakBytes;
   const medium = await peak('word '.repeat(1000)); // 5 pieces of 200 tokens
   const long = await peak('word '.repeat(6400)); // 32 pieces of 200 tokens: one batch of 32 before the token budget
   assert.ok(long < 1.5 * medium, `peak tensor bytes: ${long} for 6400 tokens, ${medium} for 1000`);

@@ -66,7 +66,9 @@ function typedSentences(): Sentence[] {
 test('the untyped path gives exactly the predictions it gave before entity types existed (scores within float rounding)', () => {
   const golden = JSON.parse(readFileSync(new URL('./golden/untyped.json', import.meta.url), 'utf8'));
   // Scores within the tolerance: 60 training steps on another CPU's BLAS round differently.
-  assertSameResults(JSON.parse(JSON.stringify(untypedRun())), golden, 'untyped predictions vs golden');
+  // Entities' NER scores came after the golden file: everything it holds must be unchanged.
+  const run = JSON.parse(JSON.stringify(untypedRun()), (_key, v) => (v && typeof v === 'object' && 'start' in v && 'end' in v && 'score' in v && !('relation' in v) ? { ...v, score: undefined } : v));
+  assertSameResults(JSON.parse(JSON.stringify(run)), golden, 'untyped predictions vs golden');
 });
 
 test("typed tags: O, then B/I/E/S per type; untyped keeps the paper's O B I E S ids", () => {

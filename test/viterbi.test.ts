@@ -191,6 +191,9 @@ test('viterbiTags: a tag count that is not 1 + 4·types is rejected', () => {
 // ---------------------------------------------------------------------------------------------
 // decode
 
+/** Decoded entities without their scores (those are checked in test/metrics.test.ts). */
+const entities = (preds: Prediction[]) => preds.map((p) => p.entities.map(({ score: _, ...e }) => e));
+
 test("decode: 'viterbi' recovers the entities arg-max drops or cuts; the default stays arg-max", () => {
   // B = 2 sentences, time-major, one relation that never fires. Sentence 0: "B B E" (arg-max
   // reads only the second B: span (1,3)); sentence 1: "I E", padded to 3 (arg-max drops it).
@@ -211,7 +214,6 @@ test("decode: 'viterbi' recovers the entities arg-max drops or cuts; the default
   const ner = new Float32Array(3 * B * T);
   for (let b = 0; b < B; b++) for (let i = 0; i < 3; i++) rows[b][i].forEach((x, k) => (ner[(i * B + b) * T + k] = x));
   const v: LogitValues = { n: 3, B, lengths: [3, 2], ner, a: new Float32Array(3 * B).fill(-10), c: new Float32Array(3 * B).fill(-10), bias: new Float32Array(1) };
-  const entities = (preds: Prediction[]) => preds.map((p) => p.entities);
   assert.deepEqual(entities(decode(v, ['r'], { selfPairs: false })), [[{ start: 1, end: 3 }], []]);
   assert.deepEqual(entities(decode(v, ['r'], { selfPairs: false, threshold: 0.5, tagDecoding: 'argmax' })), [[{ start: 1, end: 3 }], []]);
   assert.deepEqual(entities(decode(v, ['r'], { selfPairs: false, threshold: 0.5, tagDecoding: 'viterbi' })), [[{ start: 0, end: 3 }], [{ start: 0, end: 2 }]]);
@@ -225,5 +227,5 @@ test("decode: 'viterbi' with typed tags gives the span its type", () => {
   ];
   const v: LogitValues = { n: 2, B: 1, lengths: [2], ner: flat(rows), a: new Float32Array(2).fill(-10), c: new Float32Array(2).fill(-10), bias: new Float32Array(1) };
   assert.deepEqual(decode(v, ['r'], { types: ['x', 'y'] })[0].entities, []);
-  assert.deepEqual(decode(v, ['r'], { types: ['x', 'y'], tagDecoding: 'viterbi' })[0].entities, [{ start: 0, end: 2, type: 'x' }]);
+  assert.deepEqual(entities(decode(v, ['r'], { types: ['x', 'y'], tagDecoding: 'viterbi' }))[0], [{ start: 0, end: 2, type: 'x' }]);
 });

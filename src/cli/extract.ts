@@ -232,7 +232,7 @@ export async function extractCommand(argv: string[]): Promise<void> {
   } else {
     const x = await loadModel(v.model, { embeddings: v.embeddings, log });
     const texts = positionals.length ? positionals : [readInput(v.file).text];
-    const results = await x.extractAsync(texts, { threshold: minScore, progress: !v['no-progress'] }); // the native engine when installed
+    const results = await x.extract(texts, { threshold: minScore, progress: !v['no-progress'] }); // the native engine when installed
     for (const r of results.map(counted)) emit(v.json ? JSON.stringify(r) + '\n' : formatExtraction(r));
   }
   if (v.out) writeFileAtomic(v.out, output.join(''));

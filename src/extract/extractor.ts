@@ -156,7 +156,7 @@ function chunks(pieces: Piece[], most: number, tokens: number): [number, number]
   return out;
 }
 
-/** A native engine running the model's forward pass (onnxruntime, src/onnx/runner.ts), used by the async methods. */
+/** A native engine running the model's forward pass (onnxruntime, src/onnx/runner.ts), used by extract() and extractStream(). */
 export interface NativeEngine {
   readonly name: string;
   infer: InferFn;
@@ -174,7 +174,7 @@ export class Extractor {
 
   /**
    * @param model a loaded model; @param path where it was loaded from;
-   * @param native an engine for extractAsync and extractStream (extract() is synchronous, so it always runs on tfjs)
+   * @param native an engine for extract and extractStream (extractSync() always runs on tfjs)
    */
   constructor(
     readonly model: RinModel,
@@ -182,15 +182,18 @@ export class Extractor {
     private readonly native?: NativeEngine,
   ) {}
 
-  /** What runs the model in extractAsync and extractStream: "onnx" (onnxruntime) or "tfjs". */
+  /** What runs the model in extract and extractStream: "onnx" (onnxruntime) or "tfjs". */
   get engine(): string {
     return this.native?.name ?? 'tfjs';
   }
 
-  /** Extract from one text, or from many (results in the same order). */
-  extract(text: string, opts?: ExtractOptions): Extraction;
-  extract(texts: string[], opts?: ExtractOptions): Extraction[];
-  extract(input: string | string[], opts: ExtractOptions = {}): Extraction | Extraction[] {
+  /**
+   * extract() without awaiting: always on tfjs (onnxruntime runs only asynchronously), the same
+   * results up to float rounding. A thin wrapper over the steps extract() takes.
+   */
+  extractSync(text: string, opts?: ExtractOptions): Extraction;
+  extractSync(texts: string[], opts?: ExtractOptions): Extraction[];
+  extractSync(input: string | string[], opts: ExtractOptions = {}): Extraction | Extraction[] {
     this.checkLive();
     const texts = Array.isArray(input) ? input.map(checkText) : [checkText(input, 0)];
     const prepared = this.prepare(texts, opts);
@@ -200,12 +203,13 @@ export class Extractor {
   }
 
   /**
-   * Like extract(), but yields to the event loop every `chunk` sentences (a server stays
-   * responsive) and gives up with TimeLimitError once `deadline` has passed.
+   * Extract from one text, or from many (results in the same order), on the model's engine
+   * (onnxruntime when installed, else tfjs). Yields to the event loop every `chunk` sentences (a
+   * server stays responsive) and gives up with TimeLimitError once `deadline` has passed.
    */
-  async extractAsync(text: string, opts?: AsyncExtractOptions): Promise<Extraction>;
-  async extractAsync(texts: string[], opts?: AsyncExtractOptions): Promise<Extraction[]>;
-  async extractAsync(input: string | string[], opts: AsyncExtractOptions = {}): Promise<Extraction | Extraction[]> {
+  async extract(text: string, opts?: AsyncExtractOptions): Promise<Extraction>;
+  async extract(texts: string[], opts?: AsyncExtractOptions): Promise<Extraction[]>;
+  async extract(input: string | string[], opts: AsyncExtractOptions = {}): Promise<Extraction | Extraction[]> {
     this.checkLive();
     const texts = Array.isArray(input) ? input.map(checkText) : [checkText(input, 0)];
     const prepared = this.prepare(texts, opts);
@@ -236,11 +240,11 @@ export class Extractor {
     for await (const t of texts as Iterable<string> | AsyncIterable<string>) {
       pending.push(checkText(t, index++)); // checked here, so a bad text is named by its place in the whole stream
       if (pending.length >= group) {
-        yield* await this.extractAsync(pending, { ...opts, progress: false });
+        yield* await this.extract(pending, { ...opts, progress: false });
         pending = [];
       }
     }
-    if (pending.length) yield* await this.extractAsync(pending, { ...opts, progress: false });
+    if (pending.length) yield* await this.extract(pending, { ...opts, progress: false });
   }
 
   /** Free the model's tensors and native session; the extractor cannot be used afterwards. */

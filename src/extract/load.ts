@@ -33,7 +33,7 @@ export interface ExtractorOptions extends LoadModelOptions {
  * Load a model directory (default: the shipped model) and start the compute backend.
  * `embeddings`: the word-vector file an open-vocabulary model was trained with, when it is not
  * the npm package (the default) or the path recorded in its model.json.
- * With onnxruntime-node installed (an optional dependency), extractAsync and extractStream run
+ * With onnxruntime-node installed (an optional dependency), extract and extractStream run
  * the model on it: the graph is exported in memory from the loaded weights (about 0.2 s), so it
  * can never disagree with them and nothing is written next to the model.
  */

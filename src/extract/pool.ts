@@ -36,7 +36,7 @@ export interface PoolJobOptions {
   threshold?: number;
   /** Stop with TimeLimitError once this time (ms since the epoch) has passed (chunked jobs). */
   deadline?: number;
-  /** A large job: run chunked (extractAsync), after the worker's other large jobs, small ones between its chunks. */
+  /** A large job: run chunked (extract), after the worker's other large jobs, small ones between its chunks. */
   chunked?: boolean;
 }
 

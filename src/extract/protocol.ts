@@ -20,7 +20,7 @@ export interface WorkerSetup {
   load: LoadOptions;
 }
 
-/** Main → worker: one job. `chunked`: a large request, run with extractAsync (deadline, yields). */
+/** Main → worker: one job. `chunked`: a large request, run with extract (deadline, yields). */
 export interface Job {
   id: number;
   texts: string[];

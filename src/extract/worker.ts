@@ -1,7 +1,7 @@
 /**
  * One worker of an ExtractorPool (pool.ts): loads the model once, then runs jobs: tokenisation,
  * POS tags, the model and decoding all happen here, so the main thread only parses and writes.
- * Every job runs through extractAsync (the path that uses a native engine when the model has one).
+ * Every job runs through extract (the path that uses a native engine when the model has one).
  * A small job starts at once; large (`chunked`) jobs run one at a time, with a deadline, and
  * yield between chunks, so small jobs arriving meanwhile run between the chunks of a large one, as
  * in the in-process server.
@@ -26,7 +26,7 @@ function inLine<T>(f: () => Promise<T>): Promise<T> {
 async function run(x: Extractor, job: Job): Promise<void> {
   try {
     const o = { threshold: job.threshold, deadline: job.deadline };
-    const results = await (job.chunked ? inLine(() => x.extractAsync(job.texts, o)) : x.extractAsync(job.texts, o));
+    const results = await (job.chunked ? inLine(() => x.extract(job.texts, o)) : x.extract(job.texts, o));
     send({ type: 'done', id: job.id, results });
   } catch (e) {
     send({ type: 'failed', id: job.id, error: toWire(e) });

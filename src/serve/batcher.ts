@@ -3,7 +3,7 @@
  * sentences costs little more than one of a single sentence (per-op overhead dominates), so 8
  * concurrent clients are served several times faster than one by one. Results are the same as
  * extracting each request alone (batching across texts does not change predictions).
- * Large requests run one at a time, in order of arrival, chunked (Extractor.extractAsync yields
+ * Large requests run one at a time, in order of arrival, chunked (Extractor.extract yields
  * between chunks of sentences), so small requests' batches run between their chunks; one at a
  * time because interleaving several large ones would only make all of them late.
  * With worker threads (runner.ts), as many groups and as many large requests run at once as there

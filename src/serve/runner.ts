@@ -28,7 +28,7 @@ export function runnerOf(x: Extractor | ExtractorPool): Runner {
   return {
     parallel: 1,
     card: modelCard(x),
-    run: (texts, threshold) => x.extractAsync(texts, { threshold }), // async: the native engine's path, when the model has one
-    runLarge: (texts, o) => x.extractAsync(texts, o),
+    run: (texts, threshold) => x.extract(texts, { threshold }), // async: the native engine's path, when the model has one
+    runLarge: (texts, o) => x.extract(texts, o),
   };
 }
