@@ -3,6 +3,7 @@
  * bench/results.json. Shapes from the RIN core issue:
  *   NYT-like    B=50, n=40, 24 relations,  K=3
  *   WebNLG-like B=20, n=40, 171 relations, K=3
+ *   union-like  B=20, n=40, 364 relations, K=3 (the shipped model's data; default recipe only)
  * Training = forward + loss + backward + clipping + Adam update (src/train/step.ts).
  * Inference = forward + copy of the logits to the host + decoding (as src/eval/predict.ts).
  * 1. rin on one thread, each shape with the paper's model and the default recipe (what the recipe costs);
@@ -25,7 +26,7 @@ import { initBackend } from '../src/engine/backend.ts';
 import type { PresetName } from '../src/model/presets.ts';
 import { procMemoryMiB } from './memory.ts';
 import { compare, formatComparison, plan } from './sideBySide.ts';
-import { BENCH_WORDS, NYT_LIKE, synthetic, timeMs, WEBNLG_LIKE } from './synthetic.ts';
+import { BENCH_WORDS, NYT_LIKE, synthetic, timeMs, UNION_LIKE, WEBNLG_LIKE } from './synthetic.ts';
 import { lastJson, lastLine, probeTorch, PYTHON, type Shape, TORCH_REF } from './torch.ts';
 
 const backend = await initBackend();
@@ -61,7 +62,7 @@ function bench(shape: Shape, preset: PresetName) {
   };
 }
 
-const rows = [bench(NYT_LIKE, 'paper'), bench(WEBNLG_LIKE, 'paper'), bench(NYT_LIKE, 'default'), bench(WEBNLG_LIKE, 'default')];
+const rows = [bench(NYT_LIKE, 'paper'), bench(WEBNLG_LIKE, 'paper'), bench(NYT_LIKE, 'default'), bench(WEBNLG_LIKE, 'default'), bench(UNION_LIKE, 'default')];
 // The same shapes without the native addon (as RIN_NATIVE=0 runs): what the addon adds, in this run.
 const wasmAlone = native.blas
   ? (() => {

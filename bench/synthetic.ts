@@ -20,6 +20,8 @@ export const CHARS = 80;
 
 export const NYT_LIKE: Shape = { name: 'NYT-like', B: 50, n: 40, relations: 24, K: 3 };
 export const WEBNLG_LIKE: Shape = { name: 'WebNLG-like', B: 20, n: 40, relations: 171, K: 3 };
+/** The shipped model's training shape: webnlg-union's 364 relations, the default recipe's batch of 20. */
+export const UNION_LIKE: Shape = { name: 'union-like', B: 20, n: 40, relations: 364, K: 3 };
 
 /** B sentences of n random words with the default recipe's inputs too, two gold cells each. */
 export function randomSentences(rng: Rng, B: number, n: number, l: number) {

@@ -17,6 +17,9 @@ export { Extractor, TimeLimitError, type Extraction, type ExtractedTriple, type 
 // loadModel starts the compute backend itself; call this first only to choose one (RIN_BACKEND does too).
 export { initBackend, type BackendName } from './engine/backend.ts';
 
+// Triples as a knowledge graph: N-Triples, Turtle or JSON-LD, with NIF provenance.
+export { toRdf, RDF_FORMATS, type RdfFormat, type RdfOptions } from './rdf/write.ts';
+
 // The HTTP service and web page of `rin serve`, on an Extractor.
 export { createApp, type ServiceOptions } from './serve/app.ts';
 export { startServer, type ServerOptions, type RunningServer } from './serve/server.ts';

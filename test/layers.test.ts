@@ -1,7 +1,7 @@
 /**
  * The folders of src/ form layers, each importing only from the layers below it, so the next
  * engineer can change one without a cycle pulling in the rest:
- *   core → engine, text → data → model → io → onnx → eval → train → extract → serve → cli
+ *   core → engine, text → data → model → io → onnx → eval → train → extract → rdf → serve → cli
  * (a folder may import from any folder listed before it; index.ts and internals.ts see all).
  */
 import assert from 'node:assert/strict';
@@ -23,8 +23,9 @@ const LAYERS: Record<string, string[]> = {
   eval: ['core', 'engine', 'text', 'dataset', 'features', 'model', 'io', 'onnx'],
   train: ['core', 'engine', 'text', 'dataset', 'features', 'model', 'io', 'onnx', 'eval'],
   extract: ['core', 'engine', 'text', 'dataset', 'features', 'model', 'io', 'onnx', 'eval'],
-  serve: ['core', 'engine', 'text', 'dataset', 'features', 'model', 'io', 'onnx', 'eval', 'extract'],
-  cli: ['core', 'engine', 'text', 'dataset', 'features', 'model', 'io', 'onnx', 'eval', 'train', 'extract', 'serve'],
+  rdf: ['core', 'text', 'extract'],
+  serve: ['core', 'engine', 'text', 'dataset', 'features', 'model', 'io', 'onnx', 'eval', 'extract', 'rdf'],
+  cli: ['core', 'engine', 'text', 'dataset', 'features', 'model', 'io', 'onnx', 'eval', 'train', 'extract', 'rdf', 'serve'],
 };
 
 /** Folder of every relative import of a file ('.' for src/ itself). */

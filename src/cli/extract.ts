@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { UserError } from '../core/types.ts';
 import { type Extraction, checkOffsetUnit, withUtf16Offsets } from '../extract/extractor.ts';
+import { checkRdfFormat, toRdf } from '../rdf/write.ts';
 import { ExtractorPool, WorkerCrashError } from '../extract/pool.ts';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { Progress } from '../core/progress.ts';
@@ -28,6 +29,10 @@ usage: rin extract "TEXT" ...            one result per TEXT argument
   --out FILE        write the output here instead of standard output (written whole, atomically)
   --threshold X     report a triple when its probability is at least X (default 0.5)
   --offsets UNIT    what start/end count: codepoint (default) or utf16 (JavaScript's string indices)
+  --format F        ntriples, turtle or jsonld: the triples as RDF, with NIF provenance (each
+                    mention's document and code-point offsets, each triple's score), instead of
+                    JSON; with --jsonl, one graph of every line (a document per line)
+  --base-iri IRI    where the RDF's entities and documents live (default https://rin.invalid/)
   --workers N       with --jsonl: worker threads, each tokenising, tagging and running its own
                     copy of the model (about 400 MB and 2 s to start each, with the default
                     model); default: one per core, at most one per 200 lines; 1 = all in
@@ -189,6 +194,8 @@ export async function extractCommand(argv: string[]): Promise<void> {
     out: { type: 'string' },
     threshold: { type: 'string' },
     offsets: { type: 'string' },
+    format: { type: 'string' },
+    'base-iri': { type: 'string' },
     workers: { type: 'string' },
     'no-progress': { type: 'boolean' },
   });
@@ -198,6 +205,11 @@ export async function extractCommand(argv: string[]): Promise<void> {
   const minScore = threshold(v.threshold);
   const unit = v.offsets === undefined ? 'codepoint' : checkOffsetUnit(v.offsets);
   const counted = (r: Extraction) => (unit === 'utf16' ? withUtf16Offsets(r) : r); // results come in code points, also from workers
+  const rdf = v.format === undefined ? undefined : { format: checkRdfFormat(v.format), baseIri: v['base-iri'] };
+  if (rdf)
+    toRdf([], rdf); // a bad base IRI is an error before any work
+  else if (v['base-iri'] !== undefined) throw new UserError('--base-iri names IRIs of RDF output: give it with --format ntriples|turtle|jsonld');
+  const graph: { results: Extraction[]; ids: string[] } = { results: [], ids: [] }; // with --format: one graph, written at the end
   const workers = v.workers === undefined ? undefined : workerCount(v.workers); // checked before any work
   const log = (l: string) => process.stderr.write(l + '\n');
   const output: string[] = [];
@@ -221,8 +233,11 @@ export async function extractCommand(argv: string[]): Promise<void> {
         if (error) {
           if (r.error) unreadable++;
           else crashed++;
-          process.stderr.write(error + ' (written as an error record)\n');
-          emit(JSON.stringify({ line: r.line, error }) + '\n');
+          process.stderr.write(error + (rdf ? ' (left out of the graph)\n' : ' (written as an error record)\n'));
+          if (!rdf) emit(JSON.stringify({ line: r.line, error }) + '\n');
+        } else if (rdf) {
+          graph.results.push(res as Extraction);
+          graph.ids.push(`line-${r.line}`);
         } else emit(JSON.stringify({ line: r.line, ...r.fields, ...counted(res as Extraction) }) + '\n');
         bar.update(++done);
       }
@@ -233,9 +248,12 @@ export async function extractCommand(argv: string[]): Promise<void> {
     const x = await loadModel(v.model, { embeddings: v.embeddings, log });
     const texts = positionals.length ? positionals : [readInput(v.file).text];
     const results = await x.extract(texts, { threshold: minScore, progress: !v['no-progress'] }); // the native engine when installed
-    for (const r of results.map(counted)) emit(v.json ? JSON.stringify(r) + '\n' : formatExtraction(r));
+    if (rdf) graph.results.push(...results);
+    else for (const r of results.map(counted)) emit(v.json ? JSON.stringify(r) + '\n' : formatExtraction(r));
   }
+  if (rdf) emit(toRdf(graph.results, { ...rdf, documentIds: graph.ids.length ? graph.ids : undefined }));
   if (v.out) writeFileAtomic(v.out, output.join(''));
-  if (unreadable) throw new UserError(`${unreadable} input line(s) could not be read; each is an {"line", "error"} record in the output`);
-  if (crashed) throw new UserError(`${crashed} input line(s) failed: the worker extracting them stopped; each is an {"line", "error"} record in the output`);
+  const where = rdf ? 'each is named above and left out of the graph' : 'each is an {"line", "error"} record in the output';
+  if (unreadable) throw new UserError(`${unreadable} input line(s) could not be read; ${where}`);
+  if (crashed) throw new UserError(`${crashed} input line(s) failed: the worker extracting them stopped; ${where}`);
 }

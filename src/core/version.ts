@@ -6,10 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..'); // src/core/ (or dist/core/) → the package root
 
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-export const PACKAGE_VERSION: string = pkg.version;
-/** The onnxruntime-node version rin depends on (the last without an install-time CUDA download). */
-export const ORT_VERSION: string = pkg.optionalDependencies?.['onnxruntime-node'] ?? 'latest';
+export const PACKAGE_VERSION: string = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 
 let cached: string | undefined;
 

@@ -3,7 +3,6 @@
  * the exported graph (export.ts) that takes a Batch and returns the same logits as
  * eval/predict.ts `inferLogits` does on tfjs.
  */
-import { ORT_VERSION } from '../core/version.ts';
 import { MAX_CHARS, SHAPE_SIZE } from '../features/wordFeatures.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import type { Batch } from '../model/batch.ts';
@@ -55,14 +54,14 @@ let ortMissing = '';
 
 /**
  * Which engine runs the model when it is left to choose, and why: a user whose install skipped
- * onnxruntime-node (an optional dependency: e.g. npm's --omit=optional, or a platform it has no
- * build for) is told so, and how to get it, instead of silently running the slower tfjs.
+ * onnxruntime-node (an optional dependency; offline, its install script fails on its CUDA
+ * download) is told so, and how to get it, instead of silently running the slower tfjs.
  */
 export async function ortStatus(): Promise<{ engine: 'onnx' | 'tfjs'; why: string }> {
   if (await loadOrt()) return { engine: 'onnx', why: 'onnxruntime-node' };
   return {
     engine: 'tfjs',
-    why: `${ortMissing}; TensorFlow.js (wasm) runs the model, about 4x slower. To install it: npm install onnxruntime-node@${ORT_VERSION}`,
+    why: `${ortMissing}; TensorFlow.js (wasm) runs the model, about 4x slower. To install it without its CUDA download: ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node`,
   };
 }
 
