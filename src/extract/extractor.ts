@@ -117,22 +117,27 @@ export function checkOffsetUnit(unit: unknown): OffsetUnit {
 }
 
 /**
- * A result with code-point offsets (what extraction makes, and workers send) recounted in UTF-16
- * units, for callers that asked for `offsets: 'utf16'` at an edge (rin extract, rin serve).
+ * A result recounted in the other offset unit: code points (what extraction makes, and workers
+ * send) to UTF-16 units for callers that asked for `offsets: 'utf16'` at an edge (rin extract,
+ * rin serve), or back to code points (RDF's NIF counts them).
  */
-export function withUtf16Offsets(r: Extraction): Extraction {
-  if (r.offsetUnit === 'utf16') return r;
-  const u = utf16Offsets(r.text);
-  const at = (cp: number) => (u ? u[cp] : cp);
+export function withOffsets(r: Extraction, unit: OffsetUnit): Extraction {
+  if (r.offsetUnit === unit) return r;
+  const u = unit === 'utf16' ? utf16Offsets(r.text) : undefined;
+  const cp = unit === 'codepoint' ? toCodePoints(r.text) : undefined;
+  const at = (x: number) => (u ? u[x] : cp ? cp(x) : x);
   const move = (m: Mention): Mention => ({ ...m, start: at(m.start), end: at(m.end) });
   return {
     ...r,
-    offsetUnit: 'utf16',
+    offsetUnit: unit,
     sentences: r.sentences.map((x) => ({ start: at(x.start), end: at(x.end) })),
     entities: r.entities.map(move),
     triples: r.triples.map((t) => ({ ...t, subject: move(t.subject), object: move(t.object) })),
   };
 }
+
+/** withOffsets(r, 'utf16'). */
+export const withUtf16Offsets = (r: Extraction): Extraction => withOffsets(r, 'utf16');
 
 function checkText(t: unknown, k: number): string {
   if (typeof t !== 'string') throw new UserError(`text ${k}: expected a string, got ${t === null ? 'null' : typeof t}`);

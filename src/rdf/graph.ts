@@ -12,8 +12,7 @@
  *       nif:referenceContext <doc/1#char=0,21> ; itsrdf:taIdentRef <entity/Aarhus> ; rin:score 0.98 .
  *   <doc/1#triple-0> a rdf:Statement ; rdf:subject … ; rin:subjectMention <doc/1#char=0,6> ; rin:score 0.66 .
  */
-import type { Extraction, Mention } from '../extract/extractor.ts';
-import { toCodePoints } from '../text/offsets.ts';
+import { type Extraction, type Mention, withOffsets } from '../extract/extractor.ts';
 import { RIN, entityIri, iriSegment, relationIri } from './iris.ts';
 
 export const NIF = 'http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#';
@@ -43,23 +42,9 @@ export interface GraphOptions {
 const int = (n: number): Term => ({ value: String(n), datatype: `${XSD}nonNegativeInteger` });
 const dbl = (x: number): Term => ({ value: String(x), datatype: `${XSD}double` });
 
-/** A result's offsets in code points, as NIF counts (results asked for in UTF-16 are recounted). */
-function inCodePoints(r: Extraction): Extraction {
-  if (r.offsetUnit === 'codepoint') return r;
-  const cp = toCodePoints(r.text);
-  const m = (x: Mention): Mention => ({ ...x, start: cp(x.start), end: cp(x.end) });
-  return {
-    ...r,
-    offsetUnit: 'codepoint',
-    sentences: r.sentences.map((s) => ({ start: cp(s.start), end: cp(s.end) })),
-    entities: r.entities.map(m),
-    triples: r.triples.map((t) => ({ ...t, subject: m(t.subject), object: m(t.object) })),
-  };
-}
-
 /** Every statement of one document's extraction, without repeats. */
 export function documentStatements(result: Extraction, docId: string, o: GraphOptions): Statement[] {
-  const r = inCodePoints(result);
+  const r = withOffsets(result, 'codepoint'); // NIF counts code points; results asked for in UTF-16 are recounted
   const out = new Map<string, Statement>();
   const add = (subject: string, predicate: string, object: Term) => {
     const key = JSON.stringify([subject, predicate, object]);
