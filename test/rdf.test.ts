@@ -5,6 +5,8 @@
  * options are clear errors.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import jsonld from 'jsonld';
 import { Parser, type Quad } from 'n3';
@@ -12,8 +14,9 @@ import { UserError } from '../src/core/types.ts';
 import type { Extraction, Mention } from '../src/extract/extractor.ts';
 import { withUtf16Offsets } from '../src/extract/extractor.ts';
 import { DBO, entityIri, iriSegment } from '../src/rdf/iris.ts';
-import { ITSRDF, NIF, RDFS } from '../src/rdf/graph.ts';
-import { rdfStatements, toRdf } from '../src/rdf/write.ts';
+import { ITSRDF, NIF, RDF as RDF_NS, RDFS } from '../src/rdf/graph.ts';
+import { GraphMerger, type MergeFilter, SKOS } from '../src/rdf/merge.ts';
+import { formatStatements, rdfStatements, toRdf } from '../src/rdf/write.ts';
 import { assertOneLineError, rin, show } from './cli-run.ts';
 import { tempFolders } from './helpers.ts';
 
@@ -129,4 +132,45 @@ test('rin extract --jsonl --format ntriples: one graph, a document per input lin
   assert.deepEqual(contexts, [`${BASE}doc/line-1#char=0,33`, `${BASE}doc/line-4#char=0,35`]);
   assert.ok(quads.some((q) => q.predicate.value === `${DBO}foundationPlace` && q.subject.value === `${BASE}entity/Spotify`));
   assertOneLineError(rin(['extract', '--format', 'turtle', '--base-iri', 'not an iri', 'Aarhus is in Denmark.']), /^rin extract: error: the base IRI must be an absolute IRI/);
+});
+
+test('a corpus graph: one node per normalised name with its surface forms, each fact once with its support and best score, filters', () => {
+  const m = new GraphMerger(BASE);
+  const twice = result('Aarhus is in Denmark, and Aarhus  is in Denmark.', [['Aarhus', 'country', 'Denmark']]);
+  twice.triples.push({ ...twice.triples[0], score: 0.95 }); // the same fact twice in one document
+  m.add(twice);
+  m.add(result('Aarhus is in Denmark.', [['Aarhus', 'country', 'Denmark']]));
+  m.add(result('Aarhus is served by Aarhus  Airport.', [['Aarhus  Airport', 'cityServed', 'Aarhus']]));
+  m.add(result('Denmark is home to Aarhus Airport.', [['Aarhus Airport', 'location', 'Denmark']]));
+  const quads = new Parser({ format: 'N-Triples' }).parse(formatStatements(m.statements(), 'ntriples'));
+  const support = (p: string) => {
+    const fact = quads.find((q) => q.predicate.value === `${RDF_NS}predicate` && q.object.value === p)!.subject.value;
+    return ['support', 'bestScore'].map((k) => Number(quads.find((q) => q.subject.value === fact && q.predicate.value === `https://rin.invalid/ns#${k}`)!.object.value));
+  };
+  assert.deepEqual(support(`${DBO}country`), [2, 0.95], 'two documents, the best score of the three statements');
+  assert.deepEqual(support(`${DBO}cityServed`), [1, 0.75]);
+  const airport = `${BASE}entity/Aarhus_Airport`;
+  const labels = (p: string) => quads.filter((q) => q.subject.value === airport && q.predicate.value === p).map((q) => q.object.value);
+  assert.deepEqual(labels(`${RDFS}label`), ['Aarhus  Airport'], 'the first of equally common forms');
+  assert.deepEqual(labels(`${SKOS}altLabel`), ['Aarhus Airport'], 'one node for both spellings, the other form an alternative label');
+  const kept = (f: MergeFilter) => new Parser({ format: 'N-Triples' }).parse(formatStatements(m.statements(f), 'ntriples')).filter((q) => q.predicate.value.startsWith(DBO)).length;
+  assert.deepEqual([kept({}), kept({ minSupport: 2 }), kept({ minScore: 0.9 }), kept({ minSupport: 3 })], [3, 1, 1, 0]);
+});
+
+test('rin graph: reads rin extract --jsonl results line by line, skips error records, names a bad line; the graph parses back', { timeout: 120_000 }, () => {
+  const dir = tmp.fresh();
+  const lines = [JSON.stringify({ line: 1, ...docs[0] }), JSON.stringify({ line: 2, error: 'line 2: not JSON' }), JSON.stringify({ line: 3, ...docs[2] })];
+  const file = tmp.write(dir, 'results.jsonl', `${lines.join('\n')}\n`);
+  const out = join(dir, 'graph.ttl');
+  const r = rin(['graph', '--jsonl', file, '--out', out, '--base-iri', BASE, '--min-support', '2']);
+  assert.equal(r.code, 0, show(r));
+  assert.match(r.stderr, /2 results read, 1 error records skipped; 1 facts kept/);
+  const quads = new Parser({ format: 'Turtle' }).parse(readFileSync(out, 'utf8'));
+  assert.deepEqual(
+    quads.filter((q) => q.predicate.value.startsWith(DBO)).map((q) => [q.subject.value, q.predicate.value, q.object.value]),
+    [[`${BASE}entity/Aarhus`, `${DBO}country`, `${BASE}entity/Denmark`]],
+  );
+  const bad = tmp.write(dir, 'bad.jsonl', `${lines[0]}\n{"text": "cut\n`);
+  assertOneLineError(rin(['graph', '--jsonl', bad]), /^rin graph: error: .*bad\.jsonl, line 2: not JSON/);
+  assertOneLineError(rin(['graph', '--jsonl', file, '--min-score', '2']), /^rin graph: error: --min-score must be a number from 0 to 1, got "2"$/);
 });

@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<Command>> = {
   predict: async () => (await import('./predict.ts')).predictCommand,
   convert: async () => (await import('./convert.ts')).convertCommand,
   validate: async () => (await import('./validate.ts')).validateCommand,
+  graph: async () => (await import('./graph.ts')).graphCommand,
   export: async () => (await import('./export.ts')).exportCommand,
 };
 
@@ -30,6 +31,7 @@ commands
   predict    predict triples for each sentence of a file, as JSONL
   convert    convert a dataset file between formats (casrel, spert, jsonl)
   validate   check a dataset file and list every problem (exit 2 when unusable)
+  graph      merge rin extract --jsonl results into one RDF knowledge graph
   export     write a model as an ONNX graph (rin export --onnx MODEL_DIR OUT.onnx)
 
 environment

@@ -20,7 +20,16 @@ export const ITSRDF = 'http://www.w3.org/2005/11/its/rdf#';
 export const RDF = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#';
 export const RDFS = 'http://www.w3.org/2000/01/rdf-schema#';
 export const XSD = 'http://www.w3.org/2001/XMLSchema#';
-export const PREFIXES: Record<string, string> = { rdf: RDF, rdfs: RDFS, xsd: XSD, nif: NIF, itsrdf: ITSRDF, dbo: 'http://dbpedia.org/ontology/', rin: RIN };
+export const PREFIXES: Record<string, string> = {
+  rdf: RDF,
+  rdfs: RDFS,
+  xsd: XSD,
+  skos: 'http://www.w3.org/2004/02/skos/core#',
+  nif: NIF,
+  itsrdf: ITSRDF,
+  dbo: 'http://dbpedia.org/ontology/',
+  rin: RIN,
+};
 
 /** An RDF term: an IRI, or a literal with its datatype (xsd:string when none). */
 export type Term = { iri: string } | { value: string; datatype?: string };

@@ -52,7 +52,11 @@ export function rdfStatements(results: Extraction | Extraction[], o: RdfOptions 
 /** The results as RDF text in the chosen format. */
 export function toRdf(results: Extraction | Extraction[], o: RdfOptions = {}): string {
   const format = checkRdfFormat(o.format ?? 'turtle');
-  const statements = rdfStatements(results, o);
+  return formatStatements(rdfStatements(results, o), format);
+}
+
+/** Statements as RDF text (rin graph writes its merged graph with it too). */
+export function formatStatements(statements: Statement[], format: RdfFormat): string {
   return format === 'jsonld' ? `${JSON.stringify(toJsonLd(statements), null, 1)}\n` : writeN3(statements, format);
 }
 
@@ -69,7 +73,7 @@ function writeN3(statements: Statement[], format: 'ntriples' | 'turtle'): string
     text = result;
   });
   if (text === undefined) throw new Error('n3 Writer did not finish synchronously');
-  return text;
+  return text.endsWith('\n') || text === '' ? text : `${text}\n`;
 }
 
 /** A compact IRI ("nif:beginIndex") where a prefix of the context covers it. */
