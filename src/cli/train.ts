@@ -67,7 +67,7 @@ training
                         mention (vector, characters, shape) (default 0)
   --mention-swap X      chance to swap a whole gold mention for another training mention of the
                         same relation slot, with its own length; the triples move with it
-                        (default 0)
+                        (default preset 0.3)
   --min-word-count N    open vocabulary: training words seen fewer times get no trained
                         correction (default preset 2)
   --min-epoch-updates N an epoch (evaluation, patience, cap) runs whole passes over the data
