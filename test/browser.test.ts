@@ -9,7 +9,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { Parser } from 'n3';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { loadModel } from '../src/extract/load.ts';
@@ -83,7 +84,7 @@ test('web page: highlighted entities and relation arcs in chromium', { timeout: 
   const server = await startServer(extractor, { port: 0 });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   try {
-    const page = await browser.newPage({ viewport: { width: 1000, height: 760 } });
+    const page = await browser.newPage({ viewport: { width: 1000, height: 760 }, acceptDownloads: true });
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(server.url + '/');
@@ -135,6 +136,34 @@ test('web page: highlighted entities and relation arcs in chromium', { timeout: 
       }
       mkdirSync(OUT, { recursive: true });
       await page.screenshot({ path: OUT + 'extract.png', fullPage: true });
+    });
+
+    await t.test('the graph view: a node per entity, a labelled edge per triple; the Turtle download parses back to the triples', async () => {
+      await page.waitForFunction(() => (window as unknown as { rinGraph?: unknown }).rinGraph !== undefined);
+      const graph = await page.evaluate(() => {
+        const cy = (
+          window as unknown as {
+            rinGraph: {
+              nodes(): { map(f: (n: { data(k: string): string }) => string): string[] };
+              edges(): { map(f: (e: { source(): { data(k: string): string }; target(): { data(k: string): string }; data(k: string): string }) => string): string[] };
+            };
+          }
+        ).rinGraph;
+        return { nodes: cy.nodes().map((n) => n.data('label')), edges: cy.edges().map((e) => `${e.source().data('label')} | ${e.data('label')} | ${e.target().data('label')}`) };
+      });
+      for (const [sub, r, o] of EXPECTED) assert.ok(graph.edges.includes(`${sub} | ${r} | ${o}`), `edge (${sub}, ${r}, ${o}); edges: ${JSON.stringify(graph.edges)}`);
+      assert.equal(new Set(graph.nodes).size, graph.nodes.length, 'one node per entity name');
+      const box = await page.locator('#graph canvas').first().boundingBox();
+      assert.ok(box && box.width > 100 && box.height > 100, `the graph is drawn: ${JSON.stringify(box)}`);
+      await page.locator('#graph').screenshot({ path: OUT + 'graph.png' });
+      const [file] = await Promise.all([page.waitForEvent('download'), page.click('button.download[data-format="turtle"]')]);
+      assert.equal(file.suggestedFilename(), 'triples.ttl');
+      const turtle = readFileSync((await file.path())!, 'utf8');
+      const facts = new Parser({ format: 'Turtle' })
+        .parse(turtle)
+        .filter((q) => q.predicate.value.startsWith('http://dbpedia.org/ontology/'))
+        .map((q) => [q.subject.value, q.predicate.value, q.object.value].map((x) => decodeURIComponent(x.split('/').at(-1)!).replace(/_/g, ' ')).join(' | '));
+      for (const [sub, r, o] of EXPECTED) assert.ok(facts.includes(`${sub} | ${r} | ${o}`), `(${sub}, ${r}, ${o}) in the Turtle file: ${JSON.stringify(facts)}`);
     });
 
     await t.test('an empty text shows the error, and the next request (Ctrl+Enter) still works', async () => {

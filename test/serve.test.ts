@@ -19,6 +19,8 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs';
 import type { ExtractOptions, Extraction, Extractor } from '../src/extract/extractor.ts';
+import { Parser } from 'n3';
+import { toRdf } from '../src/rdf/write.ts';
 import { loadModel } from '../src/extract/load.ts';
 import { ExtractorPool } from '../src/extract/pool.ts';
 import { type RunningServer, startServer } from '../src/serve/server.ts';
@@ -211,6 +213,24 @@ test('POST /extract {"text"} gives {result} and {"texts"} gives {results}, equal
   const utf16 = await postJson(srv.url, { texts, offsets: 'utf16' });
   assertSameResults(utf16.body, { results: await lib(texts, { offsets: 'utf16' }) });
   for (const r of utf16.body.results as Extraction[]) for (const m of r.entities) assert.equal(r.text.slice(m.start, m.end), m.text);
+  // "format" asks for the result as RDF: the library's toRdf of the same results, with its media type.
+  for (const [format, type] of [
+    ['turtle', 'text/turtle'],
+    ['ntriples', 'application/n-triples'],
+    ['jsonld', 'application/ld+json'],
+  ] as const) {
+    const r = await fetch(`${srv.url}/extract`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ texts, format, baseIri: 'https://example.org/kg/' }) });
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type') ?? '', new RegExp(`^${type.replace('+', '\\+')}`));
+    const want = toRdf(await lib(texts), { format, baseIri: 'https://example.org/kg/' });
+    const text = await r.text();
+    if (format === 'jsonld') assert.deepEqual(Object.keys(JSON.parse(text)), ['@context', '@graph']);
+    else
+      assert.deepEqual(
+        new Parser({ format: format === 'turtle' ? 'Turtle' : 'N-Triples' }).parse(text).length,
+        new Parser({ format: format === 'turtle' ? 'Turtle' : 'N-Triples' }).parse(want).length,
+      );
+  }
   const charset = await post(srv.url, JSON.stringify({ text: RAW[1] }), 'application/json; charset=utf-8');
   assert.equal(charset.status, 200, charset.text);
   assertSameResults(charset.body, { result: await lib(RAW[1]) });
@@ -241,6 +261,9 @@ test('bad requests get a structured 4xx, and the server answers the next good re
     ['threshold -0.5', () => postJson(srv.url, { text: RAW[0], threshold: -0.5 }), 400, 'bad_request', /threshold/],
     ['threshold as a string', () => postJson(srv.url, { text: RAW[0], threshold: '0.5' }), 400, 'bad_request', /threshold/],
     ['threshold null', () => postJson(srv.url, { text: RAW[0], threshold: null }), 400, 'bad_request', /threshold/],
+    ['format "rdfxml"', () => postJson(srv.url, { text: RAW[0], format: 'rdfxml' }), 400, 'bad_request', /ntriples, turtle, jsonld; got "rdfxml"/],
+    ['baseIri not absolute', () => postJson(srv.url, { text: RAW[0], format: 'turtle', baseIri: 'kg/' }), 400, 'bad_request', /absolute IRI/],
+    ['baseIri without format', () => postJson(srv.url, { text: RAW[0], baseIri: 'https://example.org/' }), 400, 'bad_request', /give it with "format"/],
     ['offsets "bytes"', () => postJson(srv.url, { text: RAW[0], offsets: 'bytes' }), 400, 'bad_request', /"offsets" must be "codepoint" or "utf16", got "bytes"/],
   ];
   for (const [what, send, status, code, message] of cases) {

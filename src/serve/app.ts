@@ -10,12 +10,15 @@
  * worker_crashed and the worker is replaced.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { TimeLimitError, UserError } from '../core/types.ts';
 import { checkThreshold } from '../eval/decode.ts';
 import { type Extractor, type OffsetUnit, checkOffsetUnit, withUtf16Offsets } from '../extract/extractor.ts';
 import { type ExtractorPool, WorkerCrashError } from '../extract/pool.ts';
+import { checkBaseIri } from '../rdf/iris.ts';
+import { type RdfFormat, checkRdfFormat, toRdf } from '../rdf/write.ts';
 import { Admission } from './admission.ts';
 import { Batcher } from './batcher.ts';
 import { publicCard } from './card.ts';
@@ -35,9 +38,14 @@ export interface ServiceOptions {
 
 type Status = 400 | 404 | 405 | 413 | 415 | 500 | 503;
 
-const FIELDS = ['text', 'texts', 'threshold', 'offsets'];
+const FIELDS = ['text', 'texts', 'threshold', 'offsets', 'format', 'baseIri'];
+/** Media types of the RDF formats a request may ask for ("format"). */
+const RDF_TYPES: Record<RdfFormat, string> = { turtle: 'text/turtle', ntriples: 'application/n-triples', jsonld: 'application/ld+json' };
 
 const page = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
+let cytoscapeJs: string | undefined;
+/** cytoscape's browser build (MIT), read once when the page first asks for it. */
+const cytoscape = () => (cytoscapeJs ??= readFileSync(createRequire(import.meta.url).resolve('cytoscape/dist/cytoscape.min.js'), 'utf8'));
 /** The browser asks for /favicon.ico on every page load: a tiny icon rather than a 404 in its console. */
 const icon =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M3 12 Q8 1 13 12" fill="none" stroke="#36c" stroke-width="2"/><circle cx="3" cy="12" r="2.5" fill="#c63"/><circle cx="13" cy="12" r="2.5" fill="#c63"/></svg>';
@@ -47,7 +55,16 @@ function fail(c: Context, status: Status, code: string, message: string) {
 }
 
 /** Request body → list of texts, or a [code, message] for a 400. */
-function readRequest(body: unknown, maxTexts: number): { texts: string[]; batch: boolean; threshold?: number; offsets: OffsetUnit } | [string, string] {
+interface ExtractRequest {
+  texts: string[];
+  batch: boolean;
+  threshold?: number;
+  offsets: OffsetUnit;
+  /** Reply with RDF instead of JSON (src/rdf/). */
+  rdf?: { format: RdfFormat; baseIri?: string };
+}
+
+function readRequest(body: unknown, maxTexts: number): ExtractRequest | [string, string] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return ['bad_request', 'the body must be a JSON object: {"text": "..."} or {"texts": ["...", ...]}'];
   const b = body as Record<string, unknown>;
   const unknown = Object.keys(b).filter((k) => !FIELDS.includes(k));
@@ -55,9 +72,12 @@ function readRequest(body: unknown, maxTexts: number): { texts: string[]; batch:
   if ('text' in b === 'texts' in b) return ['bad_request', 'give exactly one of "text" (a string) or "texts" (a list of strings)'];
   const threshold = b.threshold;
   let offsets: OffsetUnit = 'codepoint';
+  let rdf: ExtractRequest['rdf'];
   try {
     if (threshold !== undefined) checkThreshold(threshold as number); // the library's rules: 0 and 1 are meaningful (everything, certainty only)
     if (b.offsets !== undefined) offsets = checkOffsetUnit(b.offsets);
+    if (b.format !== undefined) rdf = { format: checkRdfFormat(b.format), baseIri: b.baseIri === undefined ? undefined : checkBaseIri(b.baseIri as string) };
+    else if (b.baseIri !== undefined) return ['bad_request', '"baseIri" names IRIs of RDF replies: give it with "format" ("turtle", "ntriples" or "jsonld")'];
   } catch (e) {
     return ['bad_request', (e as Error).message];
   }
@@ -70,7 +90,7 @@ function readRequest(body: unknown, maxTexts: number): { texts: string[]; batch:
     const where = batch ? `texts[${k}]` : '"text"';
     if (typeof texts[k] !== 'string') return ['bad_request', `${where} must be a string, got ${texts[k] === null ? 'null' : typeof texts[k]}`];
   }
-  return { texts: texts as string[], batch, threshold: threshold as number | undefined, offsets };
+  return { texts: texts as string[], batch, threshold: threshold as number | undefined, offsets, rdf };
 }
 
 /** @param x the model: an Extractor (this thread) or an ExtractorPool (worker threads). */
@@ -87,6 +107,8 @@ export function createApp(x: Extractor | ExtractorPool, o: ServiceOptions = {}):
   const app = new Hono();
 
   app.get('/', (c) => c.html(page));
+  // The graph view's library, from the installed package (the page works offline).
+  app.get('/vendor/cytoscape.min.js', (c) => c.body(cytoscape(), 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'max-age=86400' }));
   app.get('/favicon.ico', (c) => c.body(icon, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=86400' }));
   app.get('/health', (c) => c.json({ status: 'ok', version: codeVersion(), model: card.name }));
   app.get('/model', (c) => c.json(card));
@@ -133,8 +155,9 @@ export function createApp(x: Extractor | ExtractorPool, o: ServiceOptions = {}):
       let done = false;
       try {
         const found = await batcher.extract(req.texts, { threshold: req.threshold, deadline: Date.now() + timeLimitMs });
-        const results = req.offsets === 'utf16' ? found.map(withUtf16Offsets) : found; // the batcher's results count code points
         done = true;
+        if (req.rdf) return c.body(toRdf(found, req.rdf), 200, { 'content-type': `${RDF_TYPES[req.rdf.format]}; charset=utf-8` });
+        const results = req.offsets === 'utf16' ? found.map(withUtf16Offsets) : found; // the batcher's results count code points
         return c.json(req.batch ? { results } : { result: results[0] });
       } catch (e) {
         if (e instanceof TimeLimitError) return fail(c, 503, 'time_limit', `the request took longer than ${timeLimitMs} ms (${e.message}); send less text per request`);
