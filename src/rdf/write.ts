@@ -49,7 +49,13 @@ export function rdfStatements(results: Extraction | Extraction[], o: RdfOptions 
   return out;
 }
 
-/** The results as RDF text in the chosen format. */
+/**
+ * The results as RDF text in the chosen format.
+ * @example
+ *   const results = await model.extract(['Aarhus is in Denmark.', 'Spotify was founded in Stockholm.']);
+ *   const turtle = toRdf(results, { format: 'turtle', baseIri: 'https://example.org/kg/', documentIds: ['a', 'b'] });
+ *   // <https://example.org/kg/entity/Spotify> dbo:foundationPlace <https://example.org/kg/entity/Stockholm>. …
+ */
 export function toRdf(results: Extraction | Extraction[], o: RdfOptions = {}): string {
   const format = checkRdfFormat(o.format ?? 'turtle');
   return formatStatements(rdfStatements(results, o), format);
