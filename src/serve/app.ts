@@ -1,5 +1,6 @@
 /**
- * The HTTP service (hono): POST /extract, GET /health, GET /model, and the web page at /.
+ * The HTTP service (hono): POST /extract (JSON, or RDF with "format"), GET /health, GET /model,
+ * and the web page at / (with its graph library at /vendor/cytoscape.min.js).
  * Every error is JSON {"error": {"code", "message"}} with a 4xx/5xx status; one bad request
  * never stops the server. Small concurrent requests share model calls (batcher.ts); large ones
  * run one at a time, chunked, with small ones between their chunks; one past its time limit is
@@ -54,7 +55,6 @@ function fail(c: Context, status: Status, code: string, message: string) {
   return c.json({ error: { code, message } }, status);
 }
 
-/** Request body → list of texts, or a [code, message] for a 400. */
 interface ExtractRequest {
   texts: string[];
   batch: boolean;
@@ -64,6 +64,7 @@ interface ExtractRequest {
   rdf?: { format: RdfFormat; baseIri?: string };
 }
 
+/** Request body → list of texts and options, or a [code, message] for a 400. */
 function readRequest(body: unknown, maxTexts: number): ExtractRequest | [string, string] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return ['bad_request', 'the body must be a JSON object: {"text": "..."} or {"texts": ["...", ...]}'];
   const b = body as Record<string, unknown>;
