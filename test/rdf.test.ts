@@ -142,7 +142,7 @@ test('a corpus graph: one node per normalised name with its surface forms, each 
   m.add(result('Aarhus is in Denmark.', [['Aarhus', 'country', 'Denmark']]));
   m.add(result('Aarhus is served by Aarhus  Airport.', [['Aarhus  Airport', 'cityServed', 'Aarhus']]));
   m.add(result('Denmark is home to Aarhus Airport.', [['Aarhus Airport', 'location', 'Denmark']]));
-  const quads = new Parser({ format: 'N-Triples' }).parse(formatStatements(m.statements(), 'ntriples'));
+  const quads = new Parser({ format: 'N-Triples' }).parse(formatStatements(m.graph().statements, 'ntriples'));
   const support = (p: string) => {
     const fact = quads.find((q) => q.predicate.value === `${RDF_NS}predicate` && q.object.value === p)!.subject.value;
     return ['support', 'bestScore'].map((k) => Number(quads.find((q) => q.subject.value === fact && q.predicate.value === `https://rin.invalid/ns#${k}`)!.object.value));
@@ -153,8 +153,9 @@ test('a corpus graph: one node per normalised name with its surface forms, each 
   const labels = (p: string) => quads.filter((q) => q.subject.value === airport && q.predicate.value === p).map((q) => q.object.value);
   assert.deepEqual(labels(`${RDFS}label`), ['Aarhus  Airport'], 'the first of equally common forms');
   assert.deepEqual(labels(`${SKOS}altLabel`), ['Aarhus Airport'], 'one node for both spellings, the other form an alternative label');
-  const kept = (f: MergeFilter) => new Parser({ format: 'N-Triples' }).parse(formatStatements(m.statements(f), 'ntriples')).filter((q) => q.predicate.value.startsWith(DBO)).length;
+  const kept = (f: MergeFilter) => new Parser({ format: 'N-Triples' }).parse(formatStatements(m.graph(f).statements, 'ntriples')).filter((q) => q.predicate.value.startsWith(DBO)).length;
   assert.deepEqual([kept({}), kept({ minSupport: 2 }), kept({ minScore: 0.9 }), kept({ minSupport: 3 })], [3, 1, 1, 0]);
+  assert.deepEqual([m.graph({}).facts, m.graph({ minSupport: 2 }).facts], [3, 1], 'the count rin graph reports');
 });
 
 test('rin graph: reads rin extract --jsonl results line by line, skips error records, names a bad line; the graph parses back', { timeout: 120_000 }, () => {

@@ -31,15 +31,17 @@ export function num(name: string, v: string | undefined): number | undefined {
   return x;
 }
 
-/** --threshold: one message for anything that is not a number from 0 to 1. */
-export function threshold(v: string | undefined): number | undefined {
+/** A probability flag (--threshold, --min-score): one message for anything that is not a number from 0 to 1. */
+export function probability(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   try {
     return checkThreshold(v.trim() === '' ? Number.NaN : Number(v)); // the library's rule
   } catch {
-    throw new UserError(`--threshold must be a number from 0 to 1, got "${v}"`);
+    throw new UserError(`--${name} must be a number from 0 to 1, got "${v}"`);
   }
 }
+
+export const threshold = (v: string | undefined): number | undefined => probability('threshold', v);
 
 /** A whole number from `min` to `max`, e.g. a port. */
 export function int(name: string, v: string | undefined, min: number, max: number): number | undefined {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { UserError } from '../core/types.ts';
 import { type Extraction, checkOffsetUnit, withUtf16Offsets } from '../extract/extractor.ts';
+import { checkBaseIri } from '../rdf/iris.ts';
 import { checkRdfFormat, toRdf } from '../rdf/write.ts';
 import { ExtractorPool, WorkerCrashError } from '../extract/pool.ts';
 import { writeFileAtomic } from '../core/atomic.ts';
@@ -205,10 +206,9 @@ export async function extractCommand(argv: string[]): Promise<void> {
   const minScore = threshold(v.threshold);
   const unit = v.offsets === undefined ? 'codepoint' : checkOffsetUnit(v.offsets);
   const counted = (r: Extraction) => (unit === 'utf16' ? withUtf16Offsets(r) : r); // results come in code points, also from workers
-  const rdf = v.format === undefined ? undefined : { format: checkRdfFormat(v.format), baseIri: v['base-iri'] };
-  if (rdf)
-    toRdf([], rdf); // a bad base IRI is an error before any work
-  else if (v['base-iri'] !== undefined) throw new UserError('--base-iri names IRIs of RDF output: give it with --format ntriples|turtle|jsonld');
+  if (v.format === undefined && v['base-iri'] !== undefined) throw new UserError('--base-iri names IRIs of RDF output: give it with --format ntriples|turtle|jsonld');
+  // Both checked before any work.
+  const rdf = v.format === undefined ? undefined : { format: checkRdfFormat(v.format), baseIri: v['base-iri'] === undefined ? undefined : checkBaseIri(v['base-iri']) };
   const graph: { results: Extraction[]; ids: string[] } = { results: [], ids: [] }; // with --format: one graph, written at the end
   const workers = v.workers === undefined ? undefined : workerCount(v.workers); // checked before any work
   const log = (l: string) => process.stderr.write(l + '\n');

@@ -7,7 +7,7 @@ import type { Extraction } from '../extract/extractor.ts';
 import { DEFAULT_BASE_IRI, checkBaseIri } from '../rdf/iris.ts';
 import { GraphMerger } from '../rdf/merge.ts';
 import { checkRdfFormat, formatStatements } from '../rdf/write.ts';
-import { int, num, parse, required } from './args.ts';
+import { int, parse, probability, required } from './args.ts';
 
 const graphHelp = `usage: rin graph --jsonl RESULTS.jsonl [--out GRAPH] [options]
 
@@ -40,8 +40,7 @@ export async function graphCommand(argv: string[]): Promise<void> {
   const format = checkRdfFormat(v.format ?? 'turtle');
   const base = checkBaseIri(v['base-iri'] ?? DEFAULT_BASE_IRI);
   const minSupport = int('min-support', v['min-support'], 1, Number.MAX_SAFE_INTEGER) ?? 1;
-  const minScore = num('min-score', v['min-score']) ?? 0;
-  if (minScore < 0 || minScore > 1) throw new UserError(`--min-score must be a number from 0 to 1, got "${v['min-score']}"`);
+  const minScore = probability('min-score', v['min-score']) ?? 0;
   if (file !== '-' && statSync(file, { throwIfNoEntry: false })?.isFile() !== true) throw new UserError(`${file}: no such file`);
 
   const merger = new GraphMerger(base);
@@ -65,11 +64,9 @@ export async function graphCommand(argv: string[]): Promise<void> {
       throw new UserError(`${file}, line ${line}: not a result of rin extract (it needs "text", "entities" and "triples")`);
     merger.add(r);
   }
-  const statements = merger.statements({ minSupport, minScore });
+  const { statements, facts } = merger.graph({ minSupport, minScore });
   const out = formatStatements(statements, format);
   if (v.out) writeFileAtomic(v.out, out);
   else process.stdout.write(out);
-  process.stderr.write(
-    `rin graph: ${merger.documents} results read${errors ? `, ${errors} error records skipped` : ''}; ${statements.filter((s) => s.predicate.endsWith('#support')).length} facts kept\n`,
-  );
+  process.stderr.write(`rin graph: ${merger.documents} results read${errors ? `, ${errors} error records skipped` : ''}; ${facts} facts kept\n`);
 }

@@ -81,18 +81,13 @@ function argmaxTags(logits: ArrayLike<number>, rowOf: (i: number) => number, len
   return tags;
 }
 
-/** Softmax probability of each word's chosen tag (its row of NER logits). */
-function tagProbabilities(logits: ArrayLike<number>, rowOf: (i: number) => number, tags: Int32Array, T: number): Float64Array {
-  const p = new Float64Array(tags.length);
-  for (let i = 0; i < tags.length; i++) {
-    const o = rowOf(i);
-    let max = -Infinity;
-    for (let k = 0; k < T; k++) max = Math.max(max, logits[o + k]);
-    let sum = 0;
-    for (let k = 0; k < T; k++) sum += Math.exp(logits[o + k] - max);
-    p[i] = Math.exp(logits[o + tags[i]] - max) / sum;
-  }
-  return p;
+/** Softmax probability of tag `tag` in the row of NER logits at offset `o`. */
+function tagProbability(logits: ArrayLike<number>, o: number, tag: number, T: number): number {
+  let max = -Infinity;
+  for (let k = 0; k < T; k++) max = Math.max(max, logits[o + k]);
+  let sum = 0;
+  for (let k = 0; k < T; k++) sum += Math.exp(logits[o + k] - max);
+  return Math.exp(logits[o + tag] - max) / sum;
 }
 
 /** A threshold is a probability: 0 keeps every cell, 1 none; anything else (NaN, 1.5) is an error. */
@@ -128,10 +123,10 @@ export function decode(v: LogitValues, relations: string[], o: DecodeOptions = {
     const len = lengths[b];
     const rowOf = (i: number) => (i * B + b) * T;
     const tags = o.tagDecoding === 'viterbi' ? viterbiTags(v.ner, rowOf, len, T) : argmaxTags(v.ner, rowOf, len, T);
-    const probs = tagProbabilities(v.ner, rowOf, tags, T);
+    // Only the words of entities (and of a triple's word-alone mention) are scored.
     const scored = (e: Entity): PredictedEntity & { score: number } => {
       let sum = 0;
-      for (let i = e.start; i < e.end; i++) sum += probs[i];
+      for (let i = e.start; i < e.end; i++) sum += tagProbability(v.ner, rowOf(i), tags[i], T);
       return { ...e, score: sum / (e.end - e.start) };
     };
     const entities = biesoSpans(tags, o.types).map(scored);

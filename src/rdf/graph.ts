@@ -42,8 +42,6 @@ export interface Statement {
 export interface GraphOptions {
   /** The base IRI (checked, ending in / or #): entities, documents and non-DBpedia relations go under it. */
   base: string;
-  /** Each result's document id (default: its 1-based position). */
-  documentIds?: string[];
   /** Relations named like DBpedia properties map to dbo: (default true: the shipped models' relations are WebNLG's DBpedia properties). */
   dbpedia?: boolean;
 }
@@ -51,14 +49,11 @@ export interface GraphOptions {
 const int = (n: number): Term => ({ value: String(n), datatype: `${XSD}nonNegativeInteger` });
 const dbl = (x: number): Term => ({ value: String(x), datatype: `${XSD}double` });
 
-/** Every statement of one document's extraction, without repeats. */
+/** Every statement of one document's extraction; one may come twice (a mention named by two triples): rdfStatements keeps each once. */
 export function documentStatements(result: Extraction, docId: string, o: GraphOptions): Statement[] {
   const r = withOffsets(result, 'codepoint'); // NIF counts code points; results asked for in UTF-16 are recounted
-  const out = new Map<string, Statement>();
-  const add = (subject: string, predicate: string, object: Term) => {
-    const key = JSON.stringify([subject, predicate, object]);
-    if (!out.has(key)) out.set(key, { subject, predicate, object });
-  };
+  const out: Statement[] = [];
+  const add = (subject: string, predicate: string, object: Term) => out.push({ subject, predicate, object });
   const doc = `${o.base}doc/${iriSegment(docId)}`;
   const span = (start: number, end: number) => `${doc}#char=${start},${end}`;
   const context = span(0, [...r.text].length);
@@ -98,5 +93,5 @@ export function documentStatements(result: Extraction, docId: string, o: GraphOp
     add(st, `${RIN}score`, dbl(t.score));
     add(st, `${NIF}referenceContext`, { iri: context });
   });
-  return [...out.values()];
+  return out;
 }

@@ -66,8 +66,8 @@ export class GraphMerger {
     }
   }
 
-  /** The merged graph: kept facts, their support and best score, and their entities' labels. */
-  statements(filter: MergeFilter = {}): Statement[] {
+  /** The merged graph: kept facts, their support and best score, and their entities' labels; and how many facts were kept. */
+  graph(filter: MergeFilter = {}): { statements: Statement[]; facts: number } {
     const out: Statement[] = [];
     const named = new Set<string>();
     let n = 0;
@@ -91,6 +91,6 @@ export class GraphMerger {
       if (label !== undefined) out.push({ subject: iri, predicate: `${RDFS}label`, object: { value: label } });
       for (const alt of others) out.push({ subject: iri, predicate: `${SKOS}altLabel`, object: { value: alt } });
     }
-    return out;
+    return { statements: out, facts: n };
   }
 }

@@ -41,7 +41,7 @@ export function rdfStatements(results: Extraction | Extraction[], o: RdfOptions 
   const out: Statement[] = [];
   list.forEach((r, k) => {
     for (const st of documentStatements(r, o.documentIds?.[k] ?? String(k + 1), g)) {
-      const key = JSON.stringify(st); // an entity's label or a fact may come from several documents
+      const key = JSON.stringify(st); // a mention named by two triples, an entity's label or a fact from several documents
       if (!seen.has(key)) out.push(st);
       seen.add(key);
     }
