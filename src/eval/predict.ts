@@ -71,7 +71,7 @@ interface Plan {
 }
 
 function plan(model: RinModel, sentences: Sentence[], opts: PredictOptions): Plan {
-  const enc = encoderFor(model.vocabs, model.table, model.config.shapeFeatures);
+  const enc = encoderFor(model.vocabs, model.table, model.config.shapeFeatures, model.subword);
   const types = entityTypesOf(model.vocabs.ner);
   const threshold = checkThreshold(opts.threshold ?? 0.5); // before any work
   const batchSize = opts.batchSize ?? 32;
@@ -132,12 +132,18 @@ export function predict(model: RinModel, sentences: Sentence[], opts: PredictOpt
 /**
  * Predict with `infer` running the model (onnxruntime: its run() is async), or on tfjs when it
  * is absent. Same batches, same decoding: predictions equal predict()'s up to float rounding.
+ * A model with a subword encoder gets its features here (predict() needs them prepared).
  */
 export async function predictAsync(model: RinModel, sentences: Sentence[], opts: PredictOptions & { infer?: InferFn } = {}): Promise<PredictResult> {
-  const p = plan(model, sentences, opts);
-  for (const { of, make } of p.batches) {
-    const batch = make();
-    p.decodeInto(of, batch, opts.infer ? await opts.infer(batch) : inferLogits(model.params, model.config, batch));
+  const release = model.subword && !opts.encoded ? await model.subword.prepare(sentences.map((s) => s.tokens)) : undefined;
+  try {
+    const p = plan(model, sentences, opts);
+    for (const { of, make } of p.batches) {
+      const batch = make();
+      p.decodeInto(of, batch, opts.infer ? await opts.infer(batch) : inferLogits(model.params, model.config, batch));
+    }
+    return p.result;
+  } finally {
+    release?.();
   }
-  return p.result;
 }

@@ -1,12 +1,14 @@
 /**
  * Whole-mention swap, a training-time augmentation: a gold entity mention is replaced, as a
- * whole (every word's id, vector row, characters, shape, POS tag and BIESO tag), by another
+ * whole (every word's id, vector row, characters, shape, subword features, POS tag and BIESO tag), by another
  * training mention that fills the same relation slot (same relation, same side; and the same
  * entity type in typed data) somewhere in the corpus. The relation cells move with the words,
  * so the sentence stays correctly labelled: "Marie Curie was born in Warsaw" can be seen as
  * "Ada Lovelace was born in Warsaw" and "Marie Curie was born in La Crosse , Wisconsin".
  * Names then appear in contexts they never had, whole and with their own length, unlike the
- * word-by-word replacement of TrainConfig.mentionReplace.
+ * word-by-word replacement of TrainConfig.mentionReplace. Subword features are computed once
+ * per training sentence, so the words around a swapped mention keep the features they had
+ * beside the original one.
  */
 import type { Cell, EncodedSentence } from '../core/types.ts';
 import type { Rng } from '../engine/rng.ts';
@@ -20,6 +22,7 @@ export interface MentionPiece {
   vec?: number[];
   chars?: number[][];
   shape?: number[];
+  sub?: Float32Array[];
 }
 
 /** Slot key → the distinct mentions that fill it. */
@@ -71,6 +74,7 @@ function pieceOf(s: EncodedSentence, sp: Span): MentionPiece {
     ...(s.vec ? { vec: cut(s.vec) } : {}),
     ...(s.chars ? { chars: cut(s.chars) } : {}),
     ...(s.shape ? { shape: cut(s.shape) } : {}),
+    ...(s.sub ? { sub: cut(s.sub) } : {}),
   };
 }
 
@@ -115,7 +119,7 @@ export function swapMentions(s: EncodedSentence, pool: MentionPool, rate: number
 /** Rebuilds the sentence with the swapped pieces; cells on a swapped span's last word follow it. */
 function splice(s: EncodedSentence, swaps: { sp: Span; piece: MentionPiece }[]): EncodedSentence {
   const at = new Int32Array(s.words.length); // old position → new position (swapped spans: their last word)
-  const out: MentionPiece = { words: [], pos: [], ner: [], ...(s.vec ? { vec: [] } : {}), ...(s.chars ? { chars: [] } : {}), ...(s.shape ? { shape: [] } : {}) };
+  const out: MentionPiece = { words: [], pos: [], ner: [], ...(s.vec ? { vec: [] } : {}), ...(s.chars ? { chars: [] } : {}), ...(s.shape ? { shape: [] } : {}), ...(s.sub ? { sub: [] } : {}) };
   // Pieces come from sentences of the same encoder, so they have the same inputs as `s`.
   const copy = (from: MentionPiece | EncodedSentence, a: number, b: number) => {
     out.words.push(...from.words.slice(a, b));
@@ -124,6 +128,7 @@ function splice(s: EncodedSentence, swaps: { sp: Span; piece: MentionPiece }[]):
     out.vec?.push(...from.vec!.slice(a, b));
     out.chars?.push(...from.chars!.slice(a, b));
     out.shape?.push(...from.shape!.slice(a, b));
+    out.sub?.push(...from.sub!.slice(a, b));
   };
   /** Words [a, b) of `s`, unchanged. */
   const keep = (a: number, b: number) => {

@@ -7,6 +7,7 @@ import { posTags } from './pos.ts';
 import { type Entity, type Sentence, type SpanKind, sentenceEntities } from '../core/types.ts';
 import { Index, type Vocabs, entityTypesOf, tagId, wordId } from './vocab.ts';
 import { charIds, shapeBits } from './wordFeatures.ts';
+import type { SubwordRows } from './subword.ts';
 
 /** POS tags that may sit inside a name or noun phrase ending at an annotated head word. */
 const NP_TAGS = new Set(['NNP', 'NNPS', 'NN', 'NNS', 'JJ', 'CD', 'FW', 'POS', 'HYPH']);
@@ -50,11 +51,13 @@ export class Encoder {
   /**
    * @param table the pre-trained table of an open-vocabulary model (absent: closed vocabulary).
    * @param shapes also compute word-shape features (models with shapeFeatures).
+   * @param subword the prepared subword features of a model with a subword encoder.
    */
   constructor(
     readonly vocabs: Vocabs,
     readonly table?: WordLookup,
     readonly shapes = false,
+    readonly subword?: SubwordRows,
   ) {
     this.types = new Map(entityTypesOf(vocabs.ner).map((t, k) => [t, k]));
     this.words = new Index(vocabs.words);
@@ -104,6 +107,7 @@ export class Encoder {
       enc.words = s.tokens.map((w, i) => wordId(this.words, w, enc.vec![i] >= 0 ? 0 : 1));
     } else enc.words = s.tokens.map((w) => wordId(this.words, w));
     if (this.chars) enc.chars = s.tokens.map((w) => charIds(w, this.chars!));
+    if (this.subword) enc.sub = this.subword.rows(s.tokens);
     return { enc, tags };
   }
 
@@ -151,9 +155,9 @@ const encoders = new WeakMap<Vocabs, Encoder>();
  * forward pass. A model's vocabulary, table and inputs never change, so the vocabulary is the
  * key (a call with another table or shape setting gets a new encoder, never a wrong one).
  */
-export function encoderFor(v: Vocabs, table?: WordLookup, shapes = false): Encoder {
+export function encoderFor(v: Vocabs, table?: WordLookup, shapes = false, subword?: SubwordRows): Encoder {
   let e = encoders.get(v);
-  if (!e || e.table !== table || e.shapes !== shapes) encoders.set(v, (e = new Encoder(v, table, shapes)));
+  if (!e || e.table !== table || e.shapes !== shapes || e.subword !== subword) encoders.set(v, (e = new Encoder(v, table, shapes, subword)));
   return e;
 }
 

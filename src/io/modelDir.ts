@@ -18,6 +18,7 @@ import { type Params, isTrainable, makeVariable, paramShapes } from '../model/pa
 import { DEFAULT_VECTORS, type VectorTable, loadVectorTable } from '../features/vectorTable.ts';
 import { codeVersion } from '../core/version.ts';
 import { writeDirAtomic } from '../core/atomic.ts';
+import { SubwordFeatures } from '../features/subword.ts';
 import { type WeightSpec, packWeights, unpackWeights } from './weights.ts';
 
 export const FORMAT = 'rin-model';
@@ -49,6 +50,13 @@ export interface RinModel {
   meta: ModelMeta;
   /** Open vocabulary: the pre-trained table every word is looked up in (not stored with the model). */
   table?: VectorTable;
+  /** A subword encoder's features (ModelConfig.subwordEncoder; not stored with the model), prepared by the async entry points. */
+  subword?: SubwordFeatures;
+}
+
+/** The subword features a config asks for (a clear error when their package is missing). */
+export function subwordFeaturesFor(config: ModelConfig): SubwordFeatures | undefined {
+  return config.subwordEncoder === 'none' ? undefined : new SubwordFeatures(config.subwordEncoder);
 }
 
 /** What model.json says of an open-vocabulary model's table, so the same one is found again. */
@@ -161,9 +169,11 @@ export function loadModel(dir: string, opts: LoadModelOptions = {}): RinModel {
     if (w.shape.join(',') !== shape.join(',')) throw bad(`"${name}" has shape [${w.shape}], the config and vocabularies need [${shape}]`);
     params.set(name, makeVariable(w.values, shape, isTrainable(config, name), name));
   }
-  if (config.wordInput === 'closed') return { config, train, vocabs, params, meta: head.meta };
+  const subword = subwordFeaturesFor(config);
+  const model: RinModel = { config, train, vocabs, params, meta: head.meta, ...(subword ? { subword } : {}) };
+  if (config.wordInput === 'closed') return model;
   if (!head.vectors) throw bad('an open-vocabulary model.json must name its word vectors ("vectors")');
-  return { config, train, vocabs, params, meta: head.meta, table: findTable(dir, head.vectors, opts) };
+  return { ...model, table: findTable(dir, head.vectors, opts) };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { Cell, EncodedSentence } from '../core/types.ts';
 import { MAX_CHARS, SHAPE_SIZE } from '../features/wordFeatures.ts';
+import { SUBWORD_DIM } from '../features/subword.ts';
 
 export interface Batch {
   /** Sentences in the batch. */
@@ -27,6 +28,8 @@ export interface Batch {
   charWord?: Int32Array;
   /** Word-shape features, [n * B, SHAPE_SIZE]. */
   shape?: Float32Array;
+  /** Frozen subword-encoder features, [n * B, SUBWORD_DIM], zero for padding. */
+  subword?: Float32Array;
   /** Gold NER tag ids, [n * B] (training only). */
   ner?: Int32Array;
   /** Gold relation cells per sentence (training only). */
@@ -73,6 +76,7 @@ export function makeBatch(items: EncodedSentence[], table?: VectorSource): Batch
     ...(table && items.every((s) => s.vec) ? { vectors: vectorRows(items, table, n) } : {}),
     ...(items.every((s) => s.chars) ? distinctWords(items, n) : {}),
     ...(items.every((s) => s.shape) ? { shape: shapeRows(items, n) } : {}),
+    ...(items.every((s) => s.sub) ? { subword: subwordRows(items, n) } : {}),
     ner,
     cells: hasGold ? items.map((s) => s.cells!) : undefined,
   };
@@ -110,6 +114,13 @@ function distinctWords(items: EncodedSentence[], n: number): { chars: Int32Array
   const chars = new Int32Array(list.length * MAX_CHARS);
   list.forEach((cs, u) => chars.set(cs.slice(0, MAX_CHARS), u * MAX_CHARS));
   return { chars, charWord };
+}
+
+function subwordRows(items: EncodedSentence[], n: number): Float32Array {
+  const B = items.length;
+  const out = new Float32Array(n * B * SUBWORD_DIM);
+  items.forEach((s, b) => s.sub!.forEach((row, i) => out.set(row, (i * B + b) * SUBWORD_DIM)));
+  return out;
 }
 
 function shapeRows(items: EncodedSentence[], n: number): Float32Array {

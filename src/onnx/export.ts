@@ -12,6 +12,7 @@
  *   shape features: shape [n, B, SHAPE_SIZE] float.
  */
 import { SHAPE_SIZE } from '../features/wordFeatures.ts';
+import { SUBWORD_DIM } from '../features/subword.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import { type ModelConfig, effectiveRounds } from '../model/config.ts';
 import { CHAR_WIDTH, type ParamName } from '../model/params.ts';
@@ -112,6 +113,7 @@ function inputFeatures(x: Builder): string {
   const parts = [word, g.op('Gather', [x.param('emb.pos'), ids('pos')])]; // [n*B, posDim]
   if (cfg.charDim > 0) parts.push(g.op('Gather', [charCnn(x), ids(g.input('charWord', INT32, ['n', 'B']))])); // [n*B, F]
   if (cfg.shapeFeatures) parts.push(x.flat(g.input('shape', FLOAT, ['n', 'B', SHAPE_SIZE]), SHAPE_SIZE)); // [n*B, S]
+  if (cfg.subwordEncoder !== 'none') parts.push(x.flat(g.input('subword', FLOAT, ['n', 'B', SUBWORD_DIM]), SUBWORD_DIM)); // [n*B, 512], computed by tfjs (features/subword.ts)
   return g.op('Concat', parts, { axis: 1 }); // [n*B, in]
 }
 

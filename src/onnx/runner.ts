@@ -4,6 +4,7 @@
  * eval/predict.ts `inferLogits` does on tfjs.
  */
 import { MAX_CHARS, SHAPE_SIZE } from '../features/wordFeatures.ts';
+import { SUBWORD_DIM } from '../features/subword.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import type { Batch } from '../model/batch.ts';
 import { exportOnnx } from './export.ts';
@@ -113,6 +114,7 @@ export class OnnxRunner {
       chars: () => charsTensor(T, need(batch.chars, 'characters')),
       charWord: () => new T('int32', need(batch.charWord, 'characters'), [n, B]),
       shape: () => new T('float32', need(batch.shape, 'word shapes'), [n, B, SHAPE_SIZE]),
+      subword: () => new T('float32', need(batch.subword, 'subword features'), [n, B, SUBWORD_DIM]),
     };
     return Object.fromEntries(this.session.inputNames.map((k) => [k, all[k]()]));
   }

@@ -35,6 +35,7 @@ export interface MentionWord {
   vec?: number;
   chars?: number[];
   shape?: number;
+  sub?: Float32Array;
 }
 
 /** Every word of every gold entity mention in the training data (NER tag not O). */
@@ -42,7 +43,7 @@ export function mentionWords(data: EncodedSentence[]): MentionWord[] {
   const out: MentionWord[] = [];
   for (const s of data)
     s.words.forEach((word, k) => {
-      if (s.ner?.[k]) out.push({ word, vec: s.vec?.[k], chars: s.chars?.[k], shape: s.shape?.[k] });
+      if (s.ner?.[k]) out.push({ word, vec: s.vec?.[k], chars: s.chars?.[k], shape: s.shape?.[k], sub: s.sub?.[k] });
     });
   return out;
 }
@@ -61,7 +62,7 @@ export interface Noise {
  * learns a useful vector. mentionDropout: a word of a gold entity loses its vector and
  * correction (it reads as a word nothing knows; its characters stay). mentionReplace: a word
  * of a gold entity becomes a word of another training mention, whole (vector, correction,
- * characters, shape), so the model sees names in contexts they never had and learns to find
+ * characters, shape, subword features), so the model sees names in contexts they never had and learns to find
  * entities from context and spelling instead of remembering their names. mentionSwap: a whole
  * mention becomes another mention of the same relation slot first (features/augment.ts).
  * The RNG is drawn only where a rate is set, so the paper's recipe draws exactly as before.
@@ -74,6 +75,7 @@ export function noisy(input: EncodedSentence, noise: Noise, tc: Pick<TrainConfig
   const out: EncodedSentence = { ...s, words: [...s.words], ...(s.vec ? { vec: [...s.vec] } : {}) };
   if (replace && s.chars) out.chars = [...s.chars];
   if (replace && s.shape) out.shape = [...s.shape];
+  if (replace && s.sub) out.sub = [...s.sub];
   for (let k = 0; k < s.words.length; k++) {
     if (tc.unkReplace > 0 && noise.counts.get(s.words[k]) === 1 && rng.next() < tc.unkReplace) out.words[k] = 1;
     if (!s.ner?.[k]) continue;
@@ -83,6 +85,7 @@ export function noisy(input: EncodedSentence, noise: Noise, tc: Pick<TrainConfig
       if (out.vec && m.vec !== undefined) out.vec[k] = m.vec;
       if (out.chars && m.chars) out.chars[k] = m.chars;
       if (out.shape && m.shape !== undefined) out.shape[k] = m.shape;
+      if (out.sub && m.sub) out.sub[k] = m.sub;
     } else if (tc.mentionDropout > 0 && rng.next() < tc.mentionDropout) {
       out.words[k] = 1;
       if (out.vec) out.vec[k] = -1;

@@ -8,7 +8,7 @@ import { type Dataset, UserError } from '../core/types.ts';
 import { DEFAULT_VECTORS, type VectorTable, loadVectorTable } from '../features/vectorTable.ts';
 import { type Vocabs, buildVocabs } from '../features/vocab.ts';
 import type { RinModel } from '../io/modelDir.ts';
-import { sizesOf } from '../io/modelDir.ts';
+import { sizesOf, subwordFeaturesFor } from '../io/modelDir.ts';
 import type { ModelConfig, TrainConfig } from '../model/config.ts';
 import { initParams } from '../model/params.ts';
 import { codeVersion } from '../core/version.ts';
@@ -47,6 +47,7 @@ export function newModel(cfg: ModelConfig, tc: TrainConfig, trainSet: Dataset, v
     params: initParams(cfg, sizesOf(vocabs), tc.seed, rows, positiveRate(trainSet, cfg, vocabs)),
     meta: { codeVersion: codeVersion(), seed: tc.seed, spans: trainSet.spans, preset, createdAt: new Date().toISOString() },
     table,
+    ...(cfg.subwordEncoder !== 'none' ? { subword: subwordFeaturesFor(cfg) } : {}),
   };
 }
 

@@ -100,9 +100,10 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const { model, opt, state } = startRun({ ckDir, resume: !!o.resume, ...settings, given: { model: o.model ?? {}, training: o.training ?? {} }, vectors: o }, trainSet, log);
   const { config: cfg, train: tc } = model;
 
+  const releaseSubword = await prepareSubword(model, [trainSet, devSet], tc.maxLength, log, o.progress ?? true);
   const problems: Problem[] = [];
   const trainStats = newStats();
-  const data = encodeAll(trainSet, new Encoder(model.vocabs, model.table, cfg.shapeFeatures), cfg, tc, trainStats, problems);
+  const data = encodeAll(trainSet, new Encoder(model.vocabs, model.table, cfg.shapeFeatures, model.subword), cfg, tc, trainStats, problems);
   for (const p of problems) log(`${p.file} record ${p.record}: ${p.message} (${p.action})`);
   for (const l of describeStats(trainStats, 'train')) log(l);
   log(
@@ -137,6 +138,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     }
   } finally {
     await dp.close();
+    releaseSubword();
   }
   if (!existsSync(join(o.out, 'model'))) saveModel(join(o.out, 'model'), model);
   log(`best dev F1 ${(100 * state.bestF1).toFixed(2)} at epoch ${state.bestEpoch}; model in ${join(o.out, 'model')}`);
@@ -145,6 +147,19 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   opt.dispose();
   const best = loadModel(join(o.out, 'model'), { embeddings: o.embeddings });
   return { model: best, history: state.history, bestEpoch: state.bestEpoch, bestF1: state.bestF1 };
+}
+
+/**
+ * A model with a subword encoder: its features for every training and dev sentence, computed
+ * once (the encoder is frozen) and held for the run. Returns their release.
+ */
+async function prepareSubword(model: RinModel, sets: Dataset[], maxLength: number, log: (line: string) => void, progress: boolean): Promise<() => void> {
+  if (!model.subword) return () => {};
+  const sentences = sets.flatMap((d) => d.sentences.filter((s) => s.tokens.length <= maxLength).map((s) => s.tokens));
+  const t0 = Date.now();
+  const release = await model.subword.prepare(sentences, progress);
+  log(`subword features (${model.config.subwordEncoder}) of ${sentences.length} training and dev sentences in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  return release;
 }
 
 /** --threads: a whole number ≥ 1; default every core. */
