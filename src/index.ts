@@ -13,7 +13,10 @@
 // Raw text → triples: load a model directory, then extract / extractStream (extractSync: tfjs only).
 export { loadModel, modelCard, DEFAULT_MODEL_PATH, type ModelCard, type ExtractorOptions, type EngineChoice } from './extract/load.ts';
 export type { LoadModelOptions, RinModel } from './io/modelDir.ts';
-export { Extractor, TimeLimitError, type Extraction, type ExtractedTriple, type Mention, type ExtractOptions, type AsyncExtractOptions } from './extract/extractor.ts';
+export { Extractor, type Extraction, type ExtractedTriple, type Mention, type ExtractOptions, type AsyncExtractOptions } from './extract/extractor.ts';
+// Every core: the same extract() on worker threads, one model each; both are an ExtractionService.
+export { ExtractorPool, type PoolOptions } from './extract/pool.ts';
+export type { ExtractionService, RunOptions } from './extract/service.ts';
 // loadModel starts the compute backend itself; call this first only to choose one (RIN_BACKEND does too).
 export { initBackend, type BackendName } from './engine/backend.ts';
 
@@ -36,4 +39,4 @@ export { formatScores, type Scores, type PRF, type MatchMode } from './eval/metr
 export type { Dataset, Sentence, Span, Entity, SpanKind, Triple, Problem, LoadReport } from './core/types.ts';
 
 // Every user error (bad file, bad record, bad option) is a UserError with a one-line message.
-export { UserError } from './core/types.ts';
+export { UserError, TimeLimitError, WorkerCrashError } from './core/errors.ts';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { UserError } from '../src/core/types.ts';
+import { UserError } from '../src/core/errors.ts';
 import { Rng } from '../src/engine/rng.ts';
 import { type Params, disposeParams, makeVariable } from '../src/model/params.ts';
 import { Adam, type SavedMoments } from '../src/train/adam.ts';

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeDirAtomic, writeFileAtomic } from '../src/core/atomic.ts';
-import { UserError } from '../src/core/types.ts';
+import { UserError } from '../src/core/errors.ts';
 import { tempFolders } from './helpers.ts';
 
 const tmp = tempFolders('rin-atomic-');

@@ -17,7 +17,8 @@ import { loadVectors, vocabVectors } from '../src/features/embeddings.ts';
 import { Encoder, describeStats, newStats } from '../src/features/encode.ts';
 import { Index, NER_TAGS, PAD, UNK, buildVocabs, wordId, type Vocabs } from '../src/features/vocab.ts';
 import { posTags } from '../src/features/pos.ts';
-import { type Sentence, type Triple, UserError } from '../src/core/types.ts';
+import type { Sentence, Triple } from '../src/core/types.ts';
+import { UserError } from '../src/core/errors.ts';
 
 const { fresh: freshDir, write } = tempFolders('rin-data-test-');
 const json = (x: unknown) => JSON.stringify(x, null, 1);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { UserError } from '../src/core/types.ts';
+import { UserError } from '../src/core/errors.ts';
 import { loadModel } from '../src/extract/load.ts';
 import { setup } from './helpers.ts';
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { UserError } from '../src/core/types.ts';
+import { UserError } from '../src/core/errors.ts';
 import { type Extraction, type Extractor, type Mention, TimeLimitError, withUtf16Offsets } from '../src/extract/extractor.ts';
 import { loadModel } from '../src/extract/load.ts';
 import { FORMAT_VERSION } from '../src/io/modelDir.ts';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { UserError } from '../src/core/types.ts';
+import { UserError } from '../src/core/errors.ts';
 import { disposeParams } from '../src/model/params.ts';
 import { loadModel, saveModel } from '../src/io/modelDir.ts';
 import { setup, tempFolders } from './helpers.ts';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import jsonld from 'jsonld';
 import { Parser, type Quad } from 'n3';
-import { UserError } from '../src/core/types.ts';
+import { UserError } from '../src/core/errors.ts';
 import type { Extraction, Mention } from '../src/extract/extractor.ts';
 import { withUtf16Offsets } from '../src/extract/extractor.ts';
 import { DBO, entityIri, iriSegment } from '../src/rdf/iris.ts';

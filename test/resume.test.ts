@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { UserError } from '../src/core/types.ts';
+import { UserError } from '../src/core/errors.ts';
 import { disposeParams } from '../src/model/params.ts';
 import { loadCheckpoint, saveCheckpoint } from '../src/train/checkpoint.ts';
 import { type TrainOptions, train } from '../src/train/trainer.ts';

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { before, test } from 'node:test';
 import { SentencePiece, UNK, WORD_START } from '../src/features/sentencePiece.ts';
 import { MAX_PIECES, SUBWORD_DIM, SubwordFeatures, USE_LITE_PACKAGE, UseLite, useLiteDir } from '../src/features/subword.ts';
-import { UserError } from '../src/core/types.ts';
+import { UserError } from '../src/core/errors.ts';
 import { predictAsync, predict } from '../src/eval/predict.ts';
 import { loadModel } from '../src/io/modelDir.ts';
 import { loadModel as loadExtractor } from '../src/extract/load.ts';

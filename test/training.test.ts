@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { Encoder, newStats } from '../src/features/encode.ts';
 import { posTags } from '../src/features/pos.ts';
-import { UserError } from '../src/core/types.ts';
+import { UserError } from '../src/core/errors.ts';
 import { buildVocabs } from '../src/features/vocab.ts';
 import { Rng } from '../src/engine/rng.ts';
 import { evaluate } from '../src/eval/evaluate.ts';

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { tempFolders } from './helpers.ts';
 import { DEFAULT_VECTORS, forgetVectorTables, loadVectorTable, vectorCacheDir, type VectorTable } from '../src/features/vectorTable.ts';
-import { UserError } from '../src/core/types.ts';
+import { UserError } from '../src/core/errors.ts';
 
 const { fresh: freshDir, write } = tempFolders('rin-vector-table-test-');
 

@@ -3,7 +3,7 @@
  * Messages do not name the command: main.ts prefixes every error with "rin CMD: error:".
  */
 import { parseArgs } from 'node:util';
-import { UserError } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 import { checkThreshold } from '../eval/decode.ts';
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;

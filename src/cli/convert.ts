@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describeReport, loadDataset } from '../dataset/load.ts';
-import { UserError } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 import { OUTPUT_FORMATS, writeDataset } from '../dataset/write.ts';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { FORMATS, choice, parse, required } from './args.ts';

@@ -1,6 +1,6 @@
 /** `rin export --onnx MODEL OUT.onnx`: a model's forward pass as an ONNX graph, for native runtimes. */
 import { writeFileAtomic } from '../core/atomic.ts';
-import { UserError } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 import { SHAPE_SIZE } from '../features/wordFeatures.ts';
 import { initBackend } from '../engine/backend.ts';
 import { loadModel } from '../io/modelDir.ts';

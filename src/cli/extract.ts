@@ -1,11 +1,12 @@
 /** `rin extract`: raw text (arguments, a file, stdin, or JSONL) → triples, as text or JSON. */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { UserError } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 import { type Extraction, checkOffsetUnit, withUtf16Offsets } from '../extract/extractor.ts';
 import { checkBaseIri } from '../rdf/iris.ts';
 import { checkRdfFormat, toRdf } from '../rdf/write.ts';
-import { ExtractorPool, WorkerCrashError } from '../extract/pool.ts';
+import { ExtractorPool } from '../extract/pool.ts';
+import { WorkerCrashError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { Progress } from '../core/progress.ts';
 import { parse, threshold } from './args.ts';
@@ -154,7 +155,7 @@ export async function* pooled(pool: ExtractorPool, texts: string[], threshold: n
   const ahead: Promise<(Extraction | WorkerCrashError)[]>[] = [];
   let next = 0;
   const submit = () => {
-    const job = jobOf(pool, texts.slice(next, (next += GROUP)), threshold);
+    const job = pool.extractEach(texts.slice(next, (next += GROUP)), { threshold });
     job.catch(() => {}); // awaited in order below; an early failure must not be an unhandled rejection meanwhile
     ahead.push(job);
   };
@@ -163,20 +164,6 @@ export async function* pooled(pool: ExtractorPool, texts: string[], threshold: n
     const results = await ahead.shift()!;
     if (next < texts.length) submit();
     yield* results;
-  }
-}
-
-/** One job; if its worker died, each text again alone, so only a text that kills a worker again is lost. */
-async function jobOf(pool: ExtractorPool, texts: string[], threshold: number | undefined): Promise<(Extraction | WorkerCrashError)[]> {
-  const alone = (e: unknown) => {
-    if (e instanceof WorkerCrashError) return e;
-    throw e;
-  };
-  try {
-    return await pool.extract(texts, { threshold });
-  } catch (e) {
-    alone(e);
-    return Promise.all(texts.map((t) => pool.extract([t], { threshold }).then((r) => r[0], alone)));
   }
 }
 

@@ -2,7 +2,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { writeFileAtomic } from '../core/atomic.ts';
-import { UserError } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 import type { Extraction } from '../extract/extractor.ts';
 import { DEFAULT_BASE_IRI, checkBaseIri } from '../rdf/iris.ts';
 import { GraphMerger } from '../rdf/merge.ts';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** `rin` command line: dispatch to a command; user errors print one clear line, no stack. */
-import { UserError } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 import { codeVersion } from '../core/version.ts';
 
 type Command = (argv: string[]) => Promise<void>;

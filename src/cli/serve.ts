@@ -1,6 +1,6 @@
 /** `rin serve`: the HTTP service and web page, until interrupted. */
 import { availableParallelism } from 'node:os';
-import type { Extractor } from '../extract/extractor.ts';
+import type { ExtractionService } from '../extract/service.ts';
 import { loadModel } from '../extract/load.ts';
 import { ExtractorPool } from '../extract/pool.ts';
 import { type RunningServer, startServer } from '../serve/server.ts';
@@ -53,21 +53,21 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const n = (name: string) => num(name, v[name]);
   const workers = workerCount(v.workers);
   const log = (l: string) => process.stderr.write(l + '\n');
-  const x: Extractor | ExtractorPool = workers > 1 ? await ExtractorPool.start(v.model, { workers, embeddings: v.embeddings, log }) : await loadModel(v.model, { embeddings: v.embeddings, log });
+  const x: ExtractionService = workers > 1 ? await ExtractorPool.start(v.model, { workers, embeddings: v.embeddings, log }) : await loadModel(v.model, { embeddings: v.embeddings, log });
   const opts = { host: v.host, port: int('port', v.port, 0, 65535), maxBytes: n('max-bytes'), maxTexts: n('max-texts'), timeLimitMs: n('time-limit-ms'), maxQueueChars: n('max-queue-chars') };
   let server: RunningServer;
   try {
     server = await startServer(x, opts);
   } catch (e) {
-    if (x instanceof ExtractorPool) await x.close(); // its workers would keep the process alive
+    await x.close(); // a pool's workers would keep the process alive
     throw e;
   }
-  const threads = x instanceof ExtractorPool ? `${workers} worker threads` : 'one thread';
-  process.stderr.write(`rin serve: listening on ${server.url} (model ${x.path}, engine ${x.engine === 'onnx' ? 'onnxruntime' : 'tfjs'}, ${threads}); Ctrl+C stops\n`);
+  const threads = x.parallel > 1 ? `${x.parallel} worker threads` : 'one thread';
+  process.stderr.write(`rin serve: listening on ${server.url} (model ${x.card.path}, engine ${x.engine === 'onnx' ? 'onnxruntime' : 'tfjs'}, ${threads}); Ctrl+C stops\n`);
   await new Promise<void>((done) => {
     const stop = () => void server.close().then(done);
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  if (x instanceof ExtractorPool) await x.close();
+  await x.close();
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { UserError } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 import type { ModelConfig, TrainConfig, Variant } from '../model/config.ts';
 import { train } from '../train/trainer.ts';
 import { PRESET_NAMES } from '../model/presets.ts';

@@ -1,6 +1,6 @@
 /** --workers N of rin extract and rin serve. */
 import { availableParallelism } from 'node:os';
-import { UserError } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 
 /** A whole number ≥ 1; default one per core. */
 export function workerCount(v: string | undefined): number {

@@ -1,7 +1,7 @@
 /** Reading text and JSON files, plain or gzipped, with errors that name the file. */
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { UserError } from './types.ts';
+import { UserError } from './errors.ts';
 
 export function readText(file: string): string {
   if (!existsSync(file)) throw new UserError(`${file}: no such file`);

@@ -87,22 +87,6 @@ export interface LoadReport {
   notes: string[];
 }
 
-/** An error a user can act on: the CLI prints its message without a stack trace. */
-export class UserError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UserError';
-  }
-}
-
-/** The time limit of an extraction ran out; nothing partial is returned (the service answers 503 time_limit). */
-export class TimeLimitError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TimeLimitError';
-  }
-}
-
 /** A gold relation cell: subject head word i, relation t, object head word j (all within one sentence). */
 export interface Cell {
   i: number;

@@ -7,7 +7,8 @@ import { readJson, readText } from '../core/files.ts';
 import { describeJsonlStats, newJsonlStats, parseJsonl, parseJsonlRecord } from './jsonl.ts';
 import { type KindedProblem, SHAPE_NAMES, findTypesFile, inventoryOf, parseSpert, readTypes, recordShape } from './spert.ts';
 import { canonicalSymmetric } from './symmetric.ts';
-import { type Dataset, type Problem, type Sentence, type SpanKind, UserError } from '../core/types.ts';
+import type { Dataset, Problem, Sentence, SpanKind } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 import { isZeng, parseZeng } from './zeng.ts';
 
 export type Format = 'auto' | 'casrel' | 'zeng' | 'spert' | 'jsonl';

@@ -11,7 +11,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { readJson } from '../core/files.ts';
-import { type Entity, type Problem, type Sentence, type Triple, UserError, overlaps } from '../core/types.ts';
+import { type Entity, type Problem, type Sentence, type Triple, overlaps } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 

@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readJson } from '../core/files.ts';
-import { type Problem, type Sentence, type Triple, UserError } from '../core/types.ts';
+import type { Problem, Sentence, Triple } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 
 export function isZeng(data: unknown): boolean {
   return (

@@ -9,7 +9,8 @@
  * a triple's mentions are entities and never overlap (what raw-text extraction wants; the paper
  * scores every cell).
  */
-import { type Entity, UserError } from '../core/types.ts';
+import type { Entity } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 import { tagParts } from '../features/vocab.ts';
 import { viterbiTags } from './viterbi.ts';
 

@@ -6,12 +6,13 @@
  */
 import { setImmediate as nextTick } from 'node:timers/promises';
 import type { Sentence } from '../core/types.ts';
-import { TimeLimitError, UserError } from '../core/types.ts';
+import { TimeLimitError, UserError } from '../core/errors.ts';
 
 export { TimeLimitError }; // the public surface has it from here (src/index.ts)
 import type { PredictedEntity, Prediction } from '../eval/decode.ts';
 import { type InferFn, predict, predictAsync } from '../eval/predict.ts';
 import { Progress } from '../core/progress.ts';
+import { type ExtractionService, type ModelCard, readCard } from './service.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import { disposeParams } from '../model/params.ts';
 import { toCodePoints, utf16Offsets } from '../text/offsets.ts';
@@ -72,6 +73,8 @@ const OFFSET_UNITS: OffsetUnit[] = ['codepoint', 'utf16'];
 export interface AsyncExtractOptions extends ExtractOptions {
   /** Stop with a TimeLimitError when this time (ms since the epoch) has passed. */
   deadline?: number;
+  /** A large job: after this extractor's other large jobs, one at a time (RunOptions.large). */
+  large?: boolean;
   /** Most sentences run between two yields to the event loop. */
   chunk?: number;
   /** Most tokens run between two yields (default 1024): long sentences make short chunks. */
@@ -91,7 +94,7 @@ interface Piece {
   tokens: TextSentence['tokens'];
 }
 
-const OPTION_NAMES = ['threshold', 'batchSize', 'maxTokens', 'progress', 'selfTriples', 'offsets', 'deadline', 'chunk', 'chunkTokens', 'group'];
+const OPTION_NAMES = ['threshold', 'batchSize', 'maxTokens', 'progress', 'selfTriples', 'offsets', 'deadline', 'chunk', 'chunkTokens', 'group', 'large'];
 
 /** The option a misspelt name was probably meant to be: the known one with most letters in place. */
 function closest(name: string): string {
@@ -174,8 +177,12 @@ function sentencesOf(pieces: Piece[]): Sentence[] {
 
 const predictOptions = (opts: ExtractOptions) => ({ entityPairs: true, threshold: opts.threshold, batchSize: opts.batchSize ?? 32, maxLength: Infinity });
 
-export class Extractor {
+export class Extractor implements ExtractionService {
   private disposed = false;
+  private largeTail: Promise<unknown> = Promise.resolve();
+  private _card?: ModelCard;
+  /** One model call at a time in this thread. */
+  readonly parallel = 1;
 
   /**
    * @param model a loaded model; @param path where it was loaded from;
@@ -190,6 +197,12 @@ export class Extractor {
   /** What runs the model in extract and extractStream: "onnx" (onnxruntime) or "tfjs". */
   get engine(): string {
     return this.native?.name ?? 'tfjs';
+  }
+
+  /** The model's card: its relations, settings and README. */
+  get card(): ModelCard {
+    this._card ??= readCard(this.model, this.path);
+    return this._card;
   }
 
   /**
@@ -215,6 +228,7 @@ export class Extractor {
   async extract(text: string, opts?: AsyncExtractOptions): Promise<Extraction>;
   async extract(texts: string[], opts?: AsyncExtractOptions): Promise<Extraction[]>;
   async extract(input: string | string[], opts: AsyncExtractOptions = {}): Promise<Extraction | Extraction[]> {
+    if (opts.large) return this.inLine(() => this.extract(input as string[], { ...opts, large: false }));
     this.checkLive();
     const texts = Array.isArray(input) ? input.map(checkText) : [checkText(input, 0)];
     const prepared = this.prepare(texts, opts);
@@ -250,6 +264,18 @@ export class Extractor {
       }
     }
     if (pending.length) yield* await this.extract(pending, { ...opts, progress: false });
+  }
+
+  /** Large jobs one after another: interleaving them would only make all of them late. */
+  private inLine<T>(f: () => Promise<T>): Promise<T> {
+    const p = this.largeTail.then(f);
+    this.largeTail = p.catch(() => {});
+    return p;
+  }
+
+  /** dispose(), as ExtractionService has it. */
+  async close(): Promise<void> {
+    this.dispose();
   }
 
   /** Free the model's tensors and native session; the extractor cannot be used afterwards. */

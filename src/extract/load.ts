@@ -1,15 +1,15 @@
 /**
  * loadModel(path?): a ready-to-use extractor; without a path, the model this package ships.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { entityTypesOf } from '../features/vocab.ts';
 import { initBackend } from '../engine/backend.ts';
 import { type LoadModelOptions, type RinModel, loadModel as loadModelDir } from '../io/modelDir.ts';
-import { UserError } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 import { OnnxRunner, loadOrt, ortStatus } from '../onnx/runner.ts';
 import { Extractor, type NativeEngine } from './extractor.ts';
+import type { ModelCard } from './service.ts';
+
+export type { ModelCard } from './service.ts';
 
 /**
  * The model shipped with the package: RIN trained on webnlg-union (30k WebNLG 3.0 texts of 16
@@ -72,26 +72,7 @@ async function nativeEngine(model: RinModel, engine: EngineChoice, threads?: num
   return { name: 'onnx', infer: (batch) => runner.run(batch), release: () => runner.release() };
 }
 
-/** What a user needs to know about a model: its card (README.md) and the facts of model.json. */
-export interface ModelCard {
-  path: string;
-  relations: string[];
-  /** Entity types the model predicts (empty: untyped entities). */
-  entityTypes: string[];
-  config: Extractor['model']['config'];
-  meta: Extractor['model']['meta'];
-  /** The model directory's README.md, if it has one. */
-  readme: string | null;
-}
-
+/** The model card of an extractor (Extractor.card). */
 export function modelCard(x: Extractor): ModelCard {
-  const readme = join(x.path, 'README.md');
-  return {
-    path: x.path,
-    relations: x.model.vocabs.relations,
-    entityTypes: entityTypesOf(x.model.vocabs.ner),
-    config: x.model.config,
-    meta: x.model.meta,
-    readme: existsSync(readme) ? readFileSync(readme, 'utf8') : null,
-  };
+  return x.card;
 }

@@ -3,7 +3,7 @@
  * Only the vectors of wanted words are kept, so a large file costs little memory.
  */
 import { readText } from '../core/files.ts';
-import { UserError } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 
 export interface Vectors {
   dim: number;

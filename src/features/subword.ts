@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Progress } from '../core/progress.ts';
-import { UserError } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 import { SentencePiece } from './sentencePiece.ts';
 
 export const SUBWORD_ENCODERS = ['none', 'use-lite'] as const;

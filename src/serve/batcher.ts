@@ -3,16 +3,14 @@
  * sentences costs little more than one of a single sentence (per-op overhead dominates), so 8
  * concurrent clients are served several times faster than one by one. Results are the same as
  * extracting each request alone (batching across texts does not change predictions).
- * Large requests run one at a time, in order of arrival, chunked (Extractor.extract yields
- * between chunks of sentences), so small requests' batches run between their chunks; one at a
- * time because interleaving several large ones would only make all of them late.
- * With worker threads (runner.ts), as many groups and as many large requests run at once as there
- * are workers: one at a time per worker.
+ * Large requests go to the model as large jobs (RunOptions.large): chunked, small requests'
+ * batches run between their chunks, and one at a time in each thread, which the extractor
+ * decides (extract/service.ts). With worker threads, as many groups run at once as there are workers.
  */
 import { setImmediate as nextTick } from 'node:timers/promises';
-import { TimeLimitError } from '../core/types.ts';
+import { TimeLimitError } from '../core/errors.ts';
 import type { Extraction } from '../extract/extractor.ts';
-import type { Runner } from './runner.ts';
+import type { ExtractionService } from '../extract/service.ts';
 
 interface Job {
   texts: string[];
@@ -27,8 +25,6 @@ export class Batcher {
   private busy = false;
   /** Small groups running now. */
   private groups = 0;
-  private largeRunning = 0;
-  private largeWaiting: (() => void)[] = [];
 
   /**
    * @param x where model calls run
@@ -36,7 +32,7 @@ export class Batcher {
    * @param maxTexts most texts run in one model call
    */
   constructor(
-    private readonly x: Runner,
+    private readonly x: ExtractionService,
     private readonly maxChars = 2000,
     private readonly maxTexts = 32,
   ) {}
@@ -54,18 +50,9 @@ export class Batcher {
     });
   }
 
-  /** In order of arrival, `parallel` at a time; waiting in line counts towards the deadline. */
-  private async large(texts: string[], o: { threshold?: number; deadline: number }): Promise<Extraction[]> {
-    if (this.largeRunning >= this.x.parallel) await new Promise<void>((go) => this.largeWaiting.push(go));
-    else this.largeRunning++;
-    try {
-      return await this.x.runLarge(texts, o);
-    } finally {
-      const next = this.largeWaiting.shift();
-      if (next)
-        next(); // the slot passes on
-      else this.largeRunning--;
-    }
+  /** Chunked, after the other large jobs of the thread it lands on; waiting in line counts towards the deadline. */
+  private large(texts: string[], o: { threshold?: number; deadline: number }): Promise<Extraction[]> {
+    return this.x.extract(texts, { ...o, large: true });
   }
 
   private async drain(): Promise<void> {
@@ -78,9 +65,9 @@ export class Batcher {
         if (!live.length) continue;
         this.groups++;
         void this.x
-          .run(
+          .extract(
             live.flatMap((j) => j.texts),
-            live[0].threshold,
+            { threshold: live[0].threshold },
           )
           .then(
             (results) => {

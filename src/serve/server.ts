@@ -1,9 +1,8 @@
-/** Start the HTTP service on a host and port (port 0: any free port, as tests use). Closing it does not close a pool given to it. */
+/** Start the HTTP service on a host and port (port 0: any free port, as tests use). Closing it does not close the extractor or pool given to it. */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { UserError } from '../core/types.ts';
-import type { Extractor } from '../extract/extractor.ts';
-import type { ExtractorPool } from '../extract/pool.ts';
+import { UserError } from '../core/errors.ts';
+import type { ExtractionService } from '../extract/service.ts';
 import { type ServiceOptions, createApp } from './app.ts';
 
 export interface ServerOptions extends ServiceOptions {
@@ -16,7 +15,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function startServer(x: Extractor | ExtractorPool, o: ServerOptions = {}): Promise<RunningServer> {
+export function startServer(x: ExtractionService, o: ServerOptions = {}): Promise<RunningServer> {
   const app = createApp(x, o);
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: o.host ?? '127.0.0.1', port: o.port ?? 8080 }, (info: AddressInfo) => {

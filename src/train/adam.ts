@@ -5,7 +5,7 @@
  * runs are the ones it gave: β^t kept in float32, bias correction by division, ε = 1e-7 added to √v̂.
  */
 import * as tf from '@tensorflow/tfjs';
-import { UserError } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 import { nativeAdam } from '../engine/native.ts';
 import { copyOf, tensorFrom } from '../engine/scratch.ts';
 import type { Params } from '../model/params.ts';

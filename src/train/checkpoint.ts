@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 import { type LoadModelOptions, type RinModel, loadModel, saveModel, sha256 } from '../io/modelDir.ts';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { type WeightSpec, packWeights, unpackWeights } from '../io/weights.ts';

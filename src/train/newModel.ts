@@ -4,7 +4,8 @@
  */
 import { firstWords, loadVectors, vocabVectors } from '../features/embeddings.ts';
 import { posTags } from '../features/pos.ts';
-import { type Dataset, UserError } from '../core/types.ts';
+import type { Dataset } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 import { DEFAULT_VECTORS, type VectorTable, loadVectorTable } from '../features/vectorTable.ts';
 import { type Vocabs, buildVocabs } from '../features/vocab.ts';
 import type { RinModel } from '../io/modelDir.ts';

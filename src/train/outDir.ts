@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 import { hasCheckpoint } from './checkpoint.ts';
 
 export interface OutOptions {

@@ -101,6 +101,12 @@ export class DataParallel {
     return out;
   }
 
+  /** Stop replica k (0-based, this thread not counted) as a crash would: fault injection for tests. */
+  stopReplica(k: number): Promise<void> {
+    if (!this.pool) throw new Error('no replica: one thread');
+    return this.pool.stop(k);
+  }
+
   async close(): Promise<void> {
     await this.pool?.close();
   }

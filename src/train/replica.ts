@@ -3,51 +3,40 @@
  * job it reads the current weights from shared memory, computes its part's loss and gradients,
  * and writes them to its shared gradient buffer; the main thread sums and applies them (pool.ts).
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
+import { serveJobs } from '../core/workerPool.ts';
 import { type BackendName, initBackend } from '../engine/backend.ts';
 import { view } from '../engine/scratch.ts';
 import { type Params, makeVariable } from '../model/params.ts';
 import { slot } from './layout.ts';
 import { gradients } from './step.ts';
-import type { PartJob, ReplicaReply, ReplicaSetup } from './wire.ts';
+import type { PartJob, PartReply, ReplicaSetup } from './wire.ts';
 
-const { backend, cfg, layout, weights: wBuf, grads: gBuf } = workerData as ReplicaSetup;
-const weights = new Float32Array(wBuf);
-const grads = new Float32Array(gBuf);
-const reply = (r: ReplicaReply) => parentPort!.postMessage(r);
+await serveJobs<ReplicaSetup, PartJob, PartReply, null>(async ({ backend, cfg, layout, weights: wBuf, grads: gBufs }) => {
+  const weights = new Float32Array(wBuf);
+  await initBackend(backend as BackendName);
+  const onWasm = tf.getBackend() === 'wasm';
+  const params: Params = new Map(layout.names.map((name, k) => [name, makeVariable(slot(weights, layout, k).slice(), layout.shapes[k], layout.trainable[k], name)]));
 
-await initBackend(backend as BackendName);
-const onWasm = tf.getBackend() === 'wasm';
-const params: Params = new Map(layout.names.map((name, k) => [name, makeVariable(slot(weights, layout, k).slice(), layout.shapes[k], layout.trainable[k], name)]));
-
-/** The weights the main thread published after its last update (a copy: tf.tensor on the cpu backend keeps its array, and the slot is rewritten). */
-function refresh(): void {
-  tf.tidy(() => {
-    layout.names.forEach((name, k) => {
-      if (layout.trainable[k]) params.get(name)!.assign(tf.tensor(onWasm ? slot(weights, layout, k) : slot(weights, layout, k).slice(), layout.shapes[k])); // wasm copies into its heap
+  /** The weights the main thread published after its last update (a copy: tf.tensor on the cpu backend keeps its array, and the slot is rewritten). */
+  const refresh = () =>
+    tf.tidy(() => {
+      layout.names.forEach((name, k) => {
+        if (layout.trainable[k]) params.get(name)!.assign(tf.tensor(onWasm ? slot(weights, layout, k) : slot(weights, layout, k).slice(), layout.shapes[k])); // wasm copies into its heap
+      });
     });
-  });
-}
 
-function run(job: PartJob): ReplicaReply {
-  refresh();
-  const g = gradients(params, cfg, job.batch, job.seed, job.weight);
-  const present = layout.names.map((name, k) => {
-    const t = g.grads[params.get(name)!.name];
-    if (t) slot(grads, layout, k).set(view(t));
-    return !!t;
-  });
-  tf.dispose(Object.values(g.grads));
-  return { type: 'done', loss: g.loss, nerLoss: g.nerLoss, relLoss: g.relLoss, present };
-}
-
-parentPort!.on('message', (job: PartJob) => {
-  try {
-    reply(run(job));
-  } catch (e) {
-    const err = e as Error;
-    reply({ type: 'error', message: err.message ?? String(e), stack: err.stack });
-  }
+  const run = (job: PartJob): PartReply => {
+    refresh();
+    const grads = new Float32Array(gBufs[job.replica]);
+    const g = gradients(params, cfg, job.batch, job.seed, job.weight);
+    const present = layout.names.map((name, k) => {
+      const t = g.grads[params.get(name)!.name];
+      if (t) slot(grads, layout, k).set(view(t));
+      return !!t;
+    });
+    tf.dispose(Object.values(g.grads));
+    return { loss: g.loss, nerLoss: g.nerLoss, relLoss: g.relLoss, present };
+  };
+  return { info: null, run };
 });
-reply({ type: 'ready' });

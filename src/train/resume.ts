@@ -5,7 +5,7 @@
  * value other than the checkpoint's is refused, since the run could not honour it.
  */
 import type { Dataset } from '../core/types.ts';
-import { UserError } from '../core/types.ts';
+import { UserError } from '../core/errors.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import type { ModelConfig, TrainConfig } from '../model/config.ts';
 import { disposeParams } from '../model/params.ts';
