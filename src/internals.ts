@@ -4,7 +4,7 @@
  */
 
 // Model directories: the low-level reader (a RinModel, no Extractor, no backend start) and writer.
-export { loadModel as loadModelDir, saveModel, type ModelMeta } from './io/modelDir.ts';
+export { readModelDir, saveModel, type ModelMeta } from './io/modelDir.ts';
 export { modelParams } from './io/modelParams.ts';
 
 // Text and data

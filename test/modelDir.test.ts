@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { UserError } from '../src/core/errors.ts';
 import { disposeParams } from '../src/model/params.ts';
-import { loadModel, saveModel } from '../src/io/modelDir.ts';
+import { readModelDir, saveModel } from '../src/io/modelDir.ts';
 import { setup, tempFolders } from './helpers.ts';
 
 const tmp = tempFolders('rin-modeldir-');
@@ -18,7 +18,7 @@ const SHIPPED = 'models/webnlg-exact-paper';
 /** A fresh copy of a model directory saved by this code (so it has the checksum). */
 async function savedCopy(): Promise<string> {
   await setup();
-  const m = loadModel(SHIPPED);
+  const m = readModelDir(SHIPPED);
   const dir = join(tmp.fresh(), 'model');
   saveModel(dir, m);
   disposeParams(m.params);
@@ -27,7 +27,7 @@ async function savedCopy(): Promise<string> {
 
 const rejects = (dir: string, pattern: RegExp) =>
   assert.throws(
-    () => loadModel(dir),
+    () => readModelDir(dir),
     (e: unknown) => e instanceof UserError && pattern.test((e as Error).message) && (e as Error).message.includes(dir),
     `expected ${pattern}`,
   );
@@ -38,7 +38,7 @@ test('model.json records the weights size and sha256, and a saved model loads ba
   const bytes = readFileSync(join(dir, 'weights.bin'));
   assert.equal(head.weightsBytes, bytes.length);
   assert.equal(head.weightsSha256, createHash('sha256').update(bytes).digest('hex'));
-  disposeParams(loadModel(dir).params);
+  disposeParams(readModelDir(dir).params);
 });
 
 test('extra bytes after the weights are an error', async () => {
@@ -74,7 +74,7 @@ test('an older model directory without the checksum still loads, and its size is
   delete head.weightsSha256;
   delete head.weightsBytes;
   writeFileSync(join(dir, 'model.json'), JSON.stringify(head));
-  disposeParams(loadModel(dir).params);
+  disposeParams(readModelDir(dir).params);
   appendFileSync(join(dir, 'weights.bin'), Buffer.alloc(4));
   rejects(dir, /weights\.bin has \d+ bytes, the manifest needs \d+/);
 });

@@ -19,7 +19,7 @@ import { encoderFor } from '../src/features/encode.ts';
 import { inferLogits } from '../src/eval/predict.ts';
 import { loadModel } from '../src/extract/load.ts';
 import type { RinModel } from '../src/io/modelDir.ts';
-import { loadModel as loadModelDir } from '../src/io/modelDir.ts';
+import { readModelDir } from '../src/io/modelDir.ts';
 import { makeBatch, type Batch } from '../src/model/batch.ts';
 import { type ModelConfig, DEFAULT_TRAIN, modelConfig } from '../src/model/config.ts';
 import { disposeParams, initParams } from '../src/model/params.ts';
@@ -174,7 +174,7 @@ test('rin export --onnx writes a file that a fresh onnxruntime session runs to t
   const out = join(dir, 'paper.onnx');
   const r = rin(['export', '--onnx', join(models, 'webnlg-exact-paper'), out]);
   assert.equal(r.code, 0, show(r));
-  const m = loadModelDir(join(models, 'webnlg-exact-paper'));
+  const m = readModelDir(join(models, 'webnlg-exact-paper'));
   try {
     const bytes = readFileSync(out);
     assert.ok(bytes.equals(exportOnnx(m)), 'the export is deterministic');

@@ -14,7 +14,7 @@ import { loadVectorTable } from '../src/features/vectorTable.ts';
 import { PAD, UNK, NER_TAGS } from '../src/features/vocab.ts';
 import { Rng } from '../src/engine/rng.ts';
 import { predict } from '../src/eval/predict.ts';
-import { loadModel } from '../src/io/modelDir.ts';
+import { readModelDir } from '../src/io/modelDir.ts';
 import { makeBatch } from '../src/model/batch.ts';
 import { DEFAULT_MODEL, DEFAULT_TRAIN, modelConfig } from '../src/model/config.ts';
 import { disposeParams, initParams } from '../src/model/params.ts';
@@ -104,7 +104,7 @@ test('a tiny default-recipe model overfits, round-trips, and refuses other vecto
   const head = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
   assert.equal(head.meta.preset, 'default');
   assert.equal(head.vectors.sha256, r.model.table!.sha256, 'model.json names its vectors with their checksum');
-  const again = loadModel(dir);
+  const again = readModelDir(dir);
   const sents = tinySentences();
   assert.deepEqual(predict(again, sents).predictions, predict(r.model, sents).predictions, 'a reloaded model predicts the same');
 
@@ -112,9 +112,9 @@ test('a tiny default-recipe model overfits, round-trips, and refuses other vecto
   cpSync(dir, moved, { recursive: true });
   const f = join(moved, 'model.json');
   writeFileSync(f, JSON.stringify({ ...head, vectors: { ...head.vectors, source: join(root, 'gone.txt') } }));
-  assert.throws(() => loadModel(moved), /gone\.txt does not exist; pass that file with --embeddings/);
-  assert.throws(() => loadModel(moved, { embeddings: vectorsFile('other.txt', 4) }), /trained with word vectors .*sha256.*pass the original file with --embeddings/);
-  const ok = loadModel(moved, { embeddings: vectors });
+  assert.throws(() => readModelDir(moved), /gone\.txt does not exist; pass that file with --embeddings/);
+  assert.throws(() => readModelDir(moved, { embeddings: vectorsFile('other.txt', 4) }), /trained with word vectors .*sha256.*pass the original file with --embeddings/);
+  const ok = readModelDir(moved, { embeddings: vectors });
   assert.equal(ok.table!.sha256, head.vectors.sha256);
   for (const m of [r.model, again, ok]) disposeParams(m.params);
 });

@@ -14,7 +14,7 @@ import { SentencePiece, UNK, WORD_START } from '../src/features/sentencePiece.ts
 import { MAX_PIECES, SUBWORD_DIM, SubwordFeatures, USE_LITE_PACKAGE, UseLite, useLiteDir } from '../src/features/subword.ts';
 import { UserError } from '../src/core/errors.ts';
 import { predictAsync, predict } from '../src/eval/predict.ts';
-import { loadModel } from '../src/io/modelDir.ts';
+import { readModelDir } from '../src/io/modelDir.ts';
 import { loadModel as loadExtractor } from '../src/extract/load.ts';
 import { disposeParams } from '../src/model/params.ts';
 import { train } from '../src/train/trainer.ts';
@@ -136,7 +136,7 @@ test('a tiny model reading subword features overfits, names its encoder, round-t
   const sentences = tinySentences();
   const before = await predictAsync(r.model, sentences);
   disposeParams(r.model.params);
-  const m = loadModel(modelDir);
+  const m = readModelDir(modelDir);
   assert.ok(m.subword, 'the loaded model has its subword features');
   const again = await predictAsync(m, sentences);
   assert.deepEqual(

@@ -15,7 +15,7 @@ import { buildVocabs } from '../src/features/vocab.ts';
 import { Rng } from '../src/engine/rng.ts';
 import { evaluate } from '../src/eval/evaluate.ts';
 import { predict } from '../src/eval/predict.ts';
-import { type RinModel, loadModel, saveModel, sizesOf } from '../src/io/modelDir.ts';
+import { type RinModel, readModelDir, saveModel, sizesOf } from '../src/io/modelDir.ts';
 import { makeBatch } from '../src/model/batch.ts';
 import { modelConfig, trainConfig } from '../src/model/config.ts';
 import { disposeParams, initParams } from '../src/model/params.ts';
@@ -85,7 +85,7 @@ test('save/load round-trip gives identical predictions and scores', () => {
   fit(m, 150);
   const dir = join(tmp, 'roundtrip');
   saveModel(dir, m);
-  const back = loadModel(dir);
+  const back = readModelDir(dir);
   assert.deepEqual(back.config, m.config);
   assert.deepEqual(back.vocabs, m.vocabs);
   for (const [k, v] of m.params) assert.deepEqual([...back.params.get(k)!.dataSync()], [...v.dataSync()], `weights ${k}`);
@@ -98,7 +98,7 @@ test('save/load round-trip gives identical predictions and scores', () => {
   );
   // Saving again over an existing directory replaces it whole.
   saveModel(dir, back);
-  assert.deepEqual(predict(loadModel(dir), tinySentences()).predictions, p1);
+  assert.deepEqual(predict(readModelDir(dir), tinySentences()).predictions, p1);
   disposeParams(m.params);
   disposeParams(back.params);
 });
@@ -111,7 +111,7 @@ test('a corrupt or incompatible model directory is a UserError that says what is
   const weights = readFileSync(join(dir, 'weights.bin'));
   const expectError = (re: RegExp) =>
     assert.throws(
-      () => loadModel(dir),
+      () => readModelDir(dir),
       (e: unknown) => e instanceof UserError && re.test((e as Error).message),
     );
   writeFileSync(join(dir, 'weights.bin'), weights.subarray(0, weights.length - 8));
@@ -126,7 +126,7 @@ test('a corrupt or incompatible model directory is a UserError that says what is
   writeFileSync(join(dir, 'model.json'), head);
   rmSync(join(dir, 'vocab.json'));
   expectError(/missing vocab\.json/);
-  assert.throws(() => loadModel(join(tmp, 'nope')), /no such model directory/);
+  assert.throws(() => readModelDir(join(tmp, 'nope')), /no such model directory/);
   disposeParams(m.params);
 });
 

@@ -3,7 +3,7 @@ import { initBackend } from '../engine/backend.ts';
 import { evaluate } from '../eval/evaluate.ts';
 import { formatScores } from '../eval/metrics.ts';
 import { formatSeen, seenSplit } from '../eval/seen.ts';
-import { loadModel } from '../io/modelDir.ts';
+import { readModelDir } from '../io/modelDir.ts';
 import { FORMATS, SPANS, choice, parse, required, threshold } from './args.ts';
 
 export const evalHelp = `rin eval — score a saved model on a labelled file
@@ -58,7 +58,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   if (v.help) return void process.stdout.write(evalHelp);
   await initBackend();
   const minScore = threshold(v.threshold); // checked before any work
-  const model = loadModel(required('eval', 'model', v.model), { embeddings: v.embeddings, log: (l: string) => process.stderr.write(l + '\n') });
+  const model = readModelDir(required('eval', 'model', v.model), { embeddings: v.embeddings, log: (l: string) => process.stderr.write(l + '\n') });
   // Decoding is not learnt: scoring one model both ways measures what Viterbi adds.
   const decoding = choice('tag-decoding', v['tag-decoding'], ['argmax', 'viterbi'] as const);
   if (decoding) model.config = { ...model.config, tagDecoding: decoding };

@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../core/atomic.ts';
 import { UserError } from '../core/errors.ts';
 import { SHAPE_SIZE } from '../features/wordFeatures.ts';
 import { initBackend } from '../engine/backend.ts';
-import { loadModel } from '../io/modelDir.ts';
+import { readModelDir } from '../io/modelDir.ts';
 import { exportOnnx } from '../onnx/export.ts';
 import { parse } from './args.ts';
 
@@ -37,7 +37,7 @@ export async function exportCommand(argv: string[]): Promise<void> {
   if (positionals.length !== 2) throw new UserError(`expected MODEL_DIR and OUT.onnx, got ${positionals.length} argument(s) (see rin export --help)`);
   const [dir, out] = positionals;
   await initBackend();
-  const bytes = exportOnnx(loadModel(dir, { embeddings: v.embeddings, log: (l: string) => process.stderr.write(l + '\n') }));
+  const bytes = exportOnnx(readModelDir(dir, { embeddings: v.embeddings, log: (l: string) => process.stderr.write(l + '\n') }));
   writeFileAtomic(out, bytes);
   process.stderr.write(`wrote ${out} (${(bytes.length / 1e6).toFixed(1)} MB)\n`);
 }

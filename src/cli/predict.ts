@@ -4,7 +4,7 @@ import type { Prediction } from '../eval/decode.ts';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { initBackend } from '../engine/backend.ts';
 import { predict } from '../eval/predict.ts';
-import { loadModel } from '../io/modelDir.ts';
+import { readModelDir } from '../io/modelDir.ts';
 import { FORMATS, choice, parse, required, threshold } from './args.ts';
 
 export const predictHelp = `rin predict — predict triples for every sentence of a dataset file
@@ -52,7 +52,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
   if (v.help) return void process.stdout.write(predictHelp);
   const minScore = threshold(v.threshold); // checked before any work
   await initBackend();
-  const model = loadModel(required('predict', 'model', v.model), { embeddings: v.embeddings, log: (l: string) => process.stderr.write(l + '\n') });
+  const model = readModelDir(required('predict', 'model', v.model), { embeddings: v.embeddings, log: (l: string) => process.stderr.write(l + '\n') });
   const data = loadDataset(required('predict', 'data', v.data), { format: choice('format', v.format, FORMATS) });
   process.stderr.write(describeReport(data) + '\n');
   const { predictions, problems } = predict(model, data.sentences, { threshold: minScore, progress: !v['no-progress'] });

@@ -164,8 +164,8 @@ function chunks(pieces: Piece[], most: number, tokens: number): [number, number]
   return out;
 }
 
-/** A native engine running the model's forward pass (onnxruntime, src/onnx/runner.ts), used by extract() and extractStream(). */
-export interface NativeEngine {
+/** An engine running the model's forward pass (onnxruntime, src/onnx/runner.ts), used by extract() and extractStream(). */
+export interface OnnxEngine {
   readonly name: string;
   infer: InferFn;
   release(): Promise<void>;
@@ -186,17 +186,17 @@ export class Extractor implements ExtractionService {
 
   /**
    * @param model a loaded model; @param path where it was loaded from;
-   * @param native an engine for extract and extractStream (extractSync() always runs on tfjs)
+   * @param onnx an engine for extract and extractStream (extractSync() always runs on tfjs)
    */
   constructor(
     readonly model: RinModel,
     readonly path: string,
-    private readonly native?: NativeEngine,
+    private readonly onnx?: OnnxEngine,
   ) {}
 
   /** What runs the model in extract and extractStream: "onnx" (onnxruntime) or "tfjs". */
   get engine(): string {
-    return this.native?.name ?? 'tfjs';
+    return this.onnx?.name ?? 'tfjs';
   }
 
   /** The model's card: its relations, settings and README. */
@@ -278,11 +278,11 @@ export class Extractor implements ExtractionService {
     this.dispose();
   }
 
-  /** Free the model's tensors and native session; the extractor cannot be used afterwards. */
+  /** Free the model's tensors and onnxruntime session; the extractor cannot be used afterwards. */
   dispose(): void {
     if (!this.disposed) {
       disposeParams(this.model.params);
-      void this.native?.release();
+      void this.onnx?.release();
     }
     this.disposed = true;
   }
@@ -316,10 +316,10 @@ export class Extractor implements ExtractionService {
     return predict(this.model, sentencesOf(pieces), { ...predictOptions(opts), progress: opts.progress && pieces.length >= 100 }).predictions;
   }
 
-  /** run() on the native engine when there is one. */
+  /** run() on onnxruntime when there is one. */
   private async runAsync(pieces: Piece[], opts: ExtractOptions): Promise<Prediction[]> {
     if (!pieces.length) return [];
-    return (await predictAsync(this.model, sentencesOf(pieces), { ...predictOptions(opts), infer: this.native?.infer })).predictions;
+    return (await predictAsync(this.model, sentencesOf(pieces), { ...predictOptions(opts), infer: this.onnx?.infer })).predictions;
   }
 
   private assemble(texts: string[], { results, pieces, cps }: Prepared, preds: Prediction[], selfTriples = false): void {

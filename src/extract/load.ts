@@ -3,10 +3,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../engine/backend.ts';
-import { type LoadModelOptions, type RinModel, loadModel as loadModelDir } from '../io/modelDir.ts';
+import { type LoadModelOptions, type RinModel, readModelDir } from '../io/modelDir.ts';
 import { UserError } from '../core/errors.ts';
 import { OnnxRunner, loadOrt, ortStatus } from '../onnx/runner.ts';
-import { Extractor, type NativeEngine } from './extractor.ts';
+import { Extractor, type OnnxEngine } from './extractor.ts';
 import type { ModelCard } from './service.ts';
 
 export type { ModelCard } from './service.ts';
@@ -40,10 +40,10 @@ export interface ExtractorOptions extends LoadModelOptions {
 export async function loadModel(path: string = DEFAULT_MODEL_PATH, opts: ExtractorOptions = {}): Promise<Extractor> {
   const engine = engineChoice(opts.engine);
   await initBackend();
-  const model = loadModelDir(path, opts);
-  const native = engine === 'tfjs' || engine === 'wasm' ? undefined : await nativeEngine(model, engine, opts.onnxThreads);
-  if (engine === 'auto' && !native) announce((await ortStatus()).why, opts.log);
-  return new Extractor(model, path, native);
+  const model = readModelDir(path, opts);
+  const onnx = engine === 'tfjs' || engine === 'wasm' ? undefined : await onnxEngine(model, engine, opts.onnxThreads);
+  if (engine === 'auto' && !onnx) announce((await ortStatus()).why, opts.log);
+  return new Extractor(model, path, onnx);
 }
 
 let announced = false;
@@ -63,7 +63,7 @@ function engineChoice(given: EngineChoice | undefined): EngineChoice {
   return e;
 }
 
-async function nativeEngine(model: RinModel, engine: EngineChoice, threads?: number): Promise<NativeEngine | undefined> {
+async function onnxEngine(model: RinModel, engine: EngineChoice, threads?: number): Promise<OnnxEngine | undefined> {
   if (!(await loadOrt())) {
     if (engine === 'onnx') throw new UserError('the onnx engine needs onnxruntime-node, which is not installed (npm install onnxruntime-node)');
     return undefined;

@@ -124,7 +124,7 @@ function parsePart<T>(dir: string, name: string): T {
   }
 }
 
-export function loadModel(dir: string, opts: LoadModelOptions = {}): RinModel {
+export function readModelDir(dir: string, opts: LoadModelOptions = {}): RinModel {
   if (!existsSync(dir)) throw new UserError(`${dir}: no such model directory`);
   const head = parsePart<{
     format?: string;

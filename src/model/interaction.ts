@@ -9,7 +9,7 @@ import { maxOverOtherWords, tanh } from '../engine/ops.ts';
 import type { ModelConfig } from './config.ts';
 import { dense } from './encoder.ts';
 import type { RelLogits } from './heads.ts';
-import { type Params, type Updater, mat, vec } from './params.ts';
+import { type Params, type ParamGroup, mat, vec } from './params.ts';
 
 /**
  * Eq. 1-2: ŷ[i, t] = max_{j≠i} p(<w_i, t, w_j>), the chance that word i is the subject of
@@ -49,7 +49,7 @@ export function interaction(
  * one matmul (block weights with zero blocks: +33% time; a batched [2, N, ·] matmul: ~10x), and
  * the update as a custom op with JavaScript loops (~1.5x slower than these kernels).
  */
-export function gruUpdate(p: Params, prefix: Updater, h: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
+export function gruUpdate(p: Params, prefix: ParamGroup, h: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
   const native = loadNative();
   if (native) return nativeGru(native, h, x, mat(p, `${prefix}.Wz`), mat(p, `${prefix}.Wu`), mat(p, `${prefix}.Wo`)); // [N, d], one op (engine/gru.ts)
   const hx = tf.concat([h, x], 1) as tf.Tensor2D; // [N, d+dx]
@@ -61,12 +61,12 @@ export function gruUpdate(p: Params, prefix: Updater, h: tf.Tensor2D, x: tf.Tens
 }
 
 /** Fig. 3 "RIN (RNN)": h_new = tanh(W (h ⊕ x) + b). */
-export function rnnUpdate(p: Params, prefix: Updater, h: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
+export function rnnUpdate(p: Params, prefix: ParamGroup, h: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
   const hx = tf.concat([h, x], 1) as tf.Tensor2D; // [N, d+dx]
   return tanh(dense(hx, mat(p, `${prefix}.W`), vec(p, `${prefix}.b`))) as tf.Tensor2D; // [N, d]
 }
 
 /** Table 5 "RIN−γ": INT and the GRUs replaced by a linear map, h_new = W h + b. */
-export function linearUpdate(p: Params, prefix: Updater, h: tf.Tensor2D): tf.Tensor2D {
+export function linearUpdate(p: Params, prefix: ParamGroup, h: tf.Tensor2D): tf.Tensor2D {
   return dense(h, mat(p, `${prefix}.W`), vec(p, `${prefix}.b`)); // [N, d]
 }

@@ -12,7 +12,7 @@ export type Params = Map<string, tf.Variable>;
 
 type Dir = 'fw' | 'bw';
 /** The two updaters: of H̃ (relations) and of H̄ (entities). */
-export type Updater = 'updR' | 'updG';
+export type ParamGroup = 'updR' | 'updG';
 
 /** Every matrix of the model, by block (see paramShapes): a misspelt name does not compile. */
 export type MatrixName =
@@ -31,10 +31,10 @@ export type MatrixName =
   | 'int.Wrel'
   | 'int.Went'
   | 'int.Wh' // INT (Eq. 3)
-  | `${Updater}.${'Wz' | 'Wu' | 'Wo' | 'W'}`; // updaters (Eq. 4-7; RNN and linear baselines)
+  | `${ParamGroup}.${'Wz' | 'Wu' | 'Wo' | 'W'}`; // updaters (Eq. 4-7; RNN and linear baselines)
 
 /** Every bias vector of the model, by block. */
-export type VectorName = 'char.b' | `lstm.${Dir}.b` | 'fr.b' | 'fg.b' | 'ner.b' | 're.b' | 'int.b' | `${Updater}.b`;
+export type VectorName = 'char.b' | `lstm.${Dir}.b` | 'fr.b' | 'fg.b' | 'ner.b' | 're.b' | 'int.b' | `${ParamGroup}.b`;
 
 export type ParamName = MatrixName | VectorName;
 

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.ts';
-import { type LoadModelOptions, type RinModel, loadModel, saveModel, sha256 } from '../io/modelDir.ts';
+import { type LoadModelOptions, type RinModel, readModelDir, saveModel, sha256 } from '../io/modelDir.ts';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { type WeightSpec, packWeights, unpackWeights } from '../io/weights.ts';
 import { disposeParams } from '../model/params.ts';
@@ -112,7 +112,7 @@ export function loadCheckpoint(dir: string, load: LoadModelOptions = {}): { mode
   const { adam, files, optimizer: _old, ...state } = raw;
   restoreNamed(dir, files, file);
   const moments = readMoments(dir, adam);
-  const model = loadModel(join(dir, 'model'), load);
+  const model = readModelDir(join(dir, 'model'), load);
   try {
     return { model, opt: Adam.restore(model.params, model.train.lr, adam.step, moments, dir), state };
   } catch (e) {

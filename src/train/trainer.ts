@@ -14,7 +14,7 @@ import { initBackend } from '../engine/backend.ts';
 import { nativeStatus } from '../engine/addon.ts';
 import { Rng } from '../engine/rng.ts';
 import { evaluate } from '../eval/evaluate.ts';
-import { type RinModel, loadModel, saveModel } from '../io/modelDir.ts';
+import { type RinModel, readModelDir, saveModel } from '../io/modelDir.ts';
 import { writeFileAtomic } from '../core/atomic.ts';
 import type { EncodedSentence } from '../core/types.ts';
 import { type ModelConfig, type TrainConfig, modelConfig, trainConfig } from '../model/config.ts';
@@ -146,7 +146,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   // Hand back the selected (best) model, not the last epoch's weights.
   disposeParams(model.params);
   opt.dispose();
-  const best = loadModel(join(o.out, 'model'), { embeddings: o.embeddings });
+  const best = readModelDir(join(o.out, 'model'), { embeddings: o.embeddings });
   return { model: best, history: state.history, bestEpoch: state.bestEpoch, bestF1: state.bestF1 };
 }
 
