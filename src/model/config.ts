@@ -3,7 +3,8 @@
  * Saved with every model directory.
  */
 import { UserError } from '../core/errors.ts';
-import { SUBWORD_ENCODERS, type SubwordEncoderName } from '../features/subword.ts';
+import type { SubwordEncoderName } from '../features/subword.ts';
+import { MODEL_OPTIONS, type OptionSpec, TRAIN_OPTIONS, defaultsOf, problemOf } from './options.ts';
 
 /** Which architecture of the paper to build. */
 export type Variant =
@@ -104,60 +105,23 @@ export interface TrainConfig {
 }
 
 /** The paper's model (§4, §5.1). Also what a model directory without these fields means. */
-export const DEFAULT_MODEL: ModelConfig = {
-  variant: 'rin',
-  rounds: 3,
-  wordDim: 100,
-  posDim: 10,
-  hiddenDim: 100,
-  taskDim: 100,
-  reDim: 100,
-  intDim: 100,
-  inputDropout: 0.1,
-  intUsesRel: true,
-  intUsesEnt: true,
-  intUsesH: true,
-  trainEmbeddings: true,
-  selfPairs: false,
-  wordInput: 'closed',
-  charDim: 0,
-  charFilters: 0,
-  shapeFeatures: false,
-  subwordEncoder: 'none',
-  hiddenDropout: 0,
-  tagDecoding: 'argmax',
-};
+export const DEFAULT_MODEL: ModelConfig = defaultsOf(MODEL_OPTIONS);
 
-export const DEFAULT_TRAIN: TrainConfig = {
-  lr: 1e-3,
-  batchSize: 50,
-  epochs: 60,
-  patience: 10,
-  clipNorm: 5,
-  seed: 1,
-  maxLength: 120,
-  unkReplace: 0,
-  partialNer: 'head',
-  mentionDropout: 0,
-  mentionReplace: 0,
-  mentionSwap: 0,
-  minWordCount: 1,
-  minEpochUpdates: 0,
-};
+export const DEFAULT_TRAIN: TrainConfig = defaultsOf(TRAIN_OPTIONS);
 
-const VARIANTS: Variant[] = ['bilstm', 'bilstm_s', 'rin', 'rin_rnn', 'rin_linear'];
-
-function check<T extends object>(what: string, defaults: T, input: Partial<T> | undefined, extra: (v: T) => string[]): T {
-  const out = { ...defaults } as Record<string, unknown>;
+/** The defaults with `input` on top, each value checked against its table entry (options.ts), then `extra` checks across values. */
+function check<T extends object>(what: string, table: Record<string, OptionSpec>, input: Partial<T> | undefined, extra: (v: T) => string[]): T {
+  const out = defaultsOf(table) as Record<string, unknown>;
   const errors: string[] = [];
   for (const [k, v] of Object.entries(input ?? {})) {
-    if (!(k in defaults)) {
+    const spec = table[k];
+    if (!spec) {
       errors.push(`unknown option "${k}"`);
       continue;
     }
-    const want = typeof (defaults as Record<string, unknown>)[k];
-    if (typeof v !== want) errors.push(`"${k}" must be a ${want}, got ${JSON.stringify(v)}`);
-    else out[k] = v;
+    const problem = problemOf(k, spec, v);
+    if (problem) errors.push(problem);
+    out[k] = v;
   }
   const cfg = out as T;
   errors.push(...extra(cfg));
@@ -165,46 +129,16 @@ function check<T extends object>(what: string, defaults: T, input: Partial<T> | 
   return cfg;
 }
 
-const posInt = (cfg: object, keys: string[], min = 1) =>
-  keys
-    .filter((k) => {
-      const v = (cfg as Record<string, number>)[k];
-      return !Number.isInteger(v) || v < min;
-    })
-    .map((k) => `"${k}" must be an integer ≥ ${min}`);
-
 /** Fill defaults and validate; throws with every problem listed. */
 export function modelConfig(input?: Partial<ModelConfig>): ModelConfig {
-  return check('model', DEFAULT_MODEL, input, (c) => [
-    ...(VARIANTS.includes(c.variant) ? [] : [`"variant" must be one of ${VARIANTS.join(', ')}`]),
-    ...posInt(c, ['rounds'], 0),
-    ...posInt(c, ['wordDim', 'posDim', 'hiddenDim', 'taskDim', 'reDim', 'intDim']),
+  return check('model', MODEL_OPTIONS, input, (c) => [
     ...(c.hiddenDim % 2 === 0 ? [] : ['"hiddenDim" must be even (two LSTM directions)']),
-    ...(c.inputDropout >= 0 && c.inputDropout < 1 ? [] : ['"inputDropout" must be in [0, 1)']),
-    ...(c.hiddenDropout >= 0 && c.hiddenDropout < 1 ? [] : ['"hiddenDropout" must be in [0, 1)']),
-    ...posInt(c, ['charDim', 'charFilters'], 0),
     ...(c.charDim > 0 === c.charFilters > 0 ? [] : ['"charDim" and "charFilters" must both be 0 (no characters) or both ≥ 1']),
-    ...(['closed', 'open'].includes(c.wordInput) ? [] : ['"wordInput" must be "closed" or "open"']),
-    ...(['argmax', 'viterbi'].includes(c.tagDecoding) ? [] : ['"tagDecoding" must be "argmax" or "viterbi"']),
-    ...(SUBWORD_ENCODERS.includes(c.subwordEncoder) ? [] : [`"subwordEncoder" must be one of ${SUBWORD_ENCODERS.join(', ')}`]),
   ]);
 }
 
 export function trainConfig(input?: Partial<TrainConfig>): TrainConfig {
-  return check('training', DEFAULT_TRAIN, input, (c) => [
-    // epochs and patience ≥ 1: a run that cannot finish one epoch would save an untrained model.
-    ...posInt(c, ['batchSize', 'epochs', 'patience', 'maxLength']),
-    ...posInt(c, ['seed'], 0),
-    ...(c.lr > 0 ? [] : ['"lr" must be > 0']),
-    ...(c.clipNorm >= 0 ? [] : ['"clipNorm" must be ≥ 0']),
-    ...(c.unkReplace >= 0 && c.unkReplace < 1 ? [] : ['"unkReplace" must be in [0, 1)']),
-    ...(['head', 'chunk'].includes(c.partialNer) ? [] : ['"partialNer" must be "head" or "chunk"']),
-    ...(c.mentionDropout >= 0 && c.mentionDropout < 1 ? [] : ['"mentionDropout" must be in [0, 1)']),
-    ...(c.mentionReplace >= 0 && c.mentionReplace < 1 ? [] : ['"mentionReplace" must be in [0, 1)']),
-    ...(c.mentionSwap >= 0 && c.mentionSwap < 1 ? [] : ['"mentionSwap" must be in [0, 1)']),
-    ...posInt(c, ['minWordCount']),
-    ...posInt(c, ['minEpochUpdates'], 0),
-  ]);
+  return check('training', TRAIN_OPTIONS, input, () => []);
 }
 
 /** Number of update rounds actually run (bilstm and bilstm_s never update). */
