@@ -1,12 +1,12 @@
 /** `rin extract`: raw text (arguments, a file, stdin, or JSONL) → triples, as text or JSON. */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { UserError } from '../core/errors.ts';
+import { UserError, WorkerCrashError } from '../core/errors.ts';
+import { decodeUtf8, utf8Lines } from '../core/files.ts';
 import { type Extraction, checkOffsetUnit, withUtf16Offsets } from '../extract/extractor.ts';
 import { checkBaseIri } from '../rdf/iris.ts';
 import { checkRdfFormat, toRdf } from '../rdf/write.ts';
 import { ExtractorPool } from '../extract/pool.ts';
-import { WorkerCrashError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { Progress } from '../core/progress.ts';
 import { parse, threshold } from './args.ts';
@@ -49,18 +49,8 @@ emoji is 1, though JavaScript's String.length counts 2; --offsets utf16 counts 2
 An entity's score is the NER head's confidence in it; a triple's, the relation's probability.
 `;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Bytes → text; a file that is not UTF-8 is refused, not half-read. */
-function decode(bytes: Uint8Array, where: string): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    throw new UserError(`${where}: not valid UTF-8 text (convert it first, e.g. iconv -t UTF-8)`);
-  }
-}
-
-function readBytes(file: string | undefined): { bytes: Buffer; where: string } {
+/** The bytes of --file, or of standard input. */
+function inputBytes(file: string | undefined): { bytes: Buffer; where: string } {
   const where = !file || file === '-' ? 'standard input' : file;
   // Typed at a terminal with no text: say what rin waits for instead of seeming to hang.
   if (where === 'standard input' && process.stdin.isTTY)
@@ -74,23 +64,8 @@ function readBytes(file: string | undefined): { bytes: Buffer; where: string } {
 }
 
 function readInput(file: string | undefined): { text: string; where: string } {
-  const { bytes, where } = readBytes(file);
-  return { text: decode(bytes, where), where };
-}
-
-/** The lines of a byte buffer, each decoded alone: one bad line does not reject the others. */
-function* byteLines(bytes: Buffer): Generator<{ line: number; raw?: string }> {
-  let start = 0;
-  for (let line = 1; start < bytes.length; line++) {
-    let end = bytes.indexOf(10, start);
-    if (end < 0) end = bytes.length;
-    try {
-      yield { line, raw: utf8.decode(bytes.subarray(start, end)) };
-    } catch {
-      yield { line };
-    }
-    start = end + 1;
-  }
+  const { bytes, where } = inputBytes(file);
+  return { text: decodeUtf8(bytes, where), where };
 }
 
 /** A readable view of one result. */
@@ -115,7 +90,7 @@ interface JsonlRecord {
 
 function readJsonl(bytes: Buffer, where: string): JsonlRecord[] {
   const out: JsonlRecord[] = [];
-  for (const { line, raw } of byteLines(bytes)) {
+  for (const { line, text: raw } of utf8Lines(bytes)) {
     const r = raw === undefined ? { line, error: `${where} line ${line}: not valid UTF-8 (convert the file, e.g. iconv -t UTF-8)` } : parseLine(line, raw, where);
     if (r) out.push(r);
   }
@@ -205,7 +180,7 @@ export async function extractCommand(argv: string[]): Promise<void> {
     crashed = 0;
 
   if (v.jsonl) {
-    const { bytes, where } = readBytes(v.file);
+    const { bytes, where } = inputBytes(v.file);
     const records = readJsonl(bytes, where);
     const texts = records.flatMap((r) => (r.text === undefined ? [] : [r.text]));
     const n = workersFor(workers, texts.length);

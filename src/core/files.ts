@@ -3,17 +3,56 @@ import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { UserError } from './errors.ts';
 
-export function readText(file: string): string {
+/** A file's bytes, gunzipped when gzipped (by its magic bytes, whatever its name). Bytes, not text: V8 strings stop at 512 MB. */
+export function readBytes(file: string): Buffer {
   if (!existsSync(file)) throw new UserError(`${file}: no such file`);
-  let buf = readFileSync(file);
-  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
-    try {
-      buf = gunzipSync(buf);
-    } catch (e) {
-      throw new UserError(`${file}: corrupt gzip data (${(e as Error).message})`);
-    }
+  const buf = readFileSync(file);
+  if (buf.length < 2 || buf[0] !== 0x1f || buf[1] !== 0x8b) return buf;
+  try {
+    return gunzipSync(buf);
+  } catch (e) {
+    throw new UserError(`${file}: corrupt gzip data (${(e as Error).message})`);
   }
-  return buf.toString('utf8');
+}
+
+/** A file as text (UTF-8; bad bytes become U+FFFD: invalidUtf8Lines finds them). */
+export function readText(file: string): string {
+  return readBytes(file).toString('utf8');
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Bytes → text; bytes that are not UTF-8 are refused, not half-read. */
+export function decodeUtf8(bytes: Uint8Array, where: string): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new UserError(`${where}: not valid UTF-8 text (convert it first, e.g. iconv -t UTF-8)`);
+  }
+}
+
+/**
+ * The lines of `bytes`, each decoded alone (`text` absent where a line is not valid UTF-8), so
+ * one bad line does not reject the others. Splitting at \n is safe: 0x0A never occurs inside a
+ * multi-byte UTF-8 character. A final newline ends the last line (no empty line after it).
+ */
+export function* utf8Lines(bytes: Uint8Array): Generator<{ line: number; text?: string }> {
+  let start = 0;
+  for (let line = 1; start < bytes.length; line++) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    try {
+      yield { line, text: strictUtf8.decode(bytes.subarray(start, end)) };
+    } catch {
+      yield { line };
+    }
+    start = end + 1;
+  }
+}
+
+/** 1-based numbers of the lines of `bytes` that are not valid UTF-8. */
+export function invalidUtf8Lines(bytes: Uint8Array): number[] {
+  return [...utf8Lines(bytes)].filter((l) => l.text === undefined).map((l) => l.line);
 }
 
 /** Line and column (1-based) of a character offset. */

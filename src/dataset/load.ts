@@ -1,9 +1,8 @@
 /** Load any supported dataset file, detecting its format, and report what was kept and skipped. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { type CasrelStats, parseCasrel, parseRel2id } from './casrel.ts';
-import { readJson, readText } from '../core/files.ts';
+import { invalidUtf8Lines, readBytes, readJson, readText } from '../core/files.ts';
 import { describeJsonlStats, newJsonlStats, parseJsonl, parseJsonlRecord } from './jsonl.ts';
 import { type KindedProblem, SHAPE_NAMES, findTypesFile, inventoryOf, parseSpert, readTypes, recordShape } from './spert.ts';
 import { canonicalSymmetric } from './symmetric.ts';
@@ -26,34 +25,9 @@ export interface LoadedDataset extends Dataset {
   byLine: boolean;
 }
 
-/** The file's raw bytes, gunzipped: only read again on the rare path where the text has U+FFFD. */
-function rawBytes(file: string): Buffer {
-  const buf = readFileSync(file);
-  return buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b ? gunzipSync(buf) : buf;
-}
-
-/**
- * 1-based numbers of the lines that are not valid UTF-8. readText decodes bad bytes to U+FFFD
- * silently; we look only when a U+FFFD is there. Splitting bytes at \n is safe: 0x0A never
- * occurs inside a multi-byte UTF-8 character.
- */
-function invalidUtf8Lines(file: string, text: string): number[] {
-  if (!text.includes('\uFFFD')) return [];
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  const bytes = rawBytes(file);
-  const bad: number[] = [];
-  let start = 0;
-  for (let line = 1; start <= bytes.length; line++) {
-    let end = bytes.indexOf(0x0a, start);
-    if (end < 0) end = bytes.length;
-    try {
-      decoder.decode(bytes.subarray(start, end));
-    } catch {
-      bad.push(line);
-    }
-    start = end + 1;
-  }
-  return bad;
+/** Lines that are not valid UTF-8: readText decodes bad bytes to U+FFFD silently, so we look only when one is there. */
+function badUtf8Lines(file: string, text: string): number[] {
+  return text.includes('\uFFFD') ? invalidUtf8Lines(readBytes(file)) : [];
 }
 
 /** The 0-based top-level array element that character `offset` falls in, or -1. */
@@ -137,7 +111,7 @@ function detect(data: unknown): Exclude<Format, 'auto'> {
 export function loadDataset(file: string, opts: LoadOptions = {}): LoadedDataset {
   let text = readText(file);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark is not content
-  const badLines = invalidUtf8Lines(file, text);
+  const badLines = badUtf8Lines(file, text);
   const problems: Problem[] = [];
   const notes: string[] = [];
   let format = opts.format ?? 'auto';

@@ -12,8 +12,8 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } fro
 import { createRequire } from 'node:module';
 import { endianness, homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { writeFileAtomic } from '../core/atomic.ts';
+import { readBytes } from '../core/files.ts';
 import { checkBadLines, commonDimension, splitVectorLine } from './embeddings.ts';
 import { UserError } from '../core/errors.ts';
 
@@ -317,17 +317,6 @@ function parsePackage(file: string): Content {
     rows.add(word);
   }
   return rows.content();
-}
-
-/** The file's bytes, gunzipped if gzipped. Not readText: V8 strings stop at 512 MB, glove.6B.300d.txt is 1 GB. */
-function readBytes(file: string): Buffer {
-  const buf = readFileSync(file);
-  if (buf.length < 2 || buf[0] !== 0x1f || buf[1] !== 0x8b) return buf;
-  try {
-    return gunzipSync(buf);
-  } catch (e) {
-    throw new UserError(`${file}: corrupt gzip data (${(e as Error).message})`);
-  }
 }
 
 function countLines(buf: Buffer): number {
