@@ -21,7 +21,7 @@ import { sentenceEntities } from '../src/core/types.ts';
 import { describeValidation, validateDataset } from '../src/dataset/validate.ts';
 import { convertCommand } from '../src/cli/convert.ts';
 import { validateCommand } from '../src/cli/validate.ts';
-import { FORMATS } from '../src/cli/args.ts';
+import { FORMATS } from '../src/dataset/load.ts';
 
 const fixtures = fileURLToPath(new URL('./data/formats/', import.meta.url));
 const SPERT = join(fixtures, 'spert', 'tiny_dev.json');

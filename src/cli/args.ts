@@ -68,5 +68,4 @@ export function choice<T extends string>(name: string, v: string | undefined, al
   return v as T;
 }
 
-export const FORMATS = ['auto', 'casrel', 'zeng', 'spert', 'jsonl'] as const;
 export const SPANS = ['auto', 'full', 'head'] as const;

@@ -1,11 +1,11 @@
 /** `rin convert`: a dataset file in one format → another, written atomically, with what was lost. */
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describeReport, loadDataset } from '../dataset/load.ts';
+import { FORMATS, describeReport, loadDataset } from '../dataset/load.ts';
 import { UserError } from '../core/errors.ts';
 import { OUTPUT_FORMATS, writeDataset } from '../dataset/write.ts';
 import { writeFileAtomic } from '../core/atomic.ts';
-import { FORMATS, choice, parse, required } from './args.ts';
+import { choice, parse, required } from './args.ts';
 
 export const convertHelp = `rin convert — convert a dataset file to another format
 

@@ -1,10 +1,10 @@
-import { describeReport, loadDataset } from '../dataset/load.ts';
+import { FORMATS, describeReport, loadDataset } from '../dataset/load.ts';
 import { initBackend } from '../engine/backend.ts';
 import { evaluate } from '../eval/evaluate.ts';
 import { formatScores } from '../eval/metrics.ts';
 import { formatSeen, seenSplit } from '../eval/seen.ts';
 import { readModelDir } from '../io/modelDir.ts';
-import { FORMATS, SPANS, choice, parse, required, threshold } from './args.ts';
+import { SPANS, choice, parse, required, threshold } from './args.ts';
 
 export const evalHelp = `rin eval — score a saved model on a labelled file
 

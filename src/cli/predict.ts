@@ -1,11 +1,11 @@
-import { describeReport, loadDataset } from '../dataset/load.ts';
+import { FORMATS, describeReport, loadDataset } from '../dataset/load.ts';
 import type { Entity, Sentence } from '../core/types.ts';
 import type { Prediction } from '../eval/decode.ts';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { initBackend } from '../engine/backend.ts';
 import { predict } from '../eval/predict.ts';
 import { readModelDir } from '../io/modelDir.ts';
-import { FORMATS, choice, parse, required, threshold } from './args.ts';
+import { choice, parse, required, threshold } from './args.ts';
 
 export const predictHelp = `rin predict — predict triples for every sentence of a dataset file
 

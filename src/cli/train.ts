@@ -6,7 +6,8 @@ import { MODEL_OPTIONS, TRAIN_OPTIONS } from '../model/options.ts';
 import { train } from '../train/trainer.ts';
 import { PRESETS, PRESET_NAMES } from '../model/presets.ts';
 import { flagSpec, fromFlags, optionHelp } from './options.ts';
-import { FORMATS, SPANS, choice, defined, num, parse, required } from './args.ts';
+import { FORMATS } from '../dataset/load.ts';
+import { SPANS, choice, defined, num, parse, required } from './args.ts';
 
 export const trainHelp = `rin train — train a model and keep the best one on dev
 

@@ -1,7 +1,8 @@
 /** `rin validate`: check a dataset file and report every problem; non-zero exit when unusable. */
 import { type Validation, describeValidation, validateFile } from '../dataset/validate.ts';
 import { UserError } from '../core/errors.ts';
-import { FORMATS, choice, parse } from './args.ts';
+import { FORMATS } from '../dataset/load.ts';
+import { choice, parse } from './args.ts';
 
 export const validateHelp = `rin validate — check a dataset file before training on it
 

@@ -10,7 +10,9 @@ import type { Dataset, Problem, Sentence, SpanKind } from '../core/types.ts';
 import { UserError } from '../core/errors.ts';
 import { isZeng, parseZeng } from './zeng.ts';
 
-export type Format = 'auto' | 'casrel' | 'zeng' | 'spert' | 'jsonl';
+/** The formats read (`auto`: detected from the file); FORMAT_READERS below reads each. */
+export const FORMATS = ['auto', 'casrel', 'zeng', 'spert', 'jsonl'] as const;
+export type Format = (typeof FORMATS)[number];
 
 export interface LoadOptions {
   format?: Format;
@@ -104,6 +106,71 @@ function detect(data: unknown): Exclude<Format, 'auto'> {
   return shape ?? 'casrel';
 }
 
+/** What a reader gets: the file, its text, its JSON (parsed on first use), and where problems and notes go. */
+interface ReadContext {
+  file: string;
+  text: string;
+  json(): unknown;
+  /** Lines that are not valid UTF-8 (JSON lines reports them per line; the others refuse the file). */
+  badLines: number[];
+  problems: Problem[];
+  notes: string[];
+  /** The entity and relation types of a types file next to the data, if there is one. */
+  types(): ReturnType<typeof readTypes> | undefined;
+}
+
+interface Parsed {
+  sentences: (Sentence | null)[];
+  relations?: string[];
+  entityTypes?: string[];
+  symmetric?: string[];
+  /** Records are lines (1-based) rather than array indexes (0-based). */
+  byLine?: boolean;
+}
+
+/** One format: how to read it, and the spans its records give (undefined: decided from the data). */
+interface FormatReader {
+  spans?: SpanKind;
+  read(c: ReadContext): Parsed;
+}
+
+export const FORMAT_READERS: Record<Exclude<Format, 'auto'>, FormatReader> = {
+  zeng: {
+    spans: 'head', // Zeng et al.'s ids give last words only
+    read(c) {
+      const data = c.json();
+      if (!isZeng(data)) throw new UserError(`${c.file}: not in Zeng's id format ([sentences, triples])`);
+      return parseZeng(c.file, data as unknown[], c.problems);
+    },
+  },
+  spert: { spans: 'full', read: (c) => parseSpert(c.file, c.json(), c.problems, c.types()) },
+  jsonl: {
+    spans: 'full',
+    read(c) {
+      const inv = c.types();
+      if (c.text.trimStart()[0] !== '[') {
+        const r = parseJsonl(c.file, c.text, c.problems, new Set(c.badLines), inv);
+        c.notes.push(...r.notes);
+        return { sentences: r.sentences, ...inventoryOf(r.sentences, inv), byLine: true };
+      }
+      const data = c.json(); // JSONL records in one JSON array
+      if (!Array.isArray(data)) throw new UserError(`${c.file}: expected JSON lines, or a JSON array of {"text", "entities", "relations"} records`);
+      const stats = newJsonlStats();
+      const sentences = data.map((rec, r) => parseJsonlRecord(c.file, r, rec, c.problems, stats, inv));
+      c.notes.push(...describeJsonlStats(stats));
+      return { sentences, ...inventoryOf(sentences, inv) };
+    },
+  },
+  casrel: { read: (c) => loadCasrel(c.file, c.json(), c.problems, c.notes) },
+};
+
+/** The format of a file: JSON lines by their look or name, else from its parsed JSON. */
+function formatOf(file: string, c: ReadContext): Exclude<Format, 'auto'> {
+  const first = c.text.trimStart()[0];
+  if ((first === '{' && !isJsonDocument(c.text)) || (/\.jsonl(\.gz)?$/i.test(file) && first !== '[')) return 'jsonl';
+  return detect(c.json());
+}
+
 /**
  * Read, detect the format, parse and check a dataset file. Every record problem is in the
  * report; a file that cannot be read at all (missing, truncated JSON) is a UserError.
@@ -112,77 +179,59 @@ export function loadDataset(file: string, opts: LoadOptions = {}): LoadedDataset
   let text = readText(file);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark is not content
   const badLines = badUtf8Lines(file, text);
-  const problems: Problem[] = [];
-  const notes: string[] = [];
-  let format = opts.format ?? 'auto';
-  const first = text.trimStart()[0];
-  if (format === 'auto' && ((first === '{' && !isJsonDocument(text)) || (/\.jsonl(\.gz)?$/i.test(file) && first !== '['))) format = 'jsonl';
-  let sentences: (Sentence | null)[];
-  let relations: string[] | undefined;
-  let entityTypes: string[] | undefined;
-  let symmetric: string[] | undefined;
-  let byLine = false;
-  const typesOf = () => {
-    const typesFile = findTypesFile(file);
-    const inv = typesFile ? readTypes(typesFile) : undefined;
-    if (inv) notes.push(`entity and relation types from ${inv.file}`);
-    return inv;
+  let data: unknown;
+  let parsed = false;
+  const c: ReadContext = {
+    file,
+    text,
+    badLines,
+    problems: [],
+    notes: [],
+    json() {
+      if (badLines.length)
+        throw new UserError(
+          `${file}: not valid UTF-8 text (first at line ${badLines[0]}; ${badLines.length} lines in all). Is it Latin-1 or Windows-1252? Re-save it as UTF-8, e.g. iconv -f latin1 -t utf-8`,
+        );
+      if (!parsed) [data, parsed] = [parseJson(file, text), true];
+      return data;
+    },
+    types() {
+      const typesFile = findTypesFile(file);
+      const inv = typesFile ? readTypes(typesFile) : undefined;
+      if (inv) c.notes.push(`entity and relation types from ${inv.file}`);
+      return inv;
+    },
   };
-  if (format === 'jsonl' && first !== '[') {
-    const inv = typesOf();
-    byLine = true;
-    const r = parseJsonl(file, text, problems, new Set(badLines), inv);
-    sentences = r.sentences;
-    notes.push(...r.notes);
-    ({ entityTypes, relations, symmetric } = inventoryOf(sentences, inv));
-  } else {
-    if (badLines.length)
-      throw new UserError(
-        `${file}: not valid UTF-8 text (first at line ${badLines[0]}; ${badLines.length} lines in all). Is it Latin-1 or Windows-1252? Re-save it as UTF-8, e.g. iconv -f latin1 -t utf-8`,
-      );
-    const data = parseJson(file, text);
-    if (format === 'auto') format = detect(data);
-    if (format === 'zeng') {
-      if (!isZeng(data)) throw new UserError(`${file}: not in Zeng's id format ([sentences, triples])`);
-      ({ sentences, relations } = parseZeng(file, data as unknown[], problems));
-    } else if (format === 'spert') {
-      ({ sentences, entityTypes, relations, symmetric } = parseSpert(file, data, problems, typesOf()));
-    } else if (format === 'jsonl') {
-      if (!Array.isArray(data)) throw new UserError(`${file}: expected JSON lines, or a JSON array of {"text", "entities", "relations"} records`);
-      const inv = typesOf();
-      const stats = newJsonlStats();
-      sentences = data.map((rec, r) => parseJsonlRecord(file, r, rec, problems, stats, inv));
-      notes.push(...describeJsonlStats(stats));
-      ({ entityTypes, relations, symmetric } = inventoryOf(sentences, inv));
-    } else {
-      ({ sentences, relations } = loadCasrel(file, data, problems, notes));
-    }
-  }
+  const format = !opts.format || opts.format === 'auto' ? formatOf(file, c) : opts.format;
+  const reader = FORMAT_READERS[format];
+  const { sentences, relations, entityTypes, symmetric, byLine = false } = reader.read(c);
   const kept = sentences.filter((s): s is Sentence => s !== null);
   const canonical = canonicalSymmetric(kept, symmetric);
-  if (canonical) notes.push(canonical);
+  if (canonical) c.notes.push(canonical);
   if (entityTypes) {
     const untyped = kept.reduce((n, s) => n + (s.entities ?? []).filter((e) => e.type === undefined).length, 0);
-    if (untyped) notes.push(`${untyped} entities have no type while others do; training leaves them untagged`);
+    if (untyped) c.notes.push(`${untyped} entities have no type while others do; training leaves them untagged`);
   }
-  let spans: SpanKind;
-  if (format === 'zeng') spans = 'head';
-  else if (opts.spans && opts.spans !== 'auto') spans = opts.spans;
-  else if (format === 'spert' || format === 'jsonl')
-    spans = 'full'; // these formats list whole entities
-  else spans = kept.some((s) => s.triples.some((t) => t.subject.end - t.subject.start > 1 || t.object.end - t.object.start > 1)) ? 'full' : 'head';
   const records = sentences.length;
   return {
     file,
     format,
     byLine,
     sentences: kept,
-    spans,
+    spans: spansOf(reader, opts.spans, kept),
     relations,
     entityTypes,
     symmetric,
-    report: { file, records, kept: kept.length, skipped: records - kept.length, problems, notes },
+    report: { file, records, kept: kept.length, skipped: records - kept.length, problems: c.problems, notes: c.notes },
   };
+}
+
+/** The format's own spans (Zeng: always last words), else the option, else whole spans when any entity has several words. */
+function spansOf(reader: FormatReader, given: LoadOptions['spans'], kept: Sentence[]): SpanKind {
+  if (reader.spans === 'head') return 'head';
+  if (given && given !== 'auto') return given;
+  if (reader.spans) return reader.spans;
+  return kept.some((s) => s.triples.some((t) => t.subject.end - t.subject.start > 1 || t.object.end - t.object.start > 1)) ? 'full' : 'head';
 }
 
 /** CasRel records; records of another format in the array are reported as such (parseCasrel would call them empty). */
