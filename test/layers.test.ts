@@ -1,7 +1,7 @@
 /**
  * The folders of src/ form layers, each importing only from the layers below it, so the next
  * engineer can change one without a cycle pulling in the rest:
- *   core → engine, text → data → model → io → onnx → eval → train → extract → rdf → serve → cli
+ *   core → engine, text → data → model → io → onnx → eval → train → extract → rdf, queue → serve → cli
  * (a folder may import from any folder listed before it; index.ts and internals.ts see all).
  */
 import assert from 'node:assert/strict';
@@ -24,8 +24,9 @@ const LAYERS: Record<string, string[]> = {
   train: ['core', 'engine', 'text', 'dataset', 'features', 'model', 'io', 'onnx', 'eval'],
   extract: ['core', 'engine', 'text', 'dataset', 'features', 'model', 'io', 'onnx', 'eval'],
   rdf: ['core', 'text', 'extract'],
+  queue: ['core', 'extract'],
   serve: ['core', 'engine', 'text', 'dataset', 'features', 'model', 'io', 'onnx', 'eval', 'extract', 'rdf'],
-  cli: ['core', 'engine', 'text', 'dataset', 'features', 'model', 'io', 'onnx', 'eval', 'train', 'extract', 'rdf', 'serve'],
+  cli: ['core', 'engine', 'text', 'dataset', 'features', 'model', 'io', 'onnx', 'eval', 'train', 'extract', 'rdf', 'serve', 'queue'],
 };
 
 /** Folder of every relative import of a file ('.' for src/ itself). */

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { UserError, WorkerCrashError } from '../core/errors.ts';
-import { decodeUtf8, utf8Lines } from '../core/files.ts';
+import { decodeUtf8 } from '../core/files.ts';
+import { readJsonl } from '../extract/input.ts';
 import { type Extraction, checkOffsetUnit, withUtf16Offsets } from '../extract/extractor.ts';
 import { checkBaseIri } from '../rdf/iris.ts';
 import { checkRdfFormat, toRdf } from '../rdf/write.ts';
@@ -79,39 +80,6 @@ export function formatExtraction(r: Extraction): string {
   if (alone.length) lines.push(`  entities without a relation: ${alone.map(name).join(', ')}`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n') + '\n';
-}
-
-interface JsonlRecord {
-  line: number;
-  fields?: Record<string, unknown>;
-  text?: string;
-  error?: string;
-}
-
-function readJsonl(bytes: Buffer, where: string): JsonlRecord[] {
-  const out: JsonlRecord[] = [];
-  for (const { line, text: raw } of utf8Lines(bytes)) {
-    const r = raw === undefined ? { line, error: `${where} line ${line}: not valid UTF-8 (convert the file, e.g. iconv -t UTF-8)` } : parseLine(line, raw, where);
-    if (r) out.push(r);
-  }
-  return out;
-}
-
-/** One JSONL line → a text to extract from, an error record, or nothing (a blank line). */
-function parseLine(line: number, raw: string, where: string): JsonlRecord | undefined {
-  if (!raw.trim()) return undefined;
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch (e) {
-    return { line, error: `${where} line ${line}: not valid JSON (${(e as Error).message})` };
-  }
-  if (typeof v === 'string') return { line, text: v };
-  if (typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { text?: unknown }).text === 'string') {
-    const { text: t, ...fields } = v as Record<string, unknown>;
-    return { line, text: t as string, fields };
-  }
-  return { line, error: `${where} line ${line}: expected {"text": "..."} or a JSON string` };
 }
 
 /** Texts per job sent to a worker: enough to batch the model, small enough to balance the workers. */

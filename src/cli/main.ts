@@ -17,6 +17,8 @@ const commands: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./validate.ts')).validateCommand,
   graph: async () => (await import('./graph.ts')).graphCommand,
   export: async () => (await import('./export.ts')).exportCommand,
+  queue: async () => (await import('./queue.ts')).queueCommand,
+  worker: async () => (await import('./queue.ts')).workerCommand,
 };
 
 const help = `rin ${codeVersion()} — joint entity and relation extraction (Recurrent Interaction Network, Sun et al. 2020)
@@ -33,6 +35,8 @@ commands
   validate   check a dataset file and list every problem (exit 2 when unusable)
   graph      merge rin extract --jsonl results into one RDF knowledge graph
   export     write a model as an ONNX graph (rin export --onnx MODEL_DIR OUT.onnx)
+  queue      corpus-scale extraction on a BullMQ queue in Redis: add a corpus, status, collect
+  worker     take jobs from a rin queue and extract (on any machine that reaches Redis)
 
 environment
   RIN_BACKEND   wasm (default) | cpu | tensorflow (needs @tensorflow/tfjs-node installed)
