@@ -14,8 +14,9 @@
 import { SHAPE_SIZE } from '../features/wordFeatures.ts';
 import { SUBWORD_DIM } from '../features/subword.ts';
 import type { RinModel } from '../io/modelDir.ts';
-import { type ModelConfig, effectiveRounds } from '../model/config.ts';
-import { CHAR_WIDTH, type ParamName } from '../model/params.ts';
+import type { ModelConfig } from '../model/config.ts';
+import { CHAR_WIDTH, type ParamGroup, type ParamName } from '../model/params.ts';
+import { type ModelOps, forwardWith } from '../model/rin.ts';
 import { NO_OBJECT } from '../engine/ops.ts';
 import { BOOL, FLOAT, Graph, INT32 } from './graph.ts';
 import { codeVersion } from '../core/version.ts';
@@ -71,34 +72,47 @@ class Builder {
   }
 }
 
-/** The ONNX graph of a model, serialised. */
+/** The ONNX graph of a model, serialised: the model's forwardWith (model/rin.ts) on ONNX nodes. */
 export function exportOnnx(model: RinModel): Uint8Array {
   const x = new Builder(model, model.config);
   const { g, cfg } = x;
   const l = model.vocabs.relations.length;
   const T = model.vocabs.ner.length;
-  const H = biLstm(x, inputFeatures(x)); // [n*B, hiddenDim]
-  let hRel = H,
-    hEnt = H;
-  if (cfg.variant !== 'bilstm') {
-    // Eq. 11: fr and fg side by side, one Gemm (ORT fuses the ReLU into it), then cut in two.
-    const f = g.op('Relu', [g.op('Gemm', [H, constant(x, hcat([block(x, 'fr.W'), block(x, 'fg.W')])), constant(x, hcat([block(x, 'fr.b'), block(x, 'fg.b')]), true)])]); // [n*B, 2d]
-    [hRel, hEnt] = halves(x, f, cfg.taskDim); // [n*B, d] each
-  }
   const heads = new Heads(x, l);
-  const rounds = effectiveRounds(cfg);
-  const hInt = rounds > 0 && cfg.variant !== 'rin_linear' ? interactionBase(x, H) : '';
-  for (let k = 0; k < rounds; k++) [hRel, hEnt] = round(x, heads, hInt, hRel, hEnt);
-  const { a, c } = heads.rel(hRel);
-  g.output(heads.ner(hEnt), 'ner', FLOAT, ['nB', T]);
-  g.output(a, 'a', FLOAT, ['n', 'B', l]);
-  g.output(c, 'c', FLOAT, ['n', 'B', l]);
+  const { ner, rel } = forwardWith(onnxOps(x, heads), cfg);
+  g.output(ner, 'ner', FLOAT, ['nB', T]);
+  g.output(rel.a, 'a', FLOAT, ['n', 'B', l]);
+  g.output(rel.c, 'c', FLOAT, ['n', 'B', l]);
   g.output(heads.bias, 'bias', FLOAT, [l]);
   return g.toBytes({
     name: 'rin',
     docString: 'RIN (Sun et al., EMNLP 2020) forward pass: time-major batch in, NER and separable RE logits out (see rin src/onnx/export.ts).',
     properties: { rinCodeVersion: codeVersion(), relations: JSON.stringify(model.vocabs.relations), nerTags: JSON.stringify(model.vocabs.ner), config: JSON.stringify(cfg) },
   });
+}
+
+/** The paper's blocks as ONNX nodes, fused where weights are constants (see each function). */
+function onnxOps(x: Builder, heads: Heads): ModelOps<string, { a: string; c: string }> {
+  const { g, cfg } = x;
+  let hInt: string | undefined; // W_h H + b_a: H does not change, so it is computed once for all rounds
+  return {
+    encode: () => biLstm(x, inputFeatures(x)), // [n*B, hiddenDim]
+    taskFeatures(H) {
+      // Eq. 11: fr and fg side by side, one Gemm (ORT fuses the ReLU into it), then cut in two.
+      const f = g.op('Relu', [g.op('Gemm', [H, constant(x, hcat([block(x, 'fr.W'), block(x, 'fg.W')])), constant(x, hcat([block(x, 'fr.b'), block(x, 'fg.b')]), true)])]); // [n*B, 2d]
+      const [hRel, hEnt] = halves(x, f, cfg.taskDim); // [n*B, d] each
+      return { hRel, hEnt };
+    },
+    nerLogits: (hEnt) => heads.ner(hEnt), // [n*B, T]
+    softmax: (t) => g.op('Softmax', [t], { axis: 1 }), // ȳ [n*B, T]
+    relationSummary(hRel) {
+      const { a, c } = heads.rel(hRel, true); // a + bias, c [n, B, l]
+      return relationSummary(x, a, c, heads.l); // ŷ [n*B, l]
+    },
+    interaction: (yRel, yEnt, H) => interaction(x, yRel, yEnt, (hInt ??= interactionBase(x, H))), // [n*B, dx]
+    update: (kind, u, h, X) => (kind === 'linear' ? x.dense(h, x.param(`${u}.W`), x.param(`${u}.b`)) : (kind === 'gru' ? gru : rnn)(x, u, h, X!)), // [n*B, d]
+    relLogits: (hRel) => heads.rel(hRel), // a, c [n, B, l]
+  };
 }
 
 /** One position's input: word ⊕ POS ⊕ characters ⊕ shape (model/encoder.ts inputFeatures), [n*B, in]. */
@@ -293,21 +307,6 @@ function relationSummary(x: Builder, aBias: string, c: string, l: number): strin
   return x.flat(g.op('Sigmoid', [g.op('Add', [aBias, m])]), l); // [n*B, l]
 }
 
-/**
- * One round (Eq. 1-7, or the RNN and linear updaters): new [hRel, hEnt]. `hInt` is W_h H + b_a,
- * the part of INT that is the same in every round (H does not change).
- */
-function round(x: Builder, heads: Heads, hInt: string, hRel: string, hEnt: string): [string, string] {
-  const { g, cfg } = x;
-  if (cfg.variant === 'rin_linear') return [x.dense(hRel, x.param('updR.W'), x.param('updR.b')), x.dense(hEnt, x.param('updG.W'), x.param('updG.b'))];
-  const yEnt = g.op('Softmax', [heads.ner(hEnt)], { axis: 1 }); // ȳ [n*B, T]
-  const { a, c } = heads.rel(hRel, true); // a + bias, c [n, B, l]
-  const yRel = relationSummary(x, a, c, heads.l); // ŷ [n*B, l]
-  const X = interaction(x, yRel, yEnt, hInt); // [n*B, dx]
-  const update = cfg.variant === 'rin' ? gru : rnn;
-  return [update(x, 'updR', hRel, X), update(x, 'updG', hEnt, X)];
-}
-
 /** W_h H + b_a, or b_a alone (RIN−H), [n*B, dx] or [dx]: computed once for all rounds. */
 function interactionBase(x: Builder, H: string): string {
   return x.cfg.intUsesH ? x.dense(H, x.param('int.Wh'), x.param('int.b')) : x.param('int.b');
@@ -344,7 +343,7 @@ function interaction(x: Builder, yRel: string, yEnt: string, hInt: string): stri
  * it all on both threads), then cut. W_o's h rows meet u h, known only then: X W_o,bottom is
  * the bias of that Gemm.
  */
-function gru(x: Builder, u: 'updR' | 'updG', h: string, X: string): string {
+function gru(x: Builder, u: ParamGroup, h: string, X: string): string {
   const { g } = x;
   const d = x.cfg.taskDim;
   const hx = g.op('Concat', [h, X], { axis: 1 }); // [N, d+dx]
@@ -355,7 +354,7 @@ function gru(x: Builder, u: 'updR' | 'updG', h: string, X: string): string {
 }
 
 /** Fig. 3 "RIN (RNN)": h' = tanh(W (h ⊕ x) + b), one Gemm of the concatenation. */
-function rnn(x: Builder, u: 'updR' | 'updG', h: string, X: string): string {
+function rnn(x: Builder, u: ParamGroup, h: string, X: string): string {
   const { g } = x;
   return g.op('Tanh', [g.op('Gemm', [g.op('Concat', [h, X], { axis: 1 }), x.param(`${u}.W`), x.param(`${u}.b`)])]); // [N, d]
 }
