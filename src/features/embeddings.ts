@@ -2,7 +2,7 @@
  * Pre-trained word vectors in the GloVe text format (`word v1 ... vd` per line), plain or .gz.
  * Only the vectors of wanted words are kept, so a large file costs little memory.
  */
-import { readText } from '../core/files.ts';
+import { readBytes, readText } from '../core/files.ts';
 import { UserError } from '../core/errors.ts';
 
 export interface Vectors {
@@ -66,27 +66,53 @@ export function checkBadLines(file: string, badLines: Vectors['badLines'], lines
     throw new UserError(`${file}: ${badLines.length} of ${lines} lines are malformed (first: line ${badLines[0].line}, ${badLines[0].message}); is this a GloVe text file?`);
 }
 
-export function loadVectors(file: string, wanted: Set<string>): Vectors {
-  const text = readText(file);
-  const vectors = new Map<string, Float32Array>();
-  const badLines: Vectors['badLines'] = [];
-  const dim = commonDimension(text);
+/**
+ * Every line of a vectors file by the rules above, read as bytes (V8 strings stop at 512 MB;
+ * glove.6B.300d.txt is 1 GB): `start` learns the vector size and the number of lines first,
+ * `row` takes each well-formed line and says what is wrong with it, or null. Bad lines are
+ * collected and checked (checkBadLines).
+ */
+export function readVectorFile(
+  file: string,
+  h: { start?: (dim: number, lines: number) => void; row: (word: string, nums: string[]) => string | null },
+): { dim: number; lines: number; badLines: Vectors['badLines'] } {
+  const buf = readBytes(file);
+  const dim = commonDimension(buf.toString('utf8', 0, Math.min(buf.length, 8 << 20)));
   if (!dim) throw new UserError(`${file}: no word vectors found`);
-  let start = 0;
+  h.start?.(dim, countLines(buf));
+  const badLines: Vectors['badLines'] = [];
   let line = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
+  for (let start = 0; start < buf.length; ) {
+    let end = buf.indexOf(10, start);
+    if (end < 0) end = buf.length;
     line++;
-    const parts = splitVectorLine(text.slice(start, end).trimEnd(), line, dim);
+    const parts = splitVectorLine(buf.toString('utf8', start, end).trimEnd(), line, dim);
     start = end + 1;
-    if (typeof parts === 'string') badLines.push({ line, message: parts });
-    if (!parts || typeof parts === 'string' || !wanted.has(parts.word) || vectors.has(parts.word)) continue;
-    const v = Float32Array.from(parts.nums, Number);
-    if (v.some((x) => !Number.isFinite(x))) badLines.push({ line, message: 'a value is not a number' });
-    else vectors.set(parts.word, v);
+    const bad = typeof parts === 'string' ? parts : parts ? h.row(parts.word, parts.nums) : null;
+    if (bad) badLines.push({ line, message: bad });
   }
   checkBadLines(file, badLines, line);
+  return { dim, lines: line, badLines };
+}
+
+function countLines(buf: Buffer): number {
+  let n = 1;
+  for (let at = buf.indexOf(10); at >= 0; at = buf.indexOf(10, at + 1)) n++;
+  return n;
+}
+
+/** The vectors of the `wanted` words (the closed vocabulary's); a file's other words cost no memory. */
+export function loadVectors(file: string, wanted: Set<string>): Vectors {
+  const vectors = new Map<string, Float32Array>();
+  const { dim, badLines } = readVectorFile(file, {
+    row(word, nums) {
+      if (!wanted.has(word) || vectors.has(word)) return null;
+      const v = Float32Array.from(nums, Number);
+      if (v.some((x) => !Number.isFinite(x))) return 'a value is not a number';
+      vectors.set(word, v);
+      return null;
+    },
+  });
   return { dim, vectors, badLines };
 }
 

