@@ -13,7 +13,6 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,6 +21,7 @@ import { codeVersion } from '../src/core/version.ts';
 import { addCorpus } from '../src/queue/add.ts';
 import { collect, queueStatus } from '../src/queue/collect.ts';
 import { devTexts } from './devTexts.ts';
+import { RedisServer, freePort } from '../test/redisServer.ts';
 
 const { values: v } = parseArgs({ options: { lines: { type: 'string', default: '20000' }, 'kill-every': { type: 'string', default: '20' } } });
 const root = join(import.meta.dirname, '..');
@@ -29,27 +29,10 @@ const dir = mkdtempSync(join(tmpdir(), 'rin-bench-queue-'));
 const lines = Number(v.lines);
 const model = process.env.BENCH_MODEL ? ['--model', process.env.BENCH_MODEL] : [];
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
-  const { port } = s.address() as { port: number };
-  await new Promise((ok) => s.close(ok));
-  return port;
-}
-
-const port = await freePort();
-const url = `redis://127.0.0.1:${port}`;
-const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
-for (
-  let k = 0;
-  spawnSync('redis-cli', ['-p', String(port), 'ping'])
-    .stdout?.toString()
-    .trim() !== 'PONG';
-  k++
-) {
-  if (k > 100) throw new Error('redis-server did not start');
-  await sleep(50);
-}
+const redis = new RedisServer(await freePort(), dir, 'everysec');
+await redis.start();
+const port = redis.port;
+const url = redis.url;
 
 const texts = devTexts();
 const corpus = join(dir, 'corpus.jsonl');
@@ -144,7 +127,6 @@ try {
   writeFileSync(join(import.meta.dirname, 'queue-results.json'), JSON.stringify(result, null, 2) + '\n');
   console.log(JSON.stringify(result, null, 2));
 } finally {
-  redis.kill('SIGTERM');
-  await exited(redis);
+  await redis.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -103,8 +103,8 @@ test('npx rin --version and npx rin extract run from the installed package', () 
 test('plain Node imports rin (ESM, no tsx) and extracts with the shipped model', () => {
   const code = `
     import { loadModel } from 'rin';
-    import { loadModelDir } from 'rin/internals';
-    if (typeof loadModelDir !== 'function') throw new Error('rin/internals has no loadModelDir');
+    import { readModelDir } from 'rin/internals';
+    if (typeof readModelDir !== 'function') throw new Error('rin/internals has no readModelDir');
     const model = await loadModel();
     const listeners = process.listenerCount('uncaughtException') + process.listenerCount('unhandledRejection');
     if (listeners) throw new Error(listeners + ' process-wide listener(s) after loadModel()');
@@ -164,8 +164,8 @@ export const wrong: number = ({} as Extraction).triples;
 test("rin/internals' declarations resolve too (they may reach tfjs, whose own declarations fail strict checking)", () => {
   const errors = typecheck(
     'internals.ts',
-    `import { loadModelDir, modelParams } from 'rin/internals';
-export type Dir = ReturnType<typeof loadModelDir>;
+    `import { readModelDir, modelParams } from 'rin/internals';
+export type Dir = ReturnType<typeof readModelDir>;
 export const names = (m: Dir): string[] => [...modelParams(m).keys()];
 `,
   ).filter((l) => !l.startsWith('node_modules/@tensorflow/'));

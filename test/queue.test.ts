@@ -6,9 +6,8 @@
  * a text that fails extraction, a wrong URL or Redis down.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,66 +17,22 @@ import { addCorpus } from '../src/queue/add.ts';
 import { collect, queueStatus } from '../src/queue/collect.ts';
 import { startWorker } from '../src/queue/worker.ts';
 import { assertOneLineError, repo, rin, show } from './cli-run.ts';
+import { RedisServer, freePort } from './redisServer.ts';
 import { TINY_CORPUS, rawText, trainTinyModel } from './fixtures.ts';
 import { setup, tempFolders } from './helpers.ts';
 import { assertSameJsonLines } from './tolerance.ts';
 
 const tmp = tempFolders('rin-queue-');
-const REDIS = spawnSync('sh', ['-c', 'command -v redis-server']).stdout?.toString().trim() ?? '';
 let modelDir: string;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
-  const { port } = s.address() as { port: number };
-  await new Promise((ok) => s.close(ok));
-  return port;
-}
-
-/** A redis-server of our own, append-only file on, in a fresh folder. */
-class RedisServer {
-  private proc?: ChildProcess;
-  readonly dir = tmp.fresh();
-  constructor(readonly port: number) {}
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-  async start(): Promise<void> {
-    this.proc = spawn(
-      REDIS,
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'],
-      { stdio: 'ignore' },
-    );
-    for (let k = 0; k < 100; k++) {
-      if (
-        spawnSync('redis-cli', ['-p', String(this.port), 'ping'])
-          .stdout?.toString()
-          .trim() === 'PONG'
-      )
-        return;
-      await sleep(50);
-    }
-    throw new Error('redis-server did not start');
-  }
-  /** SIGTERM: Redis flushes its append-only file and exits. */
-  async stop(): Promise<void> {
-    const p = this.proc;
-    if (!p || p.exitCode !== null) return;
-    const gone = new Promise((ok) => p.once('exit', ok));
-    p.kill('SIGTERM');
-    await gone;
-  }
-}
 
 let redis: RedisServer;
 
 before(async () => {
   await setup();
-  assert.ok(REDIS, 'redis-server is installed (Debian package redis-server; .ci/run installs it)');
   const m = await trainTinyModel(tmp.fresh());
   assert.equal(m.f1, 1, 'the tiny model reproduces its training triples (precondition)');
   modelDir = m.dir;
-  redis = new RedisServer(await freePort());
+  redis = new RedisServer(await freePort(), tmp.fresh());
   await redis.start();
 });
 after(async () => {
