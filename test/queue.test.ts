@@ -193,6 +193,30 @@ test('a text whose extraction fails: its job is retried, then that line is an er
   );
 });
 
+test('SIGTERM stops a worker even when Redis is gone (the jobs in hand get a grace period, then it closes by force)', async () => {
+  const other = new RedisServer(await freePort(), tmp.fresh());
+  await other.start();
+  const file = corpus('c6.jsonl', 20);
+  await addCorpus({ redis: other.url, file, jobLines: 5, name: 'q6' });
+  const w = spawn(process.execPath, ['bin/rin.js', 'worker', '--redis', other.url, '--name', 'q6', '--model', modelDir, '--threads', '1', '--close-ms', '2000', '--no-progress'], {
+    cwd: repo,
+    env: { ...process.env, NODE_TEST_CONTEXT: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const stderr: string[] = [];
+  w.stderr?.on('data', (d) => stderr.push(String(d)));
+  for (let k = 0; k < 600 && !stderr.join('').includes('taking jobs'); k++) await sleep(100);
+  await other.stop();
+  const t0 = Date.now();
+  const exit = new Promise<number | null>((ok) => w.once('exit', ok));
+  w.kill('SIGTERM');
+  const code = await Promise.race([exit, sleep(20_000).then(() => 'hung')]);
+  if (code === 'hung') w.kill('SIGKILL');
+  assert.notEqual(code, 'hung', `the worker exits after SIGTERM with Redis down\n${stderr.join('')}`);
+  assert.ok(Date.now() - t0 < 15_000);
+  assert.match(stderr.join(''), /closing by force/);
+});
+
 test('a wrong URL or a Redis that is down: one clear line at once, no hang', async () => {
   const down = `redis://127.0.0.1:${await freePort()}`;
   const file = corpus('c5.jsonl', 3);

@@ -36,6 +36,7 @@ usage: rin worker --redis URL [options]
   --concurrency C     jobs in hand at once (default: twice the threads)
   --threshold X       extract a triple when its probability is at least X (default 0.5)
   --stall-ms N        a job's lock without renewal: a killed worker's jobs return after about N ms (default 30000)
+  --close-ms N        on Ctrl+C or SIGTERM, wait at most N ms for the jobs in hand, then close by force (default 60000)
   --no-progress       no progress lines
 `;
 
@@ -73,6 +74,7 @@ export async function workerCommand(argv: string[]): Promise<void> {
     concurrency: { type: 'string' },
     threshold: { type: 'string' },
     'stall-ms': { type: 'string' },
+    'close-ms': { type: 'string' },
     'no-progress': { type: 'boolean' },
   });
   if (v.help) return void process.stdout.write(workerHelp);
@@ -80,15 +82,18 @@ export async function workerCommand(argv: string[]): Promise<void> {
   const minScore = threshold(v.threshold);
   const concurrency = int('concurrency', v.concurrency, 1, 10_000);
   const stallMs = int('stall-ms', v['stall-ms'], 100, 3_600_000);
+  const closeMs = int('close-ms', v['close-ms'], 0, 3_600_000);
   const log = (l: string) => process.stderr.write(l + '\n');
   const { connect } = await import('../queue/redis.ts');
   (await connect(redis)).disconnect(); // a wrong URL is one line now, before the models load
   const pool = await ExtractorPool.start(v.model, { workers: workerCount(v.threads), embeddings: v.embeddings, log });
   try {
-    const w = await startWorker(pool, { redis, name: v.name, concurrency, threshold: minScore, stallMs, log, progressEvery: v['no-progress'] ? 0 : 10 });
+    const w = await startWorker(pool, { redis, name: v.name, concurrency, threshold: minScore, stallMs, closeMs, log, progressEvery: v['no-progress'] ? 0 : 10 });
     log(`rin worker: taking jobs of queue "${v.name ?? 'rin'}" at ${redis} (${pool.size} model threads, engine ${pool.engine}); Ctrl+C stops`);
     await w.done;
   } finally {
     await pool.close();
+    // A worker closed by force (Redis gone) can leave ioredis's reconnect timers: the command is over.
+    setTimeout(() => process.exit(), 1000).unref();
   }
 }

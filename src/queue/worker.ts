@@ -9,6 +9,7 @@
  * job completes with an error record for that text, so the rest of the corpus goes on.
  * SIGTERM or SIGINT: no new jobs; the jobs in hand finish, then the process ends.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Job, Queue, Worker } from 'bullmq';
 import { WorkerCrashError } from '../core/errors.ts';
 import type { Extraction } from '../extract/extractor.ts';
@@ -32,6 +33,11 @@ export interface WorkerOptions {
   log?: (line: string) => void;
   /** Seconds between progress lines; 0: none. */
   progressEvery?: number;
+  /**
+   * How long a stop waits for the jobs in hand (default 60 s): after it the worker closes by force
+   * (a Redis that is gone would keep it waiting for ever), and its jobs return after the stall interval.
+   */
+  closeMs?: number;
 }
 
 /** Test hook: a text containing this (env RIN_QUEUE_FAULT) fails as a model error would. */
@@ -90,7 +96,13 @@ export async function startWorker(pool: ExtractorPool, o: WorkerOptions): Promis
     },
   );
   worker.on('failed', (job, e) => job && job.attemptsMade >= (job.opts.attempts ?? 1) && log(`rin worker: job ${job.id} failed for good: ${e.message}`));
-  worker.on('error', (e) => log(`rin worker: ${e.message}`));
+  // While Redis is away, ioredis retries many times a second: say each error once every 10 s.
+  const said = new Map<string, number>();
+  worker.on('error', (e) => {
+    if (Date.now() - (said.get(e.message) ?? 0) < 10_000) return;
+    said.set(e.message, Date.now());
+    log(`rin worker: ${e.message}`);
+  });
   const counts = new Queue(queueName(name), { connection: conn });
   const every = o.progressEvery ?? 10;
   const timer = every > 0 ? setInterval(() => void progress(), every * 1000) : undefined;
@@ -100,13 +112,20 @@ export async function startWorker(pool: ExtractorPool, o: WorkerOptions): Promis
     if (c) log(`rin worker: ${lines} lines here (${rate.toFixed(1)} lines/s); queue: ${c.completed} jobs done, ${c.failed} failed, ${c.waiting + c.delayed} waiting, ${c.active} running`);
   };
   let stopping: Promise<void> | undefined;
+  const closeMs = o.closeMs ?? 60_000;
   const stop = () =>
     (stopping ??= (async () => {
       if (timer) clearInterval(timer);
-      await worker.close(); // the jobs in hand finish first
-      await counts.close();
+      const graceful = Promise.all([worker.close(), counts.close()]).then(() => true); // the jobs in hand finish first
+      if (!(await Promise.race([graceful, sleep(closeMs).then(() => false)]))) {
+        log(`rin worker: not closed after ${closeMs / 1000} s (is Redis reachable?); closing by force, its jobs return to the queue after the stall interval`);
+        void worker.close(true).catch(() => {});
+      }
       conn.disconnect();
+      onStopped();
     })());
+  let onStopped: () => void = () => {};
+  const stopped = new Promise<void>((ok) => (onStopped = ok));
   const done = new Promise<void>((resolve) => {
     const onSignal = () => void stop().then(resolve);
     process.once('SIGTERM', onSignal);
@@ -117,6 +136,7 @@ export async function startWorker(pool: ExtractorPool, o: WorkerOptions): Promis
       process.off('SIGINT', onSignal);
       resolve();
     });
+    void stopped.then(resolve);
   });
   return { done, stop };
 }
