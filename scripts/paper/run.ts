@@ -1,11 +1,14 @@
 /**
  * Run the paper's plan (plan.ts), two runs at a time (one core each), then summarise it
- * (summary.ts → docs/paper-results.md and its plots). Each run is a folder OUT/NAME: skipped when
- * done (done.json), resumed when a checkpoint is there (a killed run goes on exactly), started
- * otherwise. After training, the run's model is scored on the dev set and on each --test file.
+ * (summary.ts → docs/paper-results.md and its plots). Each run is a folder OUT/NAME: resumed when
+ * a checkpoint is there (a killed run goes on exactly), started otherwise. After training, the
+ * run's model is scored on the dev set and on each --test file, and its record (configuration,
+ * epochs, time, scores) is written to RECORDS/NAME.json, which is checked in: a run with a record
+ * is done, so the plan fills up across sessions and machines even when OUT (gitignored) is gone.
  *
- *   node --import tsx scripts/paper/run.ts [--out runs/paper] [--lanes 2] [--only NAME,...]
- *        [--table table1|table5|figure3|exact] [--test FILE ...] [--summary-only] [--dry-run]
+ *   node --import tsx scripts/paper/run.ts [--out runs/paper] [--records docs/paper-runs] [--lanes 2]
+ *        [--only NAME,...] [--table table1|table5|figure3|exact] [--test FILE ...] [--summary-only]
+ *        [--dry-run]
  *
  * The whole plan is 73 runs of 20-50 minutes on one core: plan it across sessions; any subset
  * (--only, --table) can run at a time, and the summary shows what is there with its seed count.
@@ -21,6 +24,7 @@ import { summarize } from './summary.ts';
 const { values: v } = parseArgs({
   options: {
     out: { type: 'string', default: 'runs/paper' },
+    records: { type: 'string', default: 'docs/paper-runs' },
     lanes: { type: 'string', default: '2' },
     only: { type: 'string' },
     table: { type: 'string' },
@@ -32,6 +36,7 @@ const { values: v } = parseArgs({
 });
 const root = join(import.meta.dirname, '../..');
 const out = join(root, v.out!);
+const records = join(root, v.records!);
 const DATA: Record<DataSet, { train: string; dev: string }> = {
   star: { train: join(v.data!, 'webnlg-zeng/train.json.gz'), dev: join(v.data!, 'webnlg-zeng/valid.json.gz') },
   exact: { train: join(v.data!, 'webnlg-exact/train_triples.json.gz'), dev: join(v.data!, 'webnlg-exact/dev_triples.json.gz') },
@@ -84,7 +89,8 @@ function rin(args: string[], log: string): Promise<number> {
 
 async function runOne(r: PlanRun): Promise<void> {
   const dir = join(out, r.name);
-  if (existsSync(join(dir, 'done.json'))) return;
+  const record = join(records, `${r.name}.json`);
+  if (existsSync(record)) return;
   mkdirSync(dir, { recursive: true });
   const log = join(dir, 'train.log');
   const resume = existsSync(join(dir, 'checkpoint', 'state.json'));
@@ -105,7 +111,8 @@ async function runOne(r: PlanRun): Promise<void> {
     .split('\n')
     .map((l) => JSON.parse(l));
   const seconds = metrics.reduce((s: number, m: { seconds: number }) => s + m.seconds, 0);
-  writeFileAtomic(join(dir, 'done.json'), `${JSON.stringify({ ...r, epochs: metrics.length, seconds, scores }, null, 2)}\n`);
+  mkdirSync(records, { recursive: true });
+  writeFileAtomic(record, `${JSON.stringify({ ...r, epochs: metrics.length, seconds, scores }, null, 2)}\n`);
   console.log(`${new Date().toISOString().slice(11, 19)} done   ${r.name}`);
 }
 
@@ -116,4 +123,4 @@ if (!v['summary-only']) {
   });
   await Promise.all(lanes);
 }
-if (!v['dry-run']) summarize(out, join(root, 'docs'));
+if (!v['dry-run']) summarize(records, join(root, 'docs'));

@@ -1,5 +1,5 @@
 /**
- * The paper's tables from the finished runs of plan.ts (each OUT/NAME/done.json): mean ± sd over
+ * The paper's tables from the finished runs of plan.ts (each RECORDS/NAME.json): mean ± sd over
  * the seeds there are, with their number and the paper's figure beside; Figure 3 as three SVG
  * plots (F1, P, R against K for the GRU and the RNN updater, BiLSTM_s as a flat line, error bars
  * from the seeds). Writes DOCS/paper-results.md and DOCS/paper-fig3-{f1,p,r}.svg.
@@ -29,11 +29,11 @@ export function meanSd(xs: number[]): { mean: number; sd: number; n: number } {
 
 const fmt = (m: { mean: number; sd: number; n: number }) => (m.n ? `${m.mean.toFixed(2)}${Number.isNaN(m.sd) ? '' : ` ± ${m.sd.toFixed(2)}`}` : '—');
 
-function load(out: string): Done[] {
-  if (!existsSync(out)) return [];
-  return readdirSync(out)
-    .filter((d) => existsSync(join(out, d, 'done.json')))
-    .map((d) => JSON.parse(readFileSync(join(out, d, 'done.json'), 'utf8')) as Done);
+function load(records: string): Done[] {
+  if (!existsSync(records)) return [];
+  return readdirSync(records)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(join(records, f), 'utf8')) as Done);
 }
 
 /** One configuration's runs (of the table's seeds) on a data set, and a metric of their dev scores. */
@@ -115,8 +115,8 @@ function findings(runs: Done[]): string[] {
   return out.length ? out : ['- Not enough finished runs yet (each statement needs at least 2 seeds of each side).'];
 }
 
-export function summarize(out: string, docs: string): void {
-  const runs = load(out);
+export function summarize(records: string, docs: string): void {
+  const runs = load(records);
   const t1 = TABLES.table1;
   const lines = [
     "# The paper's experiments on WebNLG*, rerun",
