@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-runs/ade}
 DATA=${DATA:-../shared/data}
-EPOCHS=${EPOCHS:-15}  # the README figures; dev curves are flat from about epoch 10
+EPOCHS=${EPOCHS:-15}  # the figures of docs/accuracy.md; dev curves are flat from about epoch 10
 PRESET=${PRESET:-paper}
 FOLDS=(${FOLDS:-0 1 2 3 4 5 6 7 8 9})
 if [ "$PRESET" = paper ]; then VECTORS=(--embeddings "$DATA/embeddings/glove.6B.100d.subset.txt.gz"); else VECTORS=(); fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduce the WebNLG* dev figures of the README: RIN K=3 (seeds 1-3), RIN K=1, BiLSTM_s and
+# Reproduce the WebNLG* dev figures of docs/results.md: RIN K=3 (seeds 1-3), RIN K=1, BiLSTM_s and
 # BiLSTM, in two parallel lanes (one core each), then summarise them (table + plot).
 # Usage: bash scripts/webnlg-star.sh [OUT]     (about 1.5 hours on a 2-core machine)
 set -euo pipefail

@@ -1,10 +1,11 @@
 /**
  * The README's promises, checked: its library example prints exactly the output the README
- * shows, and its first command's sentence gives the triples the README shows.
+ * shows, its first command's sentence gives the triples the README shows, and its links and
+ * those of docs/ lead somewhere.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
 
 const root = new URL('../', import.meta.url);
@@ -32,4 +33,22 @@ test('README: the first command prints the triples the README shows', () => {
   assert.ok(sentence, 'the first command extracts from a quoted sentence');
   const out = execFileSync(process.execPath, ['bin/rin.js', 'extract', sentence], { cwd: root, encoding: 'utf8' });
   assert.equal(out, blockAfter('output of the first command'));
+});
+
+test('README and docs: every relative link and image names a file that is there', () => {
+  const pages = [
+    'README.md',
+    ...readdirSync(new URL('docs/', root))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
+  const broken: string[] = [];
+  for (const page of pages) {
+    const text = readFileSync(new URL(page, root), 'utf8');
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^(https?:|mailto:|#)/.test(target)) continue;
+      if (!existsSync(new URL(target.split('#')[0], new URL(page, root)))) broken.push(`${page}: ${target}`);
+    }
+  }
+  assert.deepEqual(broken, []);
 });

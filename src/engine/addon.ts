@@ -2,7 +2,7 @@
  * The optional native addon (native/rin_native.c): matrix products on the machine's OpenBLAS and
  * the model's heaviest loops (BiLSTM, GRU, RE loss, Adam) in C. tfjs-wasm's XNNPACK matmul reaches
  * ~17 GFLOP/s a core here, OpenBLAS ~100 (AVX-512), and a training step is mostly matmuls and
- * kernel overhead (README "Speed and memory").
+ * kernel overhead (docs/performance.md).
  *
  * The addon is built at install (native/build.mjs, node-gyp) and finds a BLAS at run time; when
  * either is missing, or RIN_NATIVE=0, rin runs on wasm and JavaScript alone with the same results

@@ -5,7 +5,7 @@
  * backward, and on wasm every kernel has tens of µs of overhead whatever its size. Here each step
  * is one matmul for both directions ([B, 2h] · the block-diagonal [2h, 8h]) plus the gate
  * arithmetic in typed-array loops (measured faster on wasm than the same arithmetic as kernels,
- * README "Engine notes"); the backward is one matmul per step for the recurrence, then the
+ * docs/model.md "Engine notes"); the backward is one matmul per step for the recurrence, then the
  * recurrent-weight gradient of ALL steps in one matmul, dU = H_prevᵀ · dGates. With the native
  * addon the same loops and matmuls run in C (native/rin_native.c lstmForward, lstmBackward).
  *

@@ -1,7 +1,7 @@
 /**
  * Named recipes. `paper` is exactly the paper's model and settings (§4, §5.1), the one its
  * figures are reproduced with. `default` is the best recipe found on dev for text and entities
- * never seen in training (README, "Generalization"): an open vocabulary, characters and word
+ * never seen in training (docs/results.md, "Generalization"): an open vocabulary, characters and word
  * shapes, dropout beyond the input, mention dropout, whole-mention swap, valid BIESO decoding and
  * smaller batches so that small data sets get enough updates.
  */
@@ -35,7 +35,7 @@ export const PRESETS: Record<PresetName, Preset> = {
       mentionSwap: 0.3,
       // Mention replacement (--mention-replace) is not in the default: at 0.3 it raised the
       // entity-disjoint split (31.19 vs 27.70) and wild-dev (44.06 vs 38.20) but cost WebNLG dev
-      // 7 points after 30 epochs (74.64 vs 81.83), its unseen part too (17.34 vs 23.45). README.
+      // 7 points after 30 epochs (74.64 vs 81.83), its unseen part too (17.34 vs 23.45). docs/results.md.
       minWordCount: 2,
       minEpochUpdates: 120,
       epochs: 40,

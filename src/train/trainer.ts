@@ -170,7 +170,7 @@ function threadCount(given: number | undefined): number {
   return given;
 }
 
-/** What the native addon adds to the backend, or why it is absent (README "Speed and memory"). */
+/** What the native addon adds to the backend, or why it is absent (docs/performance.md). */
 function engineNote(backend: string): string {
   const { blas, reason } = nativeStatus();
   if (!blas) return ` (native kernels off: ${reason})`;
