@@ -90,6 +90,15 @@ ${line(gru, '#c0392b')}${line(rnn, '#2471a3')}
 `;
 }
 
+/** "A − B: d F1 (n and m seeds, ...): within/beyond the seeds' spread", for the findings. */
+function versus(a: string, m: ReturnType<typeof meanSd>, b: string, base: ReturnType<typeof meanSd>, paper?: number): string {
+  const d = m.mean - base.mean;
+  const spread = Math.max(m.sd, base.sd);
+  const verdict = Math.abs(d) > 2 * spread ? 'beyond twice the spread of the seeds' : Math.abs(d) > spread ? 'beyond one sd, within two' : 'within the spread of the seeds';
+  const inPaper = paper === undefined ? '' : `the paper: ${paper >= 0 ? '+' : ''}${paper.toFixed(1)}; `;
+  return `- ${a} − ${b}: ${d >= 0 ? '+' : ''}${d.toFixed(2)} F1 (${inPaper}${m.n} and ${base.n} seeds, the larger sd ${spread.toFixed(2)}): ${verdict}.`;
+}
+
 /** Plain statements the reader can check against the tables: differences against the seeds' spread, the K curves' peaks. */
 function findings(runs: Done[]): string[] {
   const f1 = (c: string, seeds: number[]) => stat(runs, 'star', c, seeds, (s) => s.triples.f1);
@@ -97,12 +106,12 @@ function findings(runs: Done[]): string[] {
   const base = f1('bilstm_s', TABLES.table1.seeds);
   for (const c of ['rin-k1', 'rin-k3', 'rin-k5']) {
     const m = f1(c, TABLES.table1.seeds);
-    if (m.n < 2 || base.n < 2) continue;
-    const d = m.mean - base.mean;
-    const spread = Math.max(m.sd, base.sd);
-    out.push(
-      `- ${NAMES[c]} − BiLSTM_s: ${d >= 0 ? '+' : ''}${d.toFixed(2)} F1 (${m.n} and ${base.n} seeds; the larger sd is ${spread.toFixed(2)}): ${Math.abs(d) > 2 * spread ? 'beyond twice the spread of the seeds' : Math.abs(d) > spread ? 'beyond one sd, within two' : 'within the spread of the seeds'}.`,
-    );
+    if (m.n >= 2 && base.n >= 2) out.push(versus(NAMES[c], m, 'BiLSTM_s', base, PAPER.table1[c][2] - PAPER.table1.bilstm_s[2]));
+  }
+  const full = f1('rin-k1', TABLES.table5.seeds);
+  for (const c of TABLES.table5.configs.filter((c) => c !== 'rin-k1')) {
+    const m = f1(c, TABLES.table5.seeds);
+    if (m.n >= 2 && full.n >= 2) out.push(versus(c === 'bilstm_s' ? 'RIN−INT' : NAMES[c], m, 'RIN (K = 1)', full, PAPER.table5[c] - PAPER.table5['rin-k1']));
   }
   for (const prefix of ['rin', 'rnn']) {
     const curve = [1, 2, 3, 4, 5].map((k) => f1(`${prefix}-k${k}`, TABLES.figure3.seeds));
