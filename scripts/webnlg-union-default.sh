@@ -4,7 +4,8 @@
 # select on webnlg-more dev, then score every dev set with its seen/unseen parts against the union.
 # DISJOINT=1: train and select on the entity-disjoint split of the union instead
 # (scripts/entity-disjoint-split.ts --union), and score its dev and wild-dev.
-# A killed run continues with RESUME=1 (rin train --resume). Extra rin train flags: FLAGS="...".
+# A killed run continues with RESUME=1 (rin train --resume). Extra rin train flags: FLAGS="...";
+# TRAIN_FILE=F trains on F instead (dev and the seen/unseen split stay the union's).
 # Usage: bash scripts/webnlg-union-default.sh [OUT]     then: cp -r OUT/model models/webnlg-union-rin
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,8 @@ else
   DEV=$DATA/webnlg-more/dev.json.gz
   SCORE=("$DEV" "$UNION/wild-dev/dev.json.gz" "$UNION/webnlg-exact-dev/dev.json.gz")
 fi
+SEEN=$TRAIN
+TRAIN=${TRAIN_FILE:-$TRAIN} # another training file of the same texts, e.g. scripts/fuse-sentences.ts's
 if [ -n "${RESUME:-}" ]; then
   node bin/rin.js train --resume --train "$TRAIN" --dev "$DEV" --out "$OUT" --no-progress
 else
@@ -32,5 +35,5 @@ else
 fi
 for d in "${SCORE[@]}"; do
   echo "== $d"
-  node bin/rin.js eval --model "$OUT/model" --data "$d" --seen-from "$TRAIN" --no-progress
+  node bin/rin.js eval --model "$OUT/model" --data "$d" --seen-from "$SEEN" --no-progress
 done
