@@ -7,8 +7,11 @@
  * is done, so the plan fills up across sessions and machines even when OUT (gitignored) is gone.
  *
  *   node --import tsx scripts/paper/run.ts [--out runs/paper] [--records docs/paper-runs] [--lanes 2]
- *        [--only NAME,...] [--table table1|table5|figure3|exact] [--test FILE ...] [--summary-only]
- *        [--dry-run]
+ *        [--table table1|table5|figure3|exact] [--config CONFIG,...] [--only NAME,...]
+ *        [--test FILE ...] [--summary-only] [--dry-run]
+ *
+ * A row is a configuration over its seeds: `--table table1 --config rin-k3` reruns Table 1's RIN K=3
+ * row (5 seeds); `--only star-rin-k3-s2` one run.
  *
  * The whole plan is 73 runs of 20-50 minutes on one core: plan it across sessions; any subset
  * (--only, --table) can run at a time, and the summary shows what is there with its seed count.
@@ -18,7 +21,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../../src/core/atomic.ts';
-import { type DataSet, type PlanRun, TABLES, plan } from './plan.ts';
+import { CONFIGS, type DataSet, type PlanRun, TABLES, plan } from './plan.ts';
 import { summarize } from './summary.ts';
 
 const { values: v } = parseArgs({
@@ -27,6 +30,7 @@ const { values: v } = parseArgs({
     records: { type: 'string', default: 'docs/paper-runs' },
     lanes: { type: 'string', default: '2' },
     only: { type: 'string' },
+    config: { type: 'string' },
     table: { type: 'string' },
     test: { type: 'string', multiple: true, default: [] },
     'summary-only': { type: 'boolean' },
@@ -59,12 +63,24 @@ const common = (d: DataSet) => [
   '--no-progress',
 ];
 
+/** A usage error: one line, exit 2. */
+function fail(message: string): never {
+  console.error(`paper/run.ts: ${message}`);
+  process.exit(2);
+}
+
 function selected(): PlanRun[] {
   let runs = plan();
   if (v.table) {
     const t = TABLES[v.table as keyof typeof TABLES];
-    if (!t) throw new Error(`--table must be one of ${Object.keys(TABLES).join(', ')}`);
+    if (!t) fail(`--table must be one of ${Object.keys(TABLES).join(', ')}`);
     runs = runs.filter((r) => r.data === t.data && t.configs.includes(r.config) && t.seeds.includes(r.seed));
+  }
+  if (v.config) {
+    const configs = v.config.split(',');
+    const unknown = configs.filter((c) => !(c in CONFIGS));
+    if (unknown.length) fail(`--config: no configuration ${unknown.join(', ')}; the plan has ${Object.keys(CONFIGS).join(', ')}`);
+    runs = runs.filter((r) => configs.includes(r.config));
   }
   if (v.only) {
     const names = new Set(v.only.split(','));
