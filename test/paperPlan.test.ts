@@ -14,8 +14,7 @@ test('paper plan: each (data, configuration, seed) of every table is one run, na
   const runs = plan();
   const names = new Set(runs.map((r) => r.name));
   assert.equal(names.size, runs.length);
-  for (const t of Object.values(TABLES))
-    for (const c of t.configs) for (const seed of t.seeds) assert.ok(names.has(`${t.data}-${c}-s${seed}`), `${t.data}-${c}-s${seed}`);
+  for (const t of Object.values(TABLES)) for (const c of t.configs) for (const seed of t.seeds) assert.ok(names.has(`${t.data}-${c}-s${seed}`), `${t.data}-${c}-s${seed}`);
   assert.ok(runs.every((r) => r.args.includes('--seed') && r.args[r.args.indexOf('--seed') + 1] === String(r.seed)));
 });
 
