@@ -13,8 +13,8 @@
  * A row is a configuration over its seeds: `--table table1 --config rin-k3` reruns Table 1's RIN K=3
  * row (5 seeds); `--only star-rin-k3-s2` one run.
  *
- * The whole plan is 73 runs of 20-50 minutes on one core: plan it across sessions; any subset
- * (--only, --table) can run at a time, and the summary shows what is there with its seed count.
+ * The whole plan is 73 runs of 6-25 minutes on one core: plan it across sessions; any subset
+ * (--table, --config, --only) can run at a time, and the summary shows what is there with its seed count.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
