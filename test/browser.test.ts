@@ -138,6 +138,23 @@ test('web page: highlighted entities and relation arcs in chromium', { timeout: 
       await page.screenshot({ path: OUT + 'extract.png', fullPage: true });
     });
 
+    await t.test('a resize that keeps the width (a full-page screenshot fires one) leaves the drawing alone; a new width lays it out again', async () => {
+      // The page used to redraw on every resize, 150 ms later: a test (or a user) holding an element lost it.
+      const tag = () => page.evaluate(() => ((document.getElementById('graph') as HTMLElement & { rinTag?: number }).rinTag = 1));
+      const tagged = () => page.evaluate(() => (document.getElementById('graph') as HTMLElement & { rinTag?: number }).rinTag === 1);
+      await tag();
+      await page.setViewportSize({ width: 1000, height: 900 });
+      await page.waitForTimeout(400);
+      assert.ok(await tagged(), 'a height-only resize redrew the result');
+      await page.setViewportSize({ width: 800, height: 900 });
+      await page.waitForFunction(() => (document.getElementById('graph') as HTMLElement & { rinTag?: number }).rinTag === undefined);
+      const drawn = (await readArcs(page)).map((a) => `${a.subject} | ${a.relation} | ${a.object}`);
+      for (const [s, r, o] of EXPECTED) assert.ok(drawn.includes(`${s} | ${r} | ${o}`), `no arc for (${s}, ${r}, ${o}) after the width changed; drawn: ${JSON.stringify(drawn)}`);
+      await tag();
+      await page.setViewportSize({ width: 1000, height: 760 });
+      await page.waitForFunction(() => (document.getElementById('graph') as HTMLElement & { rinTag?: number }).rinTag === undefined);
+    });
+
     await t.test('the graph view: a node per entity, a labelled edge per triple; the Turtle download parses back to the triples', async () => {
       await page.waitForFunction(() => (window as unknown as { rinGraph?: unknown }).rinGraph !== undefined);
       const graph = await page.evaluate(() => {
