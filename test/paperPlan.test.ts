@@ -39,6 +39,8 @@ test('paper summary: rows are mean ± sample sd over the records, and a gap is j
     assert.match(page, /from 4 finished runs/);
     assert.match(page, /\| RIN−H \| 2 \| 80\.50 ± 0\.71 \| 85\.9 \|/);
     assert.match(page, /- RIN−H − RIN \(K = 1\): -6\.00 F1 \(the paper: -0\.4; 2 and 2 seeds, the larger sd 0\.71\): beyond twice the spread of the seeds\./);
+    // Figure 3's K = 1 GRU point is RIN K=1's seeds; the RNN has none: each column has its own n.
+    assert.match(page, /\| 1 \| 86\.50 ± 0\.71 \(2\) \| — \(0\) \|/);
     assert.match(readFileSync(join(dir, 'paper-fig3-f1.svg'), 'utf8'), /^<svg /);
   } finally {
     rmSync(dir, { recursive: true, force: true });
