@@ -103,12 +103,15 @@ test('a corpus is added once however often; collect gives every line once, in or
 test('a worker killed with SIGKILL mid-job: its jobs are taken again after the stall interval; every line once', async () => {
   const file = corpus('c2.jsonl', 200);
   await addCorpus({ redis: redis.url, file, jobLines: 5, name: 'q2' });
-  const doomed = workerProcess('q2');
-  for (let k = 0; k < 600; k++) {
-    const s = await queueStatus({ redis: redis.url, name: 'q2' });
-    if (s.done >= 2 && s.running > 0) break;
+  // The job holding line 103 hangs in this worker, so the kill finds it mid-job however fast the CPU
+  // (a fast one finished all 40 jobs between two polls: CI's failure).
+  const doomed = workerProcess('q2', { RIN_QUEUE_HANG_LINE: '103' });
+  let seen = await queueStatus({ redis: redis.url, name: 'q2' });
+  for (let k = 0; k < 600 && !(seen.done >= 2 && seen.running > 0); k++) {
     await sleep(100);
+    seen = await queueStatus({ redis: redis.url, name: 'q2' });
   }
+  assert.ok(seen.done >= 2 && seen.running > 0, `a job is running when the worker is killed: ${JSON.stringify(seen)}`);
   doomed.kill('SIGKILL');
   const after = await queueStatus({ redis: redis.url, name: 'q2' });
   assert.ok(after.done < after.info.jobs, 'killed mid-run');
@@ -135,9 +138,14 @@ test('a worker killed with SIGKILL mid-job: its jobs are taken again after the s
 test('Redis restarted mid-run (append-only file on): the run completes, nothing lost', async () => {
   const file = corpus('c3.jsonl', 120);
   await addCorpus({ redis: redis.url, file, jobLines: 4, name: 'q3' });
-  const w = workerProcess('q3');
+  const w = workerProcess('q3', { RIN_QUEUE_SLOW_MS: '200' }); // 30 jobs: the restart lands mid-run on any CPU
   try {
-    for (let k = 0; k < 600 && (await queueStatus({ redis: redis.url, name: 'q3' })).done < 3; k++) await sleep(100);
+    let seen = await queueStatus({ redis: redis.url, name: 'q3' });
+    for (let k = 0; k < 600 && seen.done < 3; k++) {
+      await sleep(100);
+      seen = await queueStatus({ redis: redis.url, name: 'q3' });
+    }
+    assert.ok(seen.done >= 3 && seen.done < seen.info.jobs, `Redis stops mid-run: ${JSON.stringify(seen)}`);
     await redis.stop();
     await sleep(1000); // the worker keeps trying to reach it
     await redis.start();

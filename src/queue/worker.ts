@@ -42,9 +42,15 @@ export interface WorkerOptions {
 
 /** Test hook: a text containing this (env RIN_QUEUE_FAULT) fails as a model error would. */
 const FAULT = process.env.RIN_QUEUE_FAULT;
+/** Test hook: the job holding this input line (env RIN_QUEUE_HANG_LINE) never finishes, as in a worker stuck mid-job. */
+const HANG_LINE = Number(process.env.RIN_QUEUE_HANG_LINE ?? 0);
+/** Test hook: every job takes at least this many ms (env RIN_QUEUE_SLOW_MS), so a fault lands mid-run on any CPU. */
+const SLOW_MS = Number(process.env.RIN_QUEUE_SLOW_MS ?? 0);
 
 /** The output records of one job, or an Error to retry it while attempts remain. */
 export async function runJob(pool: ExtractorPool, data: CorpusJob, lastAttempt: boolean, threshold?: number): Promise<OutputRecord[]> {
+  if (HANG_LINE > 0 && data.records.some((r) => r.line === HANG_LINE)) await new Promise(() => {});
+  if (SLOW_MS > 0) await sleep(SLOW_MS);
   const work = data.records.filter((r): r is JsonlRecord & { text: string } => r.text !== undefined);
   const results = await pool.extractEach(
     work.map((r) => r.text),
