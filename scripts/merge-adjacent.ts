@@ -12,6 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { readJson, readText } from '../src/core/files.ts';
+import { prf } from '../src/eval/metrics.ts';
 
 interface Span {
   text: string;
@@ -70,9 +71,7 @@ for (const merge of [false, true]) {
     goldCount += want.size;
     for (const t of got) if (want.has(t)) correct++;
   });
-  const p = correct / predicted;
-  const r = correct / goldCount;
-  const f1 = (200 * p * r) / (p + r);
-  console.log(`${merge ? 'touching entities merged' : 'as predicted'}: exact F1 ${f1.toFixed(2)} (${correct} of ${goldCount} gold, ${predicted} predicted)`);
+  const { f1 } = prf(correct, predicted, goldCount);
+  console.log(`${merge ? 'touching entities merged' : 'as predicted'}: exact F1 ${(100 * f1).toFixed(2)} (${correct} of ${goldCount} gold, ${predicted} predicted)`);
   if (merge) console.log(`  ${merged.length} merged: ${merged.slice(0, 12).join(' | ')}${merged.length > 12 ? ' | ...' : ''}`);
 }

@@ -65,15 +65,20 @@ function workerProcess(name: string, env: Record<string, string> = {}): ChildPro
   });
 }
 
-async function waitDone(name: string, timeoutMs = 120_000): Promise<void> {
+type Status = Awaited<ReturnType<typeof queueStatus>>;
+
+/** Poll queue `name` until `ready` holds (then its status) or `timeoutMs` passes (an error). */
+async function waitFor(name: string, ready: (s: Status) => boolean, timeoutMs = 120_000): Promise<Status> {
   const t0 = Date.now();
   for (;;) {
     const s = await queueStatus({ redis: redis.url, name });
-    if (s.done + s.failed === s.info.jobs) return;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`queue ${name} not done: ${JSON.stringify(s)}`);
-    await sleep(200);
+    if (ready(s)) return s;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`queue ${name}: not there after ${timeoutMs} ms: ${JSON.stringify(s)}`);
+    await sleep(100);
   }
 }
+
+const waitDone = (name: string) => waitFor(name, (s) => s.done + s.failed === s.info.jobs);
 
 test('a corpus is added once however often; collect gives every line once, in order, as rin extract --jsonl does', async () => {
   const file = corpus('c1.jsonl', 40);
@@ -106,12 +111,7 @@ test('a worker killed with SIGKILL mid-job: its jobs are taken again after the s
   // The job holding line 103 hangs in this worker, so the kill finds it mid-job however fast the CPU
   // (a fast one finished all 40 jobs between two polls: CI's failure).
   const doomed = workerProcess('q2', { RIN_QUEUE_HANG_LINE: '103' });
-  let seen = await queueStatus({ redis: redis.url, name: 'q2' });
-  for (let k = 0; k < 600 && !(seen.done >= 2 && seen.running > 0); k++) {
-    await sleep(100);
-    seen = await queueStatus({ redis: redis.url, name: 'q2' });
-  }
-  assert.ok(seen.done >= 2 && seen.running > 0, `a job is running when the worker is killed: ${JSON.stringify(seen)}`);
+  await waitFor('q2', (s) => s.done >= 2 && s.running > 0, 60_000); // a job is running when the worker is killed
   doomed.kill('SIGKILL');
   const after = await queueStatus({ redis: redis.url, name: 'q2' });
   assert.ok(after.done < after.info.jobs, 'killed mid-run');
@@ -140,12 +140,8 @@ test('Redis restarted mid-run (append-only file on): the run completes, nothing 
   await addCorpus({ redis: redis.url, file, jobLines: 4, name: 'q3' });
   const w = workerProcess('q3', { RIN_QUEUE_SLOW_MS: '200' }); // 30 jobs: the restart lands mid-run on any CPU
   try {
-    let seen = await queueStatus({ redis: redis.url, name: 'q3' });
-    for (let k = 0; k < 600 && seen.done < 3; k++) {
-      await sleep(100);
-      seen = await queueStatus({ redis: redis.url, name: 'q3' });
-    }
-    assert.ok(seen.done >= 3 && seen.done < seen.info.jobs, `Redis stops mid-run: ${JSON.stringify(seen)}`);
+    const seen = await waitFor('q3', (s) => s.done >= 3, 60_000);
+    assert.ok(seen.done < seen.info.jobs, `Redis stops mid-run: ${JSON.stringify(seen)}`);
     await redis.stop();
     await sleep(1000); // the worker keeps trying to reach it
     await redis.start();

@@ -102,7 +102,6 @@ export class UseLite {
       part.forEach(({ k, w }, b) => meanPerWord(vectors.subarray(b * P * SUBWORD_DIM, (b + 1) * P * SUBWORD_DIM), w, out[k]));
     }
     bar.update(jobs.length);
-    for (const f of out) for (let i = 0; i < f.length; i += SUBWORD_DIM) normalizeRow(f.subarray(i, i + SUBWORD_DIM));
     return out;
   }
 
@@ -141,12 +140,13 @@ export class UseLite {
   }
 }
 
-/** Each word's feature: the mean of its pieces' vectors (a window's [P, 512] → its words' rows of `out`). */
+/** Each word's feature: the mean of its pieces' vectors, normalised (a window's [P, 512] → its words' rows of `out`). */
 function meanPerWord(vectors: Float32Array, w: Window, out: Float32Array): void {
   w.starts.forEach((start, k) => {
     const end = w.starts[k + 1] ?? w.pieces.length;
     const row = out.subarray((w.first + k) * SUBWORD_DIM, (w.first + k + 1) * SUBWORD_DIM);
     for (let p = start; p < end; p++) for (let d = 0; d < SUBWORD_DIM; d++) row[d] += vectors[p * SUBWORD_DIM + d] / (end - start);
+    normalizeRow(row); // each word is in one window: its row is complete here
   });
 }
 
